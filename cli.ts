@@ -1,0 +1,50 @@
+// copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
+import { Command, CommanderError } from 'commander';
+import { registerIngest } from './ingest/command.ts';
+import { UsageError } from './pipeline/cli-kit.ts';
+import { registerDemo } from './pipeline/command.ts';
+import { registerQuery } from './queries/command.ts';
+import { registerSimulate } from './simulator/command.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('copytrail')
+    .description('Where did copies of your AWS data go? CloudTrail copy lineage with KMS evidence.')
+    .option('--db <file>', 'DuckDB database file (default: $COPYTRAIL_DB or ./copytrail.duckdb)')
+    .showHelpAfterError()
+    .exitOverride();
+  registerDemo(program);
+  registerIngest(program);
+  registerQuery(program);
+  registerSimulate(program);
+  for (const cmd of program.commands) {
+    cmd.exitOverride();
+    for (const sub of cmd.commands) sub.exitOverride();
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`copytrail: ${err.message}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    process.stderr.write(`copytrail: ${e.message}\n`);
+    if (e.cause instanceof Error && !e.message.includes(e.cause.message)) {
+      process.stderr.write(`  caused by: ${e.cause.message}\n`);
+    }
+    if (process.env.COPYTRAIL_DEBUG) process.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

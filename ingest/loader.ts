@@ -1,0 +1,335 @@
+// The batch loader every source feeds: prepares files into NDJSON batches in a spool directory and
+// loads each batch in one transaction (ledger, events, rejects, coverage), so a crash never leaves a
+// half-loaded file. Preparing batch N+1 overlaps DuckDB loading batch N.
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Store } from '../queries/store.ts';
+import { isDigestLocation, parseLayout } from './layout.ts';
+import { diagnoseJson, type Prepared, prepareFile } from './prepare-file.ts';
+
+export interface InputFile {
+  location: string;
+  size: number;
+  etag?: string;
+  read(): Promise<Buffer>;
+}
+
+export interface IngestSummary {
+  files: number;
+  skipped: number;
+  loaded: number;
+  duplicateFiles: number;
+  rejectedFiles: number;
+  digests: number;
+  records: number;
+  eventsNew: number;
+  eventsDuplicate: number;
+  recordsRejected: number;
+  seconds: number;
+}
+
+export interface LoaderOptions {
+  source: string;
+  /** Flush a batch when its NDJSON reaches this many bytes. */
+  batchBytes?: number;
+  onFileDone?: () => void;
+}
+
+interface LedgerRow {
+  file_id: number;
+  source: string;
+  kind: 'log' | 'digest';
+  location: string;
+  size: number;
+  sha256: string | null;
+  etag: string | null;
+  path_account_id: string | null;
+  path_region: string | null;
+  path_date: string | null;
+  org_id: string | null;
+  record_count: number;
+  rejected_count: number;
+  status: 'loaded' | 'rejected' | 'duplicate';
+  error: string | null;
+}
+
+interface RejectRow {
+  file_id: number;
+  location: string;
+  record_index: number | null;
+  reason: string;
+  raw: string;
+}
+
+interface Batch {
+  index: number;
+  lines: { fileId: number; line: string; text: string }[];
+  bytes: number;
+  ledger: LedgerRow[];
+  rejects: RejectRow[];
+}
+
+const KnownFile = z.object({
+  location: z.string(),
+  size: z.coerce.number().nullable(),
+  sha256: z.string().nullable(),
+  status: z.string(),
+});
+const MaxId = z.object({ max_id: z.coerce.number() });
+const Hash = z.object({ sha256: z.string() });
+const StagedFile = z.object({ file_id: z.coerce.number(), record_count: z.coerce.number() });
+const BatchCounts = z.object({
+  records: z.coerce.number(),
+  rejected: z.coerce.number(),
+  added: z.coerce.number(),
+});
+
+export class BatchLoader {
+  private readonly spool = mkdtempSync(join(tmpdir(), 'copytrail-spool-'));
+  private readonly batchBytes: number;
+  private known = new Map<string, number | null>();
+  private hashes = new Set<string>();
+  private nextId = 0;
+  private batch: Batch = emptyBatch(0);
+  private pending: Promise<void> | null = null;
+  private readonly started = Date.now();
+  readonly summary: IngestSummary = {
+    files: 0,
+    skipped: 0,
+    loaded: 0,
+    duplicateFiles: 0,
+    rejectedFiles: 0,
+    digests: 0,
+    records: 0,
+    eventsNew: 0,
+    eventsDuplicate: 0,
+    recordsRejected: 0,
+    seconds: 0,
+  };
+
+  private constructor(
+    private readonly store: Store,
+    private readonly options: LoaderOptions,
+  ) {
+    this.batchBytes = options.batchBytes ?? 64 * 1024 * 1024;
+  }
+
+  static async create(store: Store, options: LoaderOptions): Promise<BatchLoader> {
+    const loader = new BatchLoader(store, options);
+    for (const row of await store.all('ingest/known_files', KnownFile, { source: options.source })) {
+      // a rejected file is read again only if it changed; loaded and duplicate files never are
+      loader.known.set(row.location, row.size);
+    }
+    for (const row of await store.all('ingest/known_hashes', Hash)) loader.hashes.add(row.sha256);
+    loader.nextId = (await store.one('ingest/max_file_id', MaxId)).max_id;
+    return loader;
+  }
+
+  /** True when the ledger already holds this file unchanged. */
+  isKnown(location: string, size: number): boolean {
+    return this.known.has(location) && this.known.get(location) === size;
+  }
+
+  async add(file: InputFile): Promise<void> {
+    this.summary.files++;
+    if (this.isKnown(file.location, file.size)) {
+      this.summary.skipped++;
+      this.options.onFileDone?.();
+      return;
+    }
+    const fileId = ++this.nextId;
+    const layout = parseLayout(file.location);
+    const base: Omit<LedgerRow, 'kind' | 'sha256' | 'status' | 'error' | 'record_count' | 'rejected_count'> =
+      {
+        file_id: fileId,
+        source: this.options.source,
+        location: file.location,
+        size: file.size,
+        etag: file.etag ?? null,
+        path_account_id: layout.accountId,
+        path_region: layout.region,
+        path_date: layout.date,
+        org_id: layout.orgId,
+      };
+    let prepared: Prepared;
+    try {
+      prepared = await prepareFile(await file.read(), fileId, isDigestLocation(file.location));
+    } catch (err) {
+      prepared = {
+        kind: 'rejected',
+        sha256: null,
+        reason: `cannot read: ${(err as Error).message}`,
+        raw: '',
+      };
+    }
+    const b = this.batch;
+    this.known.set(file.location, file.size);
+    if (prepared.kind === 'rejected') {
+      this.summary.rejectedFiles++;
+      b.ledger.push({
+        ...base,
+        kind: 'log',
+        sha256: prepared.sha256,
+        status: 'rejected',
+        error: prepared.reason,
+        record_count: 0,
+        rejected_count: 0,
+      });
+      b.rejects.push({
+        file_id: fileId,
+        location: file.location,
+        record_index: null,
+        reason: prepared.reason,
+        raw: prepared.raw,
+      });
+    } else if (this.hashes.has(prepared.sha256)) {
+      this.summary.duplicateFiles++;
+      b.ledger.push({
+        ...base,
+        kind: prepared.kind,
+        sha256: prepared.sha256,
+        status: 'duplicate',
+        error: 'same content as a file already loaded',
+        record_count: 0,
+        rejected_count: 0,
+      });
+    } else if (prepared.kind === 'digest') {
+      this.hashes.add(prepared.sha256);
+      this.summary.digests++;
+      b.ledger.push({
+        ...base,
+        kind: 'digest',
+        sha256: prepared.sha256,
+        status: 'loaded',
+        error: null,
+        record_count: 0,
+        rejected_count: 0,
+      });
+    } else {
+      this.hashes.add(prepared.sha256);
+      b.ledger.push({
+        ...base,
+        kind: 'log',
+        sha256: prepared.sha256,
+        status: 'loaded',
+        error: null,
+        record_count: 0,
+        rejected_count: prepared.recordRejects.length,
+      });
+      for (const r of prepared.recordRejects) {
+        b.rejects.push({ file_id: fileId, location: file.location, record_index: r.index, ...r });
+      }
+      this.summary.recordsRejected += prepared.recordRejects.length;
+      this.summary.records += prepared.recordRejects.length;
+      b.lines.push({ fileId, line: prepared.line, text: prepared.text });
+      b.bytes += prepared.line.length;
+    }
+    this.options.onFileDone?.();
+    if (b.bytes >= this.batchBytes) await this.flush();
+  }
+
+  /** Starts loading the current batch; waits for the previous load first so one runs at a time. */
+  private async flush(): Promise<void> {
+    const batch = this.batch;
+    this.batch = emptyBatch(batch.index + 1);
+    if (this.pending) await this.pending;
+    this.pending = this.load(batch);
+  }
+
+  async finish(): Promise<IngestSummary> {
+    await this.flush();
+    if (this.pending) await this.pending;
+    this.pending = null;
+    rmSync(this.spool, { recursive: true, force: true });
+    this.summary.seconds = (Date.now() - this.started) / 1000;
+    return this.summary;
+  }
+
+  /** Abandons the spool after a failure; what was committed stays committed. */
+  abort(): void {
+    rmSync(this.spool, { recursive: true, force: true });
+  }
+
+  private async load(batch: Batch): Promise<void> {
+    if (batch.ledger.length === 0) return;
+    const eventsPath = join(this.spool, `batch-${batch.index}.events.ndjson`);
+    writeLines(
+      eventsPath,
+      batch.lines.map((l) => l.line),
+    );
+    await this.store.run('ingest/stage_files', { path: eventsPath });
+    const staged = new Set(
+      (await this.store.all('ingest/staged_file_ids', StagedFile)).map((r) => r.file_id),
+    );
+    // DuckDB skipped the lines it could not parse: name the problem and reject those files whole
+    const byId = new Map(batch.ledger.map((row) => [row.file_id, row]));
+    for (const l of batch.lines) {
+      if (staged.has(l.fileId)) continue;
+      const row = byId.get(l.fileId)!;
+      const text = l.text;
+      const reason = diagnoseJson(text);
+      row.status = 'rejected';
+      row.error = reason;
+      this.summary.rejectedFiles++;
+      batch.rejects.push({
+        file_id: l.fileId,
+        location: row.location,
+        record_index: null,
+        reason,
+        raw: text,
+      });
+      // records rejected inside it earlier (NDJSON lines) now belong to a rejected file
+      row.rejected_count = 0;
+    }
+    const filesPath = join(this.spool, `batch-${batch.index}.files.ndjson`);
+    const rejectsPath = join(this.spool, `batch-${batch.index}.rejects.ndjson`);
+    writeLines(
+      filesPath,
+      batch.ledger.map((r) => JSON.stringify(r)),
+    );
+    writeLines(
+      rejectsPath,
+      batch.rejects.map((r) => JSON.stringify(r)),
+    );
+    const ids = batch.ledger.map((r) => r.file_id);
+    await this.store.transaction(async () => {
+      await this.store.run('ingest/insert_files', { path: filesPath });
+      if (batch.rejects.length > 0) await this.store.run('ingest/insert_file_rejects', { path: rejectsPath });
+      await this.store.run('ingest/stage_records');
+      await this.store.run('ingest/stage_new_events');
+      await this.store.run('ingest/insert_record_rejects');
+      await this.store.run('ingest/insert_events');
+      await this.store.run('ingest/update_file_counts');
+      await this.store.run('ingest/upsert_coverage', { source: this.options.source });
+      await this.store.run('ingest/coverage_rejected_files', {
+        source: this.options.source,
+        lo: Math.min(...ids),
+        hi: Math.max(...ids),
+      });
+    });
+    const counts = await this.store.one('ingest/batch_counts', BatchCounts);
+    this.summary.records += counts.records;
+    this.summary.recordsRejected += counts.rejected;
+    this.summary.eventsNew += counts.added;
+    this.summary.eventsDuplicate += counts.records - counts.rejected - counts.added;
+    this.summary.loaded += batch.ledger.filter((r) => r.status === 'loaded' && r.kind === 'log').length;
+    rmSync(eventsPath, { force: true });
+    rmSync(filesPath, { force: true });
+    rmSync(rejectsPath, { force: true });
+  }
+}
+
+function emptyBatch(index: number): Batch {
+  return { index, lines: [], bytes: 0, ledger: [], rejects: [] };
+}
+
+function writeLines(path: string, lines: string[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const line of lines) writeSync(fd, `${line}\n`);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,45 @@
+// `copytrail demo`: the whole pipeline on an embedded simulated organization.
+import type { Command } from 'commander';
+import { formatIngestSummary } from '../ingest/command.ts';
+import { formatRows } from '../queries/format.ts';
+import { parseCount } from '../simulator/command.ts';
+import { type GlobalOptions, out } from './cli-kit.ts';
+import { runDemo } from './demo.ts';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('simulate an AWS organization, ingest its trail and summarize it (no AWS account needed)')
+    .option('--out <dir>', 'folder for the simulated trail and the database', 'copytrail-out')
+    .option('--events <n>', 'approximate number of records to simulate', '50k')
+    .option('--days <n>', 'days of activity', '7')
+    .action(async (opts: { out: string; events: string; days: string }, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      const r = await runDemo({
+        out: opts.out,
+        db: global.db,
+        events: parseCount(opts.events),
+        days: Number(opts.days),
+      });
+      out(
+        [
+          `simulated: ${r.simulated.records} records in ${r.simulated.files} files (${r.simulated.accounts.length} accounts, ${r.simulated.regions.length} regions) under ${r.out}/trail`,
+          '',
+          'ingest:',
+          formatIngestSummary(r.ingest).replace(/^/gm, '  '),
+          '',
+          'busiest services:',
+          formatRows(['event_source', 'events'], r.sources, 'table').replace(/^/gm, '  '),
+          '',
+          'copy and share activity:',
+          formatRows(['event_name', 'aws_region', 'calls', 'failed'], r.copyCalls, 'table').replace(
+            /^/gm,
+            '  ',
+          ),
+          '',
+          `database: ${r.db}`,
+          `next: npx copytrail --db ${r.db} query "select event_time, event_name, aws_region, recipient_account_id from events where event_name = 'CopySnapshot' order by event_time limit 20"`,
+        ].join('\n'),
+      );
+    });
+}

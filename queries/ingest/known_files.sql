@@ -1,0 +1,8 @@
+-- Files the ledger already holds, so a re-run skips them. params: $source. output: location, size, sha256, status.
+select
+  location,
+  size,
+  sha256,
+  status
+from ingested_files
+where source = $source

@@ -1,0 +1,94 @@
+-- The one normalizer: every raw CloudTrail record of the batch to the canonical event columns, plus
+-- the reason a record cannot be loaded (null when it can). Unknown top-level fields go to `extra`.
+-- params: none. output: temp table stage_records.
+create or replace temp table stage_records as
+with raw as (
+  select
+    _f as file_id,
+    unnest(Records) as r,
+    unnest(generate_series(0, len(Records) - 1)) as idx
+  from stage_files
+  where len(Records) > 0
+),
+typed as (
+  select
+    file_id,
+    idx,
+    r,
+    json_type(r) as jtype,
+    case when json_type(r) = 'OBJECT' then json_transform(r, '{
+      "eventVersion": "VARCHAR", "userIdentity": "JSON", "eventTime": "VARCHAR", "eventSource": "VARCHAR",
+      "eventName": "VARCHAR", "awsRegion": "VARCHAR", "sourceIPAddress": "VARCHAR", "userAgent": "VARCHAR",
+      "errorCode": "VARCHAR", "errorMessage": "VARCHAR", "requestParameters": "JSON", "responseElements": "JSON",
+      "additionalEventData": "JSON", "requestID": "VARCHAR", "eventID": "VARCHAR", "eventType": "VARCHAR",
+      "readOnly": "VARCHAR", "resources": "JSON", "recipientAccountId": "VARCHAR", "serviceEventDetails": "JSON",
+      "sharedEventID": "VARCHAR", "eventCategory": "VARCHAR", "managementEvent": "VARCHAR",
+      "vpcEndpointId": "VARCHAR", "tlsDetails": "JSON", "addendum": "JSON"
+    }') end as s
+  from raw
+),
+normal as (
+  select
+    file_id,
+    idx,
+    r,
+    jtype,
+    s.eventID as event_id,
+    try_cast(s.eventTime as timestamptz) as event_time,
+    s.eventTime as event_time_text,
+    -- proxies rewrite hosts (kms.amazonaws.com.rproxy.goskope.com): keep the service's own name
+    regexp_replace(s.eventSource, '^([a-z0-9.-]+\.amazonaws\.com)\..*$', '\1') as event_source,
+    s.eventName as event_name,
+    s.eventType as event_type,
+    s.eventVersion as event_version,
+    s.eventCategory as event_category,
+    s.awsRegion as aws_region,
+    s.recipientAccountId as recipient_account_id,
+    s.userIdentity ->> 'type' as actor_type,
+    s.userIdentity ->> 'arn' as actor_arn,
+    s.userIdentity ->> 'accountId' as actor_account_id,
+    s.userIdentity ->> 'principalId' as actor_principal_id,
+    s.userIdentity ->> 'invokedBy' as invoked_by,
+    s.userIdentity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn' as session_issuer_arn,
+    s.sourceIPAddress as source_ip,
+    s.userAgent as user_agent,
+    s.errorCode as error_code,
+    s.errorMessage as error_message,
+    s.requestID as request_id,
+    s.sharedEventID as shared_event_id,
+    try_cast(s.readOnly as boolean) as read_only,
+    try_cast(s.managementEvent as boolean) as management_event,
+    s.vpcEndpointId as vpc_endpoint_id,
+    s.userIdentity as user_identity,
+    s.requestParameters as request_parameters,
+    s.responseElements as response_elements,
+    s.additionalEventData as additional_event_data,
+    s.serviceEventDetails as service_event_details,
+    s.resources as resources,
+    s.tlsDetails as tls_details,
+    s.addendum as addendum,
+    case when jtype = 'OBJECT' then nullif(json_merge_patch(r, '{
+      "eventVersion": null, "userIdentity": null, "eventTime": null, "eventSource": null, "eventName": null,
+      "awsRegion": null, "sourceIPAddress": null, "userAgent": null, "errorCode": null, "errorMessage": null,
+      "requestParameters": null, "responseElements": null, "additionalEventData": null, "requestID": null,
+      "eventID": null, "eventType": null, "readOnly": null, "resources": null, "recipientAccountId": null,
+      "serviceEventDetails": null, "sharedEventID": null, "eventCategory": null, "managementEvent": null,
+      "vpcEndpointId": null, "tlsDetails": null, "addendum": null
+    }')::varchar, '{}')::json end as extra
+  from typed
+)
+select
+  *,
+  case
+    when jtype is distinct from 'OBJECT' then 'record is not a JSON object'
+    when event_id is null and event_name is null and json_exists(r, '$."detail-type"')
+      then 'EventBridge event, not a CloudTrail record (detail-type ' || coalesce(r ->> '$."detail-type"', '?') || ')'
+    when event_id is null or event_time_text is null or event_source is null or event_name is null
+      then 'missing required field(s): ' || concat_ws(', ',
+        case when event_id is null then 'eventID' end,
+        case when event_time_text is null then 'eventTime' end,
+        case when event_source is null then 'eventSource' end,
+        case when event_name is null then 'eventName' end)
+    when event_time is null then 'eventTime is not a timestamp: ' || event_time_text
+  end as reject_reason
+from normal

@@ -1,0 +1,175 @@
+// The DuckDB store: opens the one database file, applies the migrations in queries/schema/,
+// and runs named queries from queries/**/*.sql with bound parameters, reading rows losslessly.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { z } from 'zod';
+
+export const QUERIES_DIR = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_DB = 'copytrail.duckdb';
+
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
+
+export type Params = Record<string, DuckDBValue>;
+
+export interface StoreOptions {
+  /** Database file; ':memory:' for a throwaway store. */
+  path?: string;
+  /** DuckDB memory_limit, e.g. '4GB'. DuckDB's own default (80% of RAM) is too greedy beside Node. */
+  memoryLimit?: string;
+  threads?: number;
+}
+
+/** Resolves the database path the way every command does: flag, then COPYTRAIL_DB, then ./copytrail.duckdb. */
+export function resolveDbPath(flag?: string): string {
+  return flag ?? process.env.COPYTRAIL_DB ?? DEFAULT_DB;
+}
+
+const sqlCache = new Map<string, string>();
+
+/** The text of a named query: `ingest/stage_batch` is queries/ingest/stage_batch.sql. */
+export function sqlText(name: string): string {
+  let text = sqlCache.get(name);
+  if (text === undefined) {
+    if (!/^[a-z0-9_]+(\/[a-z0-9_]+)*$/.test(name)) throw new StoreError(`invalid query name '${name}'`);
+    const file = join(QUERIES_DIR, `${name}.sql`);
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      throw new StoreError(`no query named '${name}' (expected ${file})`, { cause });
+    }
+    sqlCache.set(name, text);
+  }
+  return text;
+}
+
+/** Every named query under queries/, by name (used by the test that prepares them all). */
+export function listQueryNames(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.sql')) out.push(relative(QUERIES_DIR, full).replace(/\.sql$/, ''));
+    }
+  };
+  walk(QUERIES_DIR);
+  return out.sort();
+}
+
+export function migrationNames(): string[] {
+  return listQueryNames().filter((n) => n.startsWith('schema/'));
+}
+
+export class Store {
+  private constructor(
+    readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+    readonly path: string,
+  ) {}
+
+  static async open(options: StoreOptions = {}): Promise<Store> {
+    const path = options.path ?? resolveDbPath();
+    const config: Record<string, string> = {
+      // json, parquet and icu are built in; anything autoloaded would reach for the network.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      memory_limit: options.memoryLimit ?? process.env.COPYTRAIL_MEMORY_LIMIT ?? '4GB',
+    };
+    if (options.threads) config.threads = String(options.threads);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path === ':memory:' ? ':memory:' : resolve(path), config);
+    } catch (cause) {
+      throw new StoreError(`cannot open database ${path}: ${(cause as Error).message}`, { cause });
+    }
+    const conn = await instance.connect();
+    const store = new Store(instance, conn, path);
+    // timestamps print and truncate to days in UTC, whatever the machine's zone
+    await store.run('store/session_settings');
+    await store.migrate();
+    return store;
+  }
+
+  /** Applies queries/schema/*.sql in name order, each once. */
+  async migrate(): Promise<void> {
+    await this.conn.run(sqlText('store/create_migrations'));
+    const applied = new Set(
+      (await this.rows('store/applied_migrations')).map((r) => String((r as { name: string }).name)),
+    );
+    for (const name of migrationNames()) {
+      if (applied.has(name)) continue;
+      await this.transaction(async () => {
+        const statements = await this.conn.extractStatements(sqlText(name));
+        for (let i = 0; i < statements.count; i++) {
+          const prepared = await statements.prepare(i);
+          await prepared.run();
+        }
+        await this.run('store/record_migration', { name });
+      });
+    }
+  }
+
+  /** Runs a named single-statement query with bound parameters. */
+  async run(name: string, params: Params = {}): Promise<void> {
+    try {
+      await this.conn.run(sqlText(name), params);
+    } catch (cause) {
+      throw new StoreError(`query ${name} failed: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  /** Rows of a named query as JSON-safe objects (BIGINT, DECIMAL and timestamps as strings). */
+  async rows(name: string, params: Params = {}): Promise<Record<string, unknown>[]> {
+    try {
+      const reader = await this.conn.runAndReadAll(sqlText(name), params);
+      return reader.getRowObjectsJson() as Record<string, unknown>[];
+    } catch (cause) {
+      throw new StoreError(`query ${name} failed: ${(cause as Error).message}`, { cause });
+    }
+  }
+
+  /** Rows of a named query, each parsed with its zod row contract. */
+  async all<T extends z.ZodType>(name: string, schema: T, params: Params = {}): Promise<z.infer<T>[]> {
+    const raw = await this.rows(name, params);
+    return raw.map((row, i) => {
+      const parsed = schema.safeParse(row);
+      if (!parsed.success) {
+        throw new StoreError(`query ${name} row ${i} does not match its contract: ${parsed.error.message}`);
+      }
+      return parsed.data;
+    });
+  }
+
+  async one<T extends z.ZodType>(name: string, schema: T, params: Params = {}): Promise<z.infer<T>> {
+    const rows = await this.all(name, schema, params);
+    if (rows.length !== 1) throw new StoreError(`query ${name} returned ${rows.length} rows, expected 1`);
+    return rows[0]!;
+  }
+
+  /** Runs arbitrary user SQL (the `query` command only); the caller decides what the user may run. */
+  async userQuery(sql: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+    const reader = await this.conn.runAndReadAll(sql);
+    return { columns: reader.columnNames(), rows: reader.getRowObjectsJson() as Record<string, unknown>[] };
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.conn.run('begin transaction');
+    try {
+      const out = await fn();
+      await this.conn.run('commit');
+      return out;
+    } catch (err) {
+      await this.conn.run('rollback');
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,3 @@
+-- Marks one migration applied. params: $name. output: none.
+insert into schema_migrations (name)
+values ($name)

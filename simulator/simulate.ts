@@ -1,0 +1,199 @@
+// Writes a fake organization's CloudTrail as an organization trail would deliver it to S3: gzipped
+// {"Records":[…]} files per account × region every ~5 minutes, some late, some delivered twice.
+// One hour of records is held in memory at a time, so any --events count streams to disk.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Noise } from './noise.ts';
+import { ACCOUNTS, KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID } from './org.ts';
+import { Rng } from './random.ts';
+import { type CTRecord, RecordFactory } from './records.ts';
+import { Scenarios } from './scenarios.ts';
+
+export interface SimulateOptions {
+  out: string;
+  seed?: number;
+  /** Approximate number of records to write (scenario records included). */
+  events?: number;
+  days?: number;
+  /** First day, YYYY-MM-DD (UTC). */
+  start?: string;
+  onProgress?: (records: number, target: number) => void;
+}
+
+export interface SimulateResult {
+  out: string;
+  files: number;
+  records: number;
+  duplicateDeliveries: number;
+  delayedRecords: number;
+  accounts: string[];
+  regions: string[];
+  start: string;
+  end: string;
+}
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const WINDOW = 5 * MIN;
+
+/** Activity through the day: quiet nights, busy office hours (UTC, the organization is global). */
+const DIURNAL = [
+  0.4, 0.35, 0.35, 0.35, 0.4, 0.5, 0.7, 0.9, 1.2, 1.4, 1.5, 1.5, 1.4, 1.5, 1.5, 1.4, 1.3, 1.2, 1.0, 0.9, 0.8,
+  0.7, 0.55, 0.45,
+];
+const DIURNAL_SUM = DIURNAL.reduce((a, b) => a + b, 0);
+
+export function simulate(options: SimulateOptions): SimulateResult {
+  const seed = options.seed ?? 42;
+  const days = options.days ?? 7;
+  const target = options.events ?? 50_000;
+  const start = Date.parse(`${options.start ?? '2026-03-01'}T00:00:00Z`);
+  if (Number.isNaN(start)) throw new Error(`--start must be a date like 2026-03-01, not '${options.start}'`);
+  if (!(days >= 1)) throw new Error('--days must be at least 1');
+  if (!(target >= 100)) throw new Error('--events must be at least 100');
+
+  const rng = new Rng(seed);
+  const f = new RecordFactory(rng);
+  const keys = new KeyRing(rng);
+  const principals = makePrincipals(rng);
+  const orgIds = new Set(ORG_ACCOUNTS.map((a) => a.id));
+
+  let hourEnd = start + HOUR;
+  let current: { at: number; rec: CTRecord }[] = [];
+  let future: { at: number; rec: CTRecord }[] = [];
+  let emitted = 0;
+  const emit = (rec: CTRecord) => {
+    // only the organization's own trails are written; the external account's are not ours
+    if (!orgIds.has(rec.recipientAccountId)) return;
+    const at = Date.parse(rec.eventTime);
+    (at < hourEnd ? current : future).push({ at, rec });
+    emitted++;
+  };
+  const scenarios = new Scenarios(rng, f, keys, principals, emit);
+  const noise = new Noise(rng, f, keys, principals, scenarios, emit);
+
+  // long-lived resources the daily scenarios snapshot
+  const volumes = {
+    app: f.volId(),
+    data: f.volId(),
+    mrk: f.volId(),
+    backup: f.volId(),
+    exfil: f.volId(),
+  };
+  const dbi = f.dbiResourceId();
+
+  const result: SimulateResult = {
+    out: options.out,
+    files: 0,
+    records: 0,
+    duplicateDeliveries: 0,
+    delayedRecords: 0,
+    accounts: ORG_ACCOUNTS.map((a) => a.id),
+    regions: [],
+    start: new Date(start).toISOString(),
+    end: new Date(start + days * DAY).toISOString(),
+  };
+  const regionsSeen = new Set<string>();
+  const madeDirs = new Set<string>();
+
+  const writeFile = (account: string, region: string, deliveredAt: number, records: CTRecord[]) => {
+    const d = new Date(deliveredAt);
+    const y = d.getUTCFullYear();
+    const mo = String(d.getUTCMonth() + 1).padStart(2, '0');
+    const da = String(d.getUTCDate()).padStart(2, '0');
+    const stamp = `${y}${mo}${da}T${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}Z`;
+    const dir = join(options.out, 'AWSLogs', ORG_ID, account, 'CloudTrail', region, String(y), mo, da);
+    if (!madeDirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      madeDirs.add(dir);
+    }
+    const name = `${account}_CloudTrail_${region}_${stamp}_${rng.alnum(16)}.json.gz`;
+    writeFileSync(join(dir, name), gzipSync(JSON.stringify({ Records: records })));
+    result.files++;
+    result.records += records.length;
+    regionsSeen.add(region);
+  };
+
+  const deliver = (batch: { at: number; rec: CTRecord }[]) => {
+    const files = new Map<string, { account: string; region: string; at: number; records: CTRecord[] }>();
+    const put = (account: string, region: string, at: number, rec: CTRecord, tag: string) => {
+      const k = `${account}|${region}|${at}|${tag}`;
+      let file = files.get(k);
+      if (!file) {
+        file = { account, region, at, records: [] };
+        files.set(k, file);
+      }
+      file.records.push(rec);
+    };
+    for (const { at, rec } of batch) {
+      const account = rec.recipientAccountId;
+      const region = rec.awsRegion;
+      const windowEnd = Math.floor(at / WINDOW) * WINDOW + WINDOW;
+      const roll = rng.next();
+      if (roll < 0.02) {
+        // delivered late, sometimes into the next day's folder
+        put(account, region, windowEnd + rng.int(1, 30) * HOUR, rec, 'late');
+        result.delayedRecords++;
+      } else {
+        put(account, region, windowEnd + ((account.charCodeAt(5) + region.length) % 5) * MIN, rec, 'on-time');
+      }
+      if (roll > 0.996) {
+        // CloudTrail delivers some records twice; eventID is the same
+        put(account, region, windowEnd + rng.int(10, 90) * MIN, rec, 'again');
+        result.duplicateDeliveries++;
+      }
+    }
+    for (const file of files.values()) {
+      // records inside a delivery file are not ordered
+      if (file.records.length > 2 && rng.chance(0.5)) file.records.reverse();
+      writeFile(file.account, file.region, file.at, file.records);
+    }
+  };
+
+  const hours = days * 24;
+  for (let h = 0; h < hours; h++) {
+    const hourStart = start + h * HOUR;
+    hourEnd = hourStart + HOUR;
+    if (h % 24 === 0) {
+      const day0 = hourStart;
+      const d = h / 24;
+      scenarios.ebsNightlyDr(day0, volumes.app);
+      scenarios.vaultCrossAccount(day0, volumes.data);
+      scenarios.rdsCrossRegion(day0, 'orders', dbi);
+      scenarios.backupPlanCopy(day0, volumes.backup);
+      if (d % 2 === 0) scenarios.mrkCopy(day0, volumes.mrk);
+      if (d % 3 === 1 || days === 1) scenarios.amiCopy(day0);
+      if (d % 2 === 1 || days === 1) scenarios.failedCopy(day0);
+      if (d === Math.min(2, days - 1)) scenarios.externalShare(day0, volumes.exfil);
+      // what the scenarios put into this hour moves from `future`
+      const due = future.filter((x) => x.at < hourEnd);
+      future = future.filter((x) => x.at >= hourEnd);
+      current.push(...due);
+    }
+    const hoursLeft = hours - h;
+    const share = DIURNAL[h % 24]! / (DIURNAL_SUM / 24);
+    const quota = Math.max(0, Math.round(((target - emitted) / hoursLeft) * share));
+    let made = 0;
+    while (made < quota) made += noise.one(hourStart + Math.floor(rng.next() * HOUR));
+    // records that fall past this hour (follow-ups of noise near the boundary) wait for their hour
+    const late = current.filter((x) => x.at >= hourEnd);
+    const now = current.filter((x) => x.at < hourEnd);
+    future.push(...late);
+    deliver(now);
+    current = [];
+    const nextEnd = hourEnd + HOUR;
+    const due = future.filter((x) => x.at < nextEnd);
+    if (due.length > 0) {
+      future = future.filter((x) => x.at >= nextEnd);
+      current = due;
+    }
+    options.onProgress?.(result.records, target);
+  }
+  if (future.length > 0) deliver(future);
+  result.regions = [...regionsSeen].sort();
+  return result;
+}
+
+export const SIMULATED = { orgId: ORG_ID, accounts: ACCOUNTS };
