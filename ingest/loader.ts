@@ -255,11 +255,11 @@ export class BatchLoader {
   private async load(batch: Batch): Promise<void> {
     if (batch.ledger.length === 0) return;
     const eventsPath = join(this.spool, `batch-${batch.index}.events.ndjson`);
-    writeLines(
+    const eventsMax = writeLines(
       eventsPath,
       batch.lines.map((l) => l.line),
     );
-    await this.store.run('ingest/stage_files', { path: eventsPath });
+    await this.store.run('ingest/stage_files', { path: eventsPath, max_bytes: eventsMax });
     const staged = new Set(
       (await this.store.all('ingest/staged_file_ids', StagedFile)).map((r) => r.file_id),
     );
@@ -285,18 +285,19 @@ export class BatchLoader {
     }
     const filesPath = join(this.spool, `batch-${batch.index}.files.ndjson`);
     const rejectsPath = join(this.spool, `batch-${batch.index}.rejects.ndjson`);
-    writeLines(
+    const filesMax = writeLines(
       filesPath,
       batch.ledger.map((r) => JSON.stringify(r)),
     );
-    writeLines(
+    const rejectsMax = writeLines(
       rejectsPath,
       batch.rejects.map((r) => JSON.stringify(r)),
     );
     const ids = batch.ledger.map((r) => r.file_id);
     await this.store.transaction(async () => {
-      await this.store.run('ingest/insert_files', { path: filesPath });
-      if (batch.rejects.length > 0) await this.store.run('ingest/insert_file_rejects', { path: rejectsPath });
+      await this.store.run('ingest/insert_files', { path: filesPath, max_bytes: filesMax });
+      if (batch.rejects.length > 0)
+        await this.store.run('ingest/insert_file_rejects', { path: rejectsPath, max_bytes: rejectsMax });
       await this.store.run('ingest/stage_records');
       await this.store.run('ingest/stage_new_events');
       await this.store.run('ingest/insert_record_rejects');
@@ -325,11 +326,18 @@ function emptyBatch(index: number): Batch {
   return { index, lines: [], bytes: 0, ledger: [], rejects: [] };
 }
 
-function writeLines(path: string, lines: string[]): void {
+/** Writes NDJSON and returns the read_json maximum_object_size that fits its longest line. */
+function writeLines(path: string, lines: string[]): number {
   const fd = openSync(path, 'w');
+  let longest = 0;
   try {
-    for (const line of lines) writeSync(fd, `${line}\n`);
+    for (const line of lines) {
+      const n = writeSync(fd, `${line}\n`);
+      if (n > longest) longest = n;
+    }
   } finally {
     closeSync(fd);
   }
+  // DuckDB sizes its read buffer from this, so ask for what the batch needs, not the ceiling
+  return Math.max(1024 * 1024, longest + 1024);
 }

@@ -1,5 +1,5 @@
 -- Adds rejections found before loading (corrupt gzip, malformed JSON, bad NDJSON lines), written by
--- the loader as NDJSON. params: $path. output: none.
+-- the loader as NDJSON. params: $path, $max_bytes. output: none.
 insert into rejects (reject_id, file_id, location, record_index, reason, raw)
 select
   nextval('reject_id_seq'),
@@ -12,5 +12,5 @@ from read_json(
   $path,
   format = 'newline_delimited',
   columns = {file_id: 'BIGINT', location: 'VARCHAR', record_index: 'INTEGER', reason: 'VARCHAR', raw: 'VARCHAR'},
-  maximum_object_size = 1073741824
+  maximum_object_size = $max_bytes
 )

@@ -1,4 +1,4 @@
--- Adds the ledger rows of a batch, written by the loader as NDJSON. params: $path. output: none.
+-- Adds the ledger rows of a batch, written by the loader as NDJSON. params: $path, $max_bytes. output: none.
 insert into ingested_files (
   file_id, source, kind, location, size, sha256, etag, path_account_id, path_region, path_date, org_id,
   record_count, event_count, duplicate_count, rejected_count, status, error
@@ -15,5 +15,5 @@ from read_json(
     path_date: 'VARCHAR', org_id: 'VARCHAR', record_count: 'INTEGER', rejected_count: 'INTEGER',
     status: 'VARCHAR', error: 'VARCHAR'
   },
-  maximum_object_size = 536870912
+  maximum_object_size = $max_bytes
 )

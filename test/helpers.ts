@@ -1,0 +1,34 @@
+// Shared test helpers: a fresh store per test, temp folders, and where the shared data lives.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach } from 'vitest';
+import { Store } from '../queries/store.ts';
+
+export const SHARED = resolve(import.meta.dirname, '..', '..', 'shared');
+export const REAL_DATA = join(SHARED, 'real-data');
+export const SAMPLES = join(SHARED, 'reference', 'samples');
+export const HAVE_SHARED = existsSync(REAL_DATA) && existsSync(SAMPLES);
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+export function tempDir(prefix = 'copytrail-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A fresh in-memory store, closed after the test. */
+export async function memoryStore(): Promise<Store> {
+  const store = await Store.open({ path: ':memory:', memoryLimit: '1GB' });
+  cleanups.push(() => store.close());
+  return store;
+}
+
+export async function count(store: Store, table: string, where = 'true'): Promise<number> {
+  const { rows } = await store.userQuery(`select count(*)::integer as n from ${table} where ${where}`);
+  return Number(rows[0]!.n);
+}

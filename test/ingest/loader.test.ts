@@ -1,0 +1,258 @@
+// Local ingest: shapes, the ledger, duplicates, and bad input that must not lose anything else.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { walkPaths } from '../../ingest/dir.ts';
+import { ingestDir } from '../../ingest/ingest-dir.ts';
+import { parseLayout } from '../../ingest/layout.ts';
+import { count, memoryStore, tempDir } from '../helpers.ts';
+
+let seq = 0;
+function rec(over: Record<string, unknown> = {}): Record<string, unknown> {
+  seq++;
+  return {
+    eventVersion: '1.11',
+    userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333' },
+    eventTime: `2026-03-02T10:${String(seq % 60).padStart(2, '0')}:05Z`,
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'DescribeSnapshots',
+    awsRegion: 'us-east-1',
+    requestParameters: { maxResults: 5 },
+    responseElements: null,
+    requestID: `req-${seq}`,
+    eventID: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    eventType: 'AwsApiCall',
+    recipientAccountId: '111122223333',
+    ...over,
+  };
+}
+
+function trailKey(account: string, region: string, day: string, org?: string): string {
+  const [y, m, d] = day.split('-');
+  return join('AWSLogs', ...(org ? [org] : []), account, 'CloudTrail', region, y!, m!, d!);
+}
+
+function writeTrailFile(dir: string, rel: string, name: string, records: unknown[]): string {
+  mkdirSync(join(dir, rel), { recursive: true });
+  const file = join(dir, rel, name);
+  writeFileSync(file, gzipSync(JSON.stringify({ Records: records })));
+  return file;
+}
+
+describe('ingest dir', () => {
+  it('loads an organization trail layout and records coverage per account, region and day', async () => {
+    const dir = tempDir();
+    writeTrailFile(dir, trailKey('111122223333', 'us-east-1', '2026-03-02', 'o-abcdefghij'), 'a.json.gz', [
+      rec(),
+      rec(),
+    ]);
+    writeTrailFile(dir, trailKey('444455556666', 'eu-west-1', '2026-03-02', 'o-abcdefghij'), 'b.json.gz', [
+      rec({ recipientAccountId: '444455556666', awsRegion: 'eu-west-1' }),
+    ]);
+    const store = await memoryStore();
+    const s = await ingestDir(store, [dir]);
+    expect(s.eventsNew).toBe(3);
+    const { rows } = await store.userQuery(
+      'select org_id, path_account_id, path_region, path_date::varchar as d from ingested_files order by path_account_id',
+    );
+    expect(rows).toEqual([
+      { org_id: 'o-abcdefghij', path_account_id: '111122223333', path_region: 'us-east-1', d: '2026-03-02' },
+      { org_id: 'o-abcdefghij', path_account_id: '444455556666', path_region: 'eu-west-1', d: '2026-03-02' },
+    ]);
+    expect(
+      await count(
+        store,
+        'ingest_coverage',
+        "account_id = '444455556666' and region = 'eu-west-1' and events = 1",
+      ),
+    ).toBe(1);
+  });
+
+  it('parses account and organization layouts under any key prefix', () => {
+    expect(
+      parseLayout('/x/prefix/AWSLogs/111122223333/CloudTrail/eu-west-2/2026/03/02/f.json.gz'),
+    ).toMatchObject({
+      orgId: null,
+      accountId: '111122223333',
+      region: 'eu-west-2',
+      date: '2026-03-02',
+      folder: 'CloudTrail',
+    });
+    expect(
+      parseLayout('b/AWSLogs/o-1234567890/111122223333/CloudTrail-Digest/us-east-1/2026/03/02/d.json.gz'),
+    ).toMatchObject({
+      orgId: 'o-1234567890',
+      folder: 'CloudTrail-Digest',
+    });
+    expect(parseLayout('/tmp/loose.json').accountId).toBeNull();
+  });
+
+  it('running the same ingest twice adds nothing', async () => {
+    const dir = tempDir();
+    writeTrailFile(dir, trailKey('111122223333', 'us-east-1', '2026-03-02'), 'a.json.gz', [
+      rec(),
+      rec(),
+      rec(),
+    ]);
+    const store = await memoryStore();
+    const first = await ingestDir(store, [dir]);
+    const second = await ingestDir(store, [dir]);
+    expect(first.eventsNew).toBe(3);
+    expect(second.skipped).toBe(1);
+    expect(second.eventsNew).toBe(0);
+    expect(await count(store, 'events')).toBe(3);
+    expect(await count(store, 'ingested_files')).toBe(1);
+  });
+
+  it('counts a record delivered in two files once, as a duplicate', async () => {
+    const dir = tempDir();
+    const shared = rec();
+    writeTrailFile(dir, 'x', 'a.json.gz', [shared, rec()]);
+    writeTrailFile(dir, 'x', 'b.json.gz', [shared, rec()]);
+    const store = await memoryStore();
+    const s = await ingestDir(store, [dir]);
+    expect(s.eventsNew).toBe(3);
+    expect(s.eventsDuplicate).toBe(1);
+    expect(await count(store, 'events', `event_id = '${shared.eventID}'`)).toBe(1);
+    expect(await count(store, 'ingested_files', 'duplicate_count = 1')).toBe(1);
+  });
+
+  it('quarantines a corrupt gzip and a truncated file while the rest of the batch loads', async () => {
+    const dir = tempDir();
+    writeTrailFile(dir, 'x', 'good.json.gz', [rec(), rec()]);
+    writeFileSync(
+      join(dir, 'x', 'bad.json.gz'),
+      Buffer.concat([gzipSync('{"Records":[]}').subarray(0, 12), Buffer.from('garbage')]),
+    );
+    writeFileSync(
+      join(dir, 'x', 'truncated.json'),
+      JSON.stringify({ Records: [rec(), rec()] }).slice(0, -40),
+    );
+    const store = await memoryStore();
+    const s = await ingestDir(store, [dir]);
+    expect(s.rejectedFiles).toBe(2);
+    expect(s.eventsNew).toBe(2);
+    const { rows } = await store.userQuery(
+      "select regexp_replace(location, '.*/', '') as f, reason, raw is not null and length(raw) > 0 as has_raw from rejects order by f",
+    );
+    expect(rows[0]).toMatchObject({ f: 'bad.json.gz', has_raw: true });
+    expect(String(rows[0]!.reason)).toMatch(/^corrupt gzip/);
+    expect(rows[1]).toMatchObject({ f: 'truncated.json', has_raw: true });
+    expect(String(rows[1]!.reason)).toMatch(/^malformed JSON/);
+    expect(await count(store, 'ingested_files', "status = 'rejected' and error is not null")).toBe(2);
+  });
+
+  it('rejects a bad record alone and keeps its raw text; the good records of the file load', async () => {
+    const dir = tempDir();
+    const noId = rec();
+    delete noId.eventID;
+    writeTrailFile(dir, 'x', 'mixed.json.gz', [rec(), noId, 42, rec({ eventTime: 'yesterday' }), rec()]);
+    const store = await memoryStore();
+    const s = await ingestDir(store, [dir]);
+    expect(s.eventsNew).toBe(2);
+    expect(s.recordsRejected).toBe(3);
+    const { rows } = await store.userQuery(
+      'select record_index, reason, raw from rejects order by record_index',
+    );
+    expect(rows.map((r) => [r.record_index, r.reason])).toEqual([
+      [1, 'missing required field(s): eventID'],
+      [2, 'record is not a JSON object'],
+      [3, 'eventTime is not a timestamp: yesterday'],
+    ]);
+    expect(JSON.parse(String(rows[0]!.raw)).requestID).toBe(noId.requestID);
+  });
+
+  it('loads bare arrays, single records and NDJSON (a bad line rejected alone)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'array.json'), JSON.stringify([rec(), rec()], null, 2));
+    writeFileSync(join(dir, 'single.json'), JSON.stringify(rec(), null, 2));
+    writeFileSync(
+      join(dir, 'lines.ndjson'),
+      `${JSON.stringify(rec())}\n{"eventID": broken\n${JSON.stringify(rec())}\n`,
+    );
+    writeFileSync(join(dir, 'wrapped-later.json'), JSON.stringify({ Meta: 1, Records: [rec()] }));
+    const store = await memoryStore();
+    const s = await ingestDir(store, [dir]);
+    expect(s.eventsNew).toBe(6);
+    expect(s.recordsRejected).toBe(1);
+    const { rows } = await store.userQuery('select reason, raw from rejects');
+    expect(String(rows[0]!.reason)).toMatch(/^malformed JSON line/);
+    expect(rows[0]!.raw).toBe('{"eventID": broken');
+  });
+
+  it('keeps unknown fields and loads records without userIdentity', async () => {
+    const dir = tempDir();
+    const odd = rec({ futureField: { nested: [1, 2] }, vpcEndpointAccountId: 'AWS Internal' });
+    const anonymous = rec();
+    delete anonymous.userIdentity;
+    writeTrailFile(dir, 'x', 'a.json.gz', [odd, anonymous]);
+    const store = await memoryStore();
+    await ingestDir(store, [dir]);
+    const { rows } = await store.userQuery(`select extra from events where event_id = '${odd.eventID}'`);
+    expect(JSON.parse(String(rows[0]!.extra))).toEqual({
+      futureField: { nested: [1, 2] },
+      vpcEndpointAccountId: 'AWS Internal',
+    });
+    expect(
+      await count(
+        store,
+        'events',
+        `event_id = '${anonymous.eventID}' and user_identity is null and actor_type is null`,
+      ),
+    ).toBe(1);
+  });
+
+  it('loads a delivery file over 16 MiB uncompressed', async () => {
+    const dir = tempDir();
+    const pad = 'x'.repeat(1500);
+    const records = Array.from({ length: 12_000 }, () => rec({ userAgent: pad }));
+    const file = writeTrailFile(dir, 'x', 'big.json.gz', records);
+    expect(JSON.stringify({ Records: records }).length).toBeGreaterThan(16 * 1024 * 1024);
+    const store = await memoryStore();
+    const s = await ingestDir(store, [file]);
+    expect(s.eventsNew).toBe(12_000);
+  });
+
+  it('recognises digest files and keeps them out of events', async () => {
+    const dir = tempDir();
+    const rel = join('AWSLogs', '111122223333', 'CloudTrail-Digest', 'us-east-1', '2026', '03', '02');
+    mkdirSync(join(dir, rel), { recursive: true });
+    writeFileSync(
+      join(dir, rel, '111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20260302T110000Z.json.gz'),
+      gzipSync(
+        JSON.stringify({ awsAccountId: '111122223333', digestEndTime: '2026-03-02T11:00:00Z', logFiles: [] }),
+      ),
+    );
+    writeTrailFile(dir, trailKey('111122223333', 'us-east-1', '2026-03-02'), 'a.json.gz', [rec()]);
+    const store = await memoryStore();
+    const s = await ingestDir(store, [dir]);
+    expect(s.digests).toBe(1);
+    expect(await count(store, 'events')).toBe(1);
+    expect(await count(store, 'ingested_files', "kind = 'digest' and digest_status = 'unchecked'")).toBe(1);
+  });
+
+  it('walks only log files in folders, but reads a file named explicitly', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'LICENSE'), 'text');
+    writeFileSync(join(dir, 'notes.md'), 'text');
+    writeFileSync(join(dir, 'a.json.cloudtrail'), '[]');
+    const walked = walkPaths([dir]);
+    expect(walked.files.map((f) => f.location.replace(/.*\//, ''))).toEqual(['a.json.cloudtrail']);
+    expect(walked.ignored).toHaveLength(2);
+    expect(walkPaths([join(dir, 'LICENSE')]).files).toHaveLength(1);
+    expect(() => walkPaths([join(dir, 'missing')])).toThrow(/no such file or folder: .*missing/);
+  });
+
+  it('binds record text as data: an eventID that looks like SQL is stored verbatim', async () => {
+    const dir = tempDir();
+    const evil = rec({ eventID: "x'); drop table events; --", userAgent: '<script>alert(1)</script>' });
+    writeTrailFile(dir, 'x', 'a.json.gz', [evil]);
+    const store = await memoryStore();
+    await ingestDir(store, [dir]);
+    const { rows } = await store.userQuery('select event_id, user_agent from events');
+    expect(rows).toEqual([
+      { event_id: "x'); drop table events; --", user_agent: '<script>alert(1)</script>' },
+    ]);
+  });
+});

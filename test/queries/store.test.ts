@@ -1,0 +1,117 @@
+// The store: migrations, the named-query loader, bound parameters and row contracts.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ingestDir } from '../../ingest/ingest-dir.ts';
+import { listQueryNames, migrationNames, resolveDbPath, Store, sqlText } from '../../queries/store.ts';
+import { memoryStore, tempDir } from '../helpers.ts';
+
+const DESIGN_TABLES = [
+  'artifacts',
+  'copies',
+  'copy_evidence',
+  'events',
+  'ingest_coverage',
+  'ingested_files',
+  'kms_keys',
+  'rejects',
+  'shares',
+];
+
+describe('store', () => {
+  it('creates every table of the design and applies each migration once', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'c.duckdb');
+    const a = await Store.open({ path });
+    const { rows } = await a.userQuery(
+      "select table_name from information_schema.tables where table_schema = 'main' order by 1",
+    );
+    expect(rows.map((r) => r.table_name)).toEqual(
+      expect.arrayContaining([...DESIGN_TABLES, 'schema_migrations']),
+    );
+    a.close();
+    const b = await Store.open({ path });
+    const applied = await b.userQuery('select count(*)::integer as n from schema_migrations');
+    expect(applied.rows[0]!.n).toBe(migrationNames().length);
+    b.close();
+  });
+
+  it('prepares every .sql file against the schema', async () => {
+    const store = await memoryStore();
+    // the ingest statements read the loader's temp tables: make them exist with one real batch
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'a.json'),
+      JSON.stringify([
+        {
+          eventID: 'e1',
+          eventTime: '2026-03-02T10:00:00Z',
+          eventSource: 'ec2.amazonaws.com',
+          eventName: 'X',
+        },
+      ]),
+    );
+    await ingestDir(store, [dir]);
+    await store.run('ingest/stage_files', { path: join(dir, 'a.json'), max_bytes: 1 << 20 });
+    await store.run('ingest/stage_records');
+    await store.run('ingest/stage_new_events');
+    const names = listQueryNames();
+    expect(names.length).toBeGreaterThan(15);
+    for (const name of names) {
+      if (name.startsWith('schema/')) continue;
+      const text = sqlText(name);
+      expect(text.trimStart().startsWith('--'), `${name} opens with a comment`).toBe(true);
+      await expect(store.conn.prepare(text), name).resolves.toBeDefined();
+    }
+  });
+
+  it('refuses query names that are not files under queries/', async () => {
+    const store = await memoryStore();
+    await expect(store.rows('../package')).rejects.toThrow(/invalid query name/);
+    await expect(store.rows('ingest/no_such_query')).rejects.toThrow(
+      /no query named 'ingest\/no_such_query'/,
+    );
+  });
+
+  it('binds parameters: a hostile value is data, never SQL', async () => {
+    const store = await memoryStore();
+    const rows = await store.rows('ingest/known_files', { source: "' or 1=1 --" });
+    expect(rows).toEqual([]);
+    const { rows: tables } = await store.userQuery(
+      "select count(*)::integer as n from information_schema.tables where table_name = 'events'",
+    );
+    expect(tables[0]!.n).toBe(1);
+  });
+
+  it('reads rows losslessly and checks them against their zod contract', async () => {
+    const store = await memoryStore();
+    const max = await store.one('ingest/max_file_id', z.object({ max_id: z.string() }));
+    expect(max.max_id).toBe('0'); // BIGINT arrives as a string, not a rounded number
+    await expect(store.one('ingest/max_file_id', z.object({ max_id: z.boolean() }))).rejects.toThrow(
+      /does not match its contract/,
+    );
+  });
+
+  it('takes the database path from the flag, then COPYTRAIL_DB, then the default', () => {
+    const saved = process.env.COPYTRAIL_DB;
+    try {
+      process.env.COPYTRAIL_DB = '/tmp/env.duckdb';
+      expect(resolveDbPath('/tmp/flag.duckdb')).toBe('/tmp/flag.duckdb');
+      expect(resolveDbPath()).toBe('/tmp/env.duckdb');
+      delete process.env.COPYTRAIL_DB;
+      expect(resolveDbPath()).toBe('copytrail.duckdb');
+    } finally {
+      if (saved === undefined) delete process.env.COPYTRAIL_DB;
+      else process.env.COPYTRAIL_DB = saved;
+    }
+  });
+
+  it('gives a clear error for a database file it cannot open', async () => {
+    const dir = tempDir();
+    const bad = join(dir, 'not-a-db.duckdb');
+    writeFileSync(bad, 'this is not a database');
+    await expect(Store.open({ path: bad })).rejects.toThrow(/cannot open database .*not-a-db\.duckdb/);
+  });
+});
