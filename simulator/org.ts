@@ -131,6 +131,15 @@ export function makePrincipals(rng: Rng): Record<string, Principal> {
       ...role(ACCOUNTS.prodApp, 'AWSDataLifecycleManagerDefaultRole', 'DataLifecycleManager'),
       kind: 'dlm_role',
     },
+    orgAdmin: {
+      ...role(
+        ACCOUNTS.management,
+        'AWSReservedSSO_AdministratorAccess_0a9b8c7d6e5f4a3b',
+        'li.wei@example.com',
+      ),
+      kind: 'sso',
+    },
+    auditor: role(ACCOUNTS.security, 'SecurityAudit', 'config-recorder'),
     externalActor: role(ACCOUNTS.external, 'Importer', 'import-job'),
   };
 }

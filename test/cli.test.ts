@@ -1,0 +1,73 @@
+// The copytrail executable as a user runs it: exit codes, output formats, quiet when piped.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'copytrail.mjs');
+
+function copytrail(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('copytrail CLI', () => {
+  let dir: string;
+  let db: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'copytrail-cli-'));
+    db = join(dir, 'demo.duckdb');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('demo simulates, ingests and summarizes, quietly when not on a terminal', () => {
+    const r = copytrail(['--db', db, 'demo', '--out', join(dir, 'out'), '--events', '3000', '--days', '2']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/simulated: \d+ records in \d+ files \(6 accounts/);
+    expect(r.stdout).toMatch(/events:\s+\d+ new/);
+    expect(r.stdout).toMatch(/CopySnapshot\s+us-west-2/);
+    expect(r.stdout).toMatch(/SharedSnapshotCopyInitiated/);
+    expect(existsSync(db)).toBe(true);
+    expect(existsSync(join(dir, 'out', 'trail', 'AWSLogs'))).toBe(true);
+  });
+
+  it('query prints a table, JSON and CSV; COPYTRAIL_DB picks the database', () => {
+    const sql =
+      "select event_name, count(*)::integer as n from events where event_name = 'CopyDBSnapshot' group by all";
+    const table = copytrail(['--db', db, 'query', sql]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^event_name\s+n\n-+\s+-+\nCopyDBSnapshot\s+2\n\(1 row\)/);
+    const json = copytrail(['query', sql, '--format', 'json'], { COPYTRAIL_DB: db });
+    expect(JSON.parse(json.stdout)).toEqual([{ event_name: 'CopyDBSnapshot', n: 2 }]);
+    const csv = copytrail(['--db', db, 'query', "select '=cmd|calc' as f, 'a,b' as g", '--format', 'csv']);
+    expect(csv.stdout.trim()).toBe(`f,g\n'=cmd|calc,"a,b"`);
+  });
+
+  it('ingest dir reports a second run as already loaded', () => {
+    const r = copytrail(['--db', db, 'ingest', 'dir', join(dir, 'out', 'trail')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/0 loaded, \d+ already loaded/);
+    expect(r.stdout).toMatch(/events:\s+0 new/);
+  });
+
+  it('exits 2 on usage errors and 1 on failures, with a message naming the problem', () => {
+    expect(copytrail(['nonsense']).code).toBe(2);
+    expect(copytrail(['query']).code).toBe(2);
+    const badFormat = copytrail(['--db', db, 'query', 'select 1', '--format', 'xml']);
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/--format must be one of table, json, csv/);
+    const missing = copytrail(['--db', db, 'ingest', 'dir', join(dir, 'nope')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no such file or folder: .*nope/);
+    const badSql = copytrail(['--db', db, 'query', 'select * from no_such_table']);
+    expect(badSql.code).toBe(1);
+    expect(badSql.stderr).toMatch(/no_such_table/);
+    expect(copytrail(['--help']).code).toBe(0);
+  });
+});
