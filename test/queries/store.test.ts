@@ -57,6 +57,7 @@ describe('store', () => {
     await store.run('ingest/stage_files', { path: join(dir, 'a.json'), max_bytes: 1 << 20 });
     await store.run('ingest/stage_records');
     await store.run('ingest/stage_new_events');
+    await store.run('bench/create_raw');
     const names = listQueryNames();
     expect(names.length).toBeGreaterThan(15);
     for (const name of names) {
