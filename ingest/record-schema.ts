@@ -3,7 +3,7 @@
 // queries/ingest/stage_records.sql applies the same rule in SQL; a test holds the two together.
 import { z } from 'zod';
 
-const Json = z.unknown();
+const Json = z.unknown().optional();
 
 export const UserIdentity = z
   .object({
@@ -31,10 +31,10 @@ const EventTime = z
 
 export const CloudTrailRecord = z
   .object({
-    eventID: z.string(),
+    eventID: z.string().min(1),
     eventTime: EventTime,
-    eventSource: z.string(),
-    eventName: z.string(),
+    eventSource: z.string().min(1),
+    eventName: z.string().min(1),
     eventVersion: z.string().nullish(),
     eventType: z.string().nullish(),
     awsRegion: z.string().nullish(),

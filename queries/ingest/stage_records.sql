@@ -17,10 +17,10 @@ typed as (
     r,
     json_type(r) as jtype,
     case when json_type(r) = 'OBJECT' then json_transform(r, '{
-      "eventVersion": "VARCHAR", "userIdentity": "JSON", "eventTime": "VARCHAR", "eventSource": "VARCHAR",
-      "eventName": "VARCHAR", "awsRegion": "VARCHAR", "sourceIPAddress": "VARCHAR", "userAgent": "VARCHAR",
+      "eventVersion": "VARCHAR", "userIdentity": "JSON", "eventTime": "JSON", "eventSource": "JSON",
+      "eventName": "JSON", "awsRegion": "VARCHAR", "sourceIPAddress": "VARCHAR", "userAgent": "VARCHAR",
       "errorCode": "VARCHAR", "errorMessage": "VARCHAR", "requestParameters": "JSON", "responseElements": "JSON",
-      "additionalEventData": "JSON", "requestID": "VARCHAR", "eventID": "VARCHAR", "eventType": "VARCHAR",
+      "additionalEventData": "JSON", "requestID": "VARCHAR", "eventID": "JSON", "eventType": "VARCHAR",
       "readOnly": "VARCHAR", "resources": "JSON", "recipientAccountId": "VARCHAR", "serviceEventDetails": "JSON",
       "sharedEventID": "VARCHAR", "eventCategory": "VARCHAR", "managementEvent": "VARCHAR",
       "vpcEndpointId": "VARCHAR", "tlsDetails": "JSON", "addendum": "JSON"
@@ -33,12 +33,20 @@ normal as (
     idx,
     r,
     jtype,
-    s.eventID as event_id,
-    try_cast(s.eventTime as timestamptz) as event_time,
-    s.eventTime as event_time_text,
+    -- the required fields are read as JSON so a number or object there is caught, not coerced
+    case when json_type(s.eventID) = 'VARCHAR' then s.eventID ->> '$' end as event_id,
+    try_cast(s.eventTime ->> '$' as timestamptz) as event_time,
+    case when json_type(s.eventTime) = 'VARCHAR' then s.eventTime ->> '$' end as event_time_text,
     -- proxies rewrite hosts (kms.amazonaws.com.rproxy.goskope.com): keep the service's own name
-    regexp_replace(s.eventSource, '^([a-z0-9.-]+\.amazonaws\.com)\..*$', '\1') as event_source,
-    s.eventName as event_name,
+    case when json_type(s.eventSource) = 'VARCHAR'
+      then regexp_replace(s.eventSource ->> '$', '^([a-z0-9.-]+\.amazonaws\.com)\..*$', '\1') end as event_source,
+    case when json_type(s.eventName) = 'VARCHAR' then s.eventName ->> '$' end as event_name,
+    concat_ws(', ',
+      case when s.eventID is not null and json_type(s.eventID) not in ('VARCHAR', 'NULL') then 'eventID' end,
+      case when s.eventTime is not null and json_type(s.eventTime) not in ('VARCHAR', 'NULL') then 'eventTime' end,
+      case when s.eventSource is not null and json_type(s.eventSource) not in ('VARCHAR', 'NULL') then 'eventSource' end,
+      case when s.eventName is not null and json_type(s.eventName) not in ('VARCHAR', 'NULL') then 'eventName' end
+    ) as not_strings,
     s.eventType as event_type,
     s.eventVersion as event_version,
     s.eventCategory as event_category,
@@ -83,12 +91,14 @@ select
     when jtype is distinct from 'OBJECT' then 'record is not a JSON object'
     when event_id is null and event_name is null and json_exists(r, '$."detail-type"')
       then 'EventBridge event, not a CloudTrail record (detail-type ' || coalesce(r ->> '$."detail-type"', '?') || ')'
+    when not_strings <> '' then 'required field(s) not a string: ' || not_strings
     when event_id is null or event_time_text is null or event_source is null or event_name is null
       then 'missing required field(s): ' || concat_ws(', ',
         case when event_id is null then 'eventID' end,
         case when event_time_text is null then 'eventTime' end,
         case when event_source is null then 'eventSource' end,
         case when event_name is null then 'eventName' end)
+    when event_id = '' or event_source = '' or event_name = '' then 'required field is an empty string'
     when event_time is null then 'eventTime is not a timestamp: ' || event_time_text
   end as reject_reason
 from normal
