@@ -1,9 +1,14 @@
 // The `ingest` subcommands.
+
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { type GlobalOptions, openStoreFor, out } from '../pipeline/cli-kit.ts';
+import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
+import { resolveDbPath } from '../queries/store.ts';
 import { ingestDir } from './ingest-dir.ts';
 import type { IngestSummary } from './loader.ts';
 import { terminalProgress } from './progress.ts';
+import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
+import { parseRange, TimeRangeError } from './time-range.ts';
 
 export function formatIngestSummary(s: IngestSummary & { ignored?: number }): string {
   const lines = [
@@ -14,6 +19,40 @@ export function formatIngestSummary(s: IngestSummary & { ignored?: number }): st
   if (s.ignored) lines.push(`ignored: ${s.ignored} files that are not log files`);
   if (s.rejectedFiles + s.recordsRejected > 0) {
     lines.push(`see the reasons: copytrail query "select location, record_index, reason from rejects"`);
+  }
+  return lines.join('\n');
+}
+
+export function splitList(value: string | undefined, flag: string, pattern?: RegExp): string[] | undefined {
+  if (value === undefined || value === 'all') return undefined;
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    if (pattern && !pattern.test(item)) throw new UsageError(`${flag}: '${item}' is not valid`);
+  }
+  return items;
+}
+
+function rangeFrom(since: string, until?: string) {
+  try {
+    return parseRange(since, until);
+  } catch (err) {
+    if (err instanceof TimeRangeError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+export function formatS3Summary(r: S3IngestResult): string {
+  const lines = [
+    `listed:  ${r.units} day folders, ${r.objectsListed} objects${r.interrupted ? ' (interrupted: run again to resume)' : ''}`,
+    formatIngestSummary(r),
+  ];
+  if (r.unitsFailed.length > 0) {
+    lines.push(`could not read ${r.unitsFailed.length} prefix(es); coverage records them as errors:`);
+    for (const f of r.unitsFailed.slice(0, 10)) lines.push(`  ${f.prefix}: ${f.error}`);
+    if (r.unitsFailed.length > 10) lines.push(`  … and ${r.unitsFailed.length - 10} more`);
   }
   return lines.join('\n');
 }
@@ -32,6 +71,68 @@ export function registerIngest(program: Command): void {
         const summary = await ingestDir(store, paths, terminalProgress('ingest'));
         out(formatIngestSummary(summary));
       } finally {
+        store.close();
+      }
+    });
+
+  ingest
+    .command('s3')
+    .description('read a CloudTrail bucket (account or organization layout) over the S3 API')
+    .requiredOption('--bucket <name>', 'the trail bucket')
+    .option('--prefix <prefix>', 'key prefix the trail writes under (before AWSLogs/)')
+    .option('--org-id <o-id>', 'only this organization trail folder')
+    .option('--accounts <ids>', 'comma-separated account ids (default: every account found)')
+    .option('--regions <names>', "comma-separated regions, or 'all'", 'all')
+    .requiredOption('--since <time>', 'start: 2026-03-01, 2026-03-01T12:00:00Z or a span like 7d')
+    .option('--until <time>', 'end (default: now)')
+    .option('--endpoint-url <url>', 'S3-compatible endpoint, as in the AWS CLI (path-style addressing)')
+    .option('--region <region>', 'region of the bucket (default: $AWS_REGION or us-east-1)')
+    .option('--profile <name>', 'AWS profile, as in the AWS CLI (the SDK default chain reads it)')
+    .option('--concurrency <n>', 'parallel downloads', '16')
+    .option('--spool <dir>', 'download folder (default: .copytrail-spool beside the database)')
+    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      if (opts.orgId && !/^o-[a-z0-9]{10,32}$/.test(opts.orgId))
+        throw new UsageError(`--org-id: '${opts.orgId}' is not an organization id`);
+      const concurrency = Number(opts.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+        throw new UsageError('--concurrency must be a whole number from 1 to 256');
+      }
+      if (opts.profile) process.env.AWS_PROFILE = opts.profile;
+      const range = rangeFrom(opts.since!, opts.until);
+      const client = makeS3Client({ endpointUrl: opts.endpointUrl, region: opts.region });
+      const store = await openStoreFor(global);
+      const abort = new AbortController();
+      const onSigint = () => {
+        // a second Ctrl-C finds no handler left and ends the process; committed batches stay
+        process.stderr.write('\ncopytrail: stopping after the current batch (Ctrl-C again to quit now)\n');
+        abort.abort();
+      };
+      process.once('SIGINT', onSigint);
+      try {
+        const r = await ingestS3(
+          store,
+          client,
+          {
+            bucket: opts.bucket!,
+            prefix: opts.prefix,
+            orgId: opts.orgId,
+            accounts: splitList(opts.accounts, '--accounts', /^\d{12}$/),
+            regions: splitList(opts.regions, '--regions', /^[a-z]{2}(-[a-z]+)+-\d+$/),
+            range,
+            concurrency,
+            spoolDir: resolve(
+              opts.spool ?? join(dirname(resolve(resolveDbPath(global.db))), '.copytrail-spool'),
+            ),
+            signal: abort.signal,
+          },
+          terminalProgress('s3'),
+        );
+        out(formatS3Summary(r));
+        if (r.interrupted) process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+        client.destroy();
         store.close();
       }
     });

@@ -34,6 +34,8 @@ export interface LoaderOptions {
   source: string;
   /** Flush a batch when its NDJSON reaches this many bytes. */
   batchBytes?: number;
+  /** false when the source records files per listed folder itself (S3): coverage then gets events only. */
+  coverageFiles?: boolean;
   onFileDone?: () => void;
 }
 
@@ -75,6 +77,7 @@ const KnownFile = z.object({
   location: z.string(),
   size: z.coerce.number().nullable(),
   sha256: z.string().nullable(),
+  etag: z.string().nullable(),
   status: z.string(),
 });
 const MaxId = z.object({ max_id: z.coerce.number() });
@@ -89,7 +92,7 @@ const BatchCounts = z.object({
 export class BatchLoader {
   private readonly spool = mkdtempSync(join(tmpdir(), 'copytrail-spool-'));
   private readonly batchBytes: number;
-  private known = new Map<string, number | null>();
+  private known = new Map<string, { size: number | null; etag: string | null }>();
   private hashes = new Set<string>();
   private nextId = 0;
   private batch: Batch = emptyBatch(0);
@@ -120,21 +123,23 @@ export class BatchLoader {
     const loader = new BatchLoader(store, options);
     for (const row of await store.all('ingest/known_files', KnownFile, { source: options.source })) {
       // a rejected file is read again only if it changed; loaded and duplicate files never are
-      loader.known.set(row.location, row.size);
+      loader.known.set(row.location, { size: row.size, etag: row.etag });
     }
     for (const row of await store.all('ingest/known_hashes', Hash)) loader.hashes.add(row.sha256);
     loader.nextId = (await store.one('ingest/max_file_id', MaxId)).max_id;
     return loader;
   }
 
-  /** True when the ledger already holds this file unchanged. */
-  isKnown(location: string, size: number): boolean {
-    return this.known.has(location) && this.known.get(location) === size;
+  /** True when the ledger already holds this file unchanged (same size, and same ETag when there is one). */
+  isKnown(location: string, size: number, etag?: string): boolean {
+    const k = this.known.get(location);
+    if (!k || k.size !== size) return false;
+    return etag === undefined || k.etag === etag;
   }
 
   async add(file: InputFile): Promise<void> {
     this.summary.files++;
-    if (this.isKnown(file.location, file.size)) {
+    if (this.isKnown(file.location, file.size, file.etag)) {
       this.summary.skipped++;
       this.options.onFileDone?.();
       return;
@@ -165,7 +170,7 @@ export class BatchLoader {
       };
     }
     const b = this.batch;
-    this.known.set(file.location, file.size);
+    this.known.set(file.location, { size: file.size, etag: file.etag ?? null });
     if (prepared.kind === 'rejected') {
       this.summary.rejectedFiles++;
       b.ledger.push({
@@ -303,7 +308,10 @@ export class BatchLoader {
       await this.store.run('ingest/insert_record_rejects');
       await this.store.run('ingest/insert_events');
       await this.store.run('ingest/update_file_counts');
-      await this.store.run('ingest/upsert_coverage', { source: this.options.source });
+      await this.store.run('ingest/upsert_coverage', {
+        source: this.options.source,
+        count_files: this.options.coverageFiles ?? true,
+      });
       await this.store.run('ingest/coverage_rejected_files', {
         source: this.options.source,
         lo: Math.min(...ids),
