@@ -6,6 +6,7 @@ import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/c
 import { resolveDbPath } from '../queries/store.ts';
 import { ingestDir } from './ingest-dir.ts';
 import type { IngestSummary } from './loader.ts';
+import { ingestLookup, type LookupResult } from './lookup.ts';
 import { terminalProgress } from './progress.ts';
 import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
 import { parseRange, TimeRangeError } from './time-range.ts';
@@ -57,6 +58,16 @@ export function formatS3Summary(r: S3IngestResult): string {
   return lines.join('\n');
 }
 
+export function formatLookupSummary(r: LookupResult): string {
+  const read = r.units.filter((u) => !u.skipped && !u.error);
+  const lines = [
+    `regions: ${read.length} account-regions read, ${r.units.filter((u) => u.skipped).length} skipped (not enabled), ${r.units.filter((u) => u.error).length} failed, ${r.units.filter((u) => u.truncated).length} truncated; ${r.throttled} throttled requests retried`,
+    formatIngestSummary(r),
+  ];
+  for (const u of r.units.filter((x) => x.error)) lines.push(`  ${u.account} ${u.region}: ${u.error}`);
+  return lines.join('\n');
+}
+
 export function registerIngest(program: Command): void {
   const ingest = program.command('ingest').description('load CloudTrail records into the store');
   ingest
@@ -71,6 +82,50 @@ export function registerIngest(program: Command): void {
         const summary = await ingestDir(store, paths, terminalProgress('ingest'));
         out(formatIngestSummary(summary));
       } finally {
+        store.close();
+      }
+    });
+
+  ingest
+    .command('lookup')
+    .description('read CloudTrail Event history (LookupEvents, last 90 days) in every enabled region')
+    .option('--regions <names>', "comma-separated regions, or 'all' enabled regions", 'all')
+    .option('--accounts <ids>', 'comma-separated account ids to read through --role-name')
+    .option('--org-accounts', 'read every active account of the organization (Organizations ListAccounts)')
+    .option('--role-name <name>', 'role to assume in each account')
+    .requiredOption('--since <time>', 'start: 2026-03-01, 2026-03-01T12:00:00Z or a span like 7d')
+    .option('--until <time>', 'end (default: now)')
+    .option('--all-management', 'every management event, not only the ones lineage needs')
+    .option('--profile <name>', 'AWS profile, as in the AWS CLI (the SDK default chain reads it)')
+    .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      if (opts.profile) process.env.AWS_PROFILE = String(opts.profile);
+      const accounts = splitList(opts.accounts as string | undefined, '--accounts', /^\d{12}$/);
+      if ((accounts || opts.orgAccounts) && !opts.roleName) {
+        throw new UsageError('--role-name is needed with --accounts or --org-accounts');
+      }
+      const range = rangeFrom(String(opts.since), opts.until as string | undefined);
+      const store = await openStoreFor(global);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const r = await ingestLookup(
+          store,
+          {
+            regions: splitList(opts.regions as string, '--regions', /^[a-z]{2}(-[a-z]+)+-\d+$/),
+            accounts,
+            orgAccounts: Boolean(opts.orgAccounts),
+            roleName: opts.roleName as string | undefined,
+            range,
+            allManagement: Boolean(opts.allManagement),
+            signal: abort.signal,
+          },
+          terminalProgress('lookup'),
+        );
+        out(formatLookupSummary(r));
+      } finally {
+        process.off('SIGINT', onSigint);
         store.close();
       }
     });

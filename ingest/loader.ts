@@ -34,8 +34,11 @@ export interface LoaderOptions {
   source: string;
   /** Flush a batch when its NDJSON reaches this many bytes. */
   batchBytes?: number;
-  /** false when the source records files per listed folder itself (S3): coverage then gets events only. */
-  coverageFiles?: boolean;
+  /**
+   * Derive coverage from the events loaded (account x region x event day). Sources that know what
+   * they read (S3 day folders, LookupEvents windows) record their own coverage instead.
+   */
+  eventCoverage?: boolean;
   onFileDone?: () => void;
 }
 
@@ -308,10 +311,9 @@ export class BatchLoader {
       await this.store.run('ingest/insert_record_rejects');
       await this.store.run('ingest/insert_events');
       await this.store.run('ingest/update_file_counts');
-      await this.store.run('ingest/upsert_coverage', {
-        source: this.options.source,
-        count_files: this.options.coverageFiles ?? true,
-      });
+      if (this.options.eventCoverage ?? true) {
+        await this.store.run('ingest/upsert_coverage', { source: this.options.source });
+      }
       await this.store.run('ingest/coverage_rejected_files', {
         source: this.options.source,
         lo: Math.min(...ids),

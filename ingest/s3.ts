@@ -193,7 +193,7 @@ export async function ingestS3(
 
   const loader = await BatchLoader.create(store, {
     source: 's3',
-    coverageFiles: false,
+    eventCoverage: false,
     onFileDone: () => progress.tick(),
   });
   const todo = listed
@@ -248,6 +248,7 @@ export async function ingestS3(
       }
     }
     const summary = await loader.finish();
+    await store.run('ingest/s3_coverage_events');
     // what is committed no longer needs its spooled copy; an interrupted run keeps the rest
     for (const o of todo) rmSync(spoolPath(o.key), { force: true });
     const known = objectsListed - todo.length;

@@ -1,6 +1,5 @@
--- Records what the batch covered: events per account x region x UTC day, by source. Sources that
--- record their listed folders themselves ($count_files false) add events only.
--- params: $source, $count_files. output: none.
+-- Records what the batch covered: events per account x region x UTC day, by source.
+-- params: $source. output: none.
 insert into ingest_coverage (source, account_id, region, window_start, window_end, files, events)
 select
   $source,
@@ -8,7 +7,7 @@ select
   coalesce(aws_region, 'unknown'),
   date_trunc('day', event_time),
   date_trunc('day', event_time) + interval 1 day,
-  case when $count_files then count(distinct file_id) else 0 end,
+  count(distinct file_id),
   count(*)
 from stage_new
 group by all
