@@ -1,6 +1,6 @@
 // copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
 import { Command, CommanderError } from 'commander';
-import { registerIngest } from './ingest/command.ts';
+import { registerIngest, registerVerify } from './ingest/command.ts';
 import { UsageError } from './pipeline/cli-kit.ts';
 import { registerDemo } from './pipeline/command.ts';
 import { registerQuery } from './queries/command.ts';
@@ -15,6 +15,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerIngest(program);
   registerQuery(program);
+  registerVerify(program);
   registerSimulate(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
@@ -26,7 +27,8 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   try {
     await buildProgram().parseAsync(argv);
-    return 0;
+    // a command that finished but found a problem (tampering, an interrupted run) sets exitCode
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;

@@ -1,8 +1,10 @@
 // The `ingest` subcommands.
 
 import { dirname, join, resolve } from 'node:path';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
 import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
+import type { Store } from '../queries/store.ts';
 import { resolveDbPath } from '../queries/store.ts';
 import { ingestDir } from './ingest-dir.ts';
 import type { IngestSummary } from './loader.ts';
@@ -10,6 +12,7 @@ import { ingestLookup, type LookupResult } from './lookup.ts';
 import { terminalProgress } from './progress.ts';
 import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
 import { parseRange, TimeRangeError } from './time-range.ts';
+import { fetchPublicKeys, formatVerifyReport, loadPublicKeys, verifyStore } from './verify.ts';
 
 export function formatIngestSummary(s: IngestSummary & { ignored?: number }): string {
   const lines = [
@@ -68,6 +71,51 @@ export function formatLookupSummary(r: LookupResult): string {
   return lines.join('\n');
 }
 
+interface VerifyFlags {
+  publicKeys?: string;
+  keysRegion?: string;
+}
+
+/** Runs verification, prints the report and sets a non-zero exit code when tampering is found. */
+async function runVerify(store: Store, flags: VerifyFlags): Promise<void> {
+  const report = await verifyStore(store, {
+    keys: flags.publicKeys ? loadPublicKeys(flags.publicKeys) : undefined,
+    fetchKeys: async (start, end) => {
+      const client = new CloudTrailClient({
+        region: flags.keysRegion ?? process.env.AWS_REGION ?? 'us-east-1',
+      });
+      try {
+        return await fetchPublicKeys(client, start, end);
+      } finally {
+        client.destroy();
+      }
+    },
+  });
+  out(formatVerifyReport(report));
+  if (report.tampered > 0) process.exitCode = 1;
+}
+
+export function registerVerify(program: Command): void {
+  program
+    .command('verify')
+    .description(
+      'check CloudTrail digest signatures, the digest chain and every ingested log file against its digest',
+    )
+    .option(
+      '--public-keys <file>',
+      'PEM public keys, or a saved `aws cloudtrail list-public-keys` answer (offline)',
+    )
+    .option('--keys-region <region>', 'region to call ListPublicKeys in (default: $AWS_REGION or us-east-1)')
+    .action(async (opts: VerifyFlags, cmd: Command) => {
+      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+      try {
+        await runVerify(store, opts);
+      } finally {
+        store.close();
+      }
+    });
+}
+
 export function registerIngest(program: Command): void {
   const ingest = program.command('ingest').description('load CloudTrail records into the store');
   ingest
@@ -76,11 +124,14 @@ export function registerIngest(program: Command): void {
       'load local files: a downloaded trail bucket (account or organization layout) or loose files',
     )
     .argument('<paths...>', 'files or folders (.json, .json.gz, NDJSON, .json.cloudtrail, .zip)')
-    .action(async (paths: string[], _opts, cmd: Command) => {
+    .option('--verify', 'verify digests and log files after loading (see `copytrail verify`)')
+    .option('--public-keys <file>', 'with --verify: PEM or ListPublicKeys JSON, for offline verification')
+    .action(async (paths: string[], opts: VerifyFlags & { verify?: boolean }, cmd: Command) => {
       const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
       try {
         const summary = await ingestDir(store, paths, terminalProgress('ingest'));
         out(formatIngestSummary(summary));
+        if (opts.verify) await runVerify(store, opts);
       } finally {
         store.close();
       }
@@ -145,6 +196,8 @@ export function registerIngest(program: Command): void {
     .option('--profile <name>', 'AWS profile, as in the AWS CLI (the SDK default chain reads it)')
     .option('--concurrency <n>', 'parallel downloads', '16')
     .option('--spool <dir>', 'download folder (default: .copytrail-spool beside the database)')
+    .option('--verify', 'verify digests and log files after loading (see `copytrail verify`)')
+    .option('--public-keys <file>', 'with --verify: PEM or ListPublicKeys JSON, for offline verification')
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
       if (opts.orgId && !/^o-[a-z0-9]{10,32}$/.test(opts.orgId))
@@ -185,6 +238,8 @@ export function registerIngest(program: Command): void {
         );
         out(formatS3Summary(r));
         if (r.interrupted) process.exitCode = 130;
+        else if (opts.verify)
+          await runVerify(store, { publicKeys: opts.publicKeys, keysRegion: opts.region });
       } finally {
         process.off('SIGINT', onSigint);
         client.destroy();

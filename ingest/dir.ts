@@ -2,9 +2,17 @@
 // layout, any key prefix) or loose files. Zip archives are read member by member.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isLogFileName } from './layout.ts';
+import { isDigestLocation, isLogFileName } from './layout.ts';
 import type { InputFile } from './loader.ts';
 import { zipMembers } from './zip.ts';
+
+function readSidecar(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
 
 export class SourceError extends Error {
   override name = 'SourceError';
@@ -39,7 +47,13 @@ export function walkPaths(paths: string[]): Walked {
       }
       return;
     }
-    files.push({ location: full, size, read: async () => readFileSync(full) });
+    files.push({
+      location: full,
+      size,
+      read: async () => readFileSync(full),
+      // S3 keeps a digest's signature in object metadata; a local copy keeps it in <digest>.sig
+      ...(isDigestLocation(full) ? { signature: async () => readSidecar(`${full}.sig`) } : {}),
+    });
   };
   const walk = (dir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
@@ -48,7 +62,7 @@ export function walkPaths(paths: string[]): Walked {
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) {
         if (isLogFileName(entry.name)) addFile(full, statSync(full).size);
-        else ignored.push(full);
+        else if (!entry.name.endsWith('.sig')) ignored.push(full);
       }
     }
   };

@@ -1,12 +1,13 @@
 // The batch loader every source feeds: prepares files into NDJSON batches in a spool directory and
 // loads each batch in one transaction (ledger, events, rejects, coverage), so a crash never leaves a
 // half-loaded file. Preparing batch N+1 overlaps DuckDB loading batch N.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Store } from '../queries/store.ts';
 import { isDigestLocation, parseLayout } from './layout.ts';
+import { writeLines } from './ndjson.ts';
 import { diagnoseJson, type Prepared, prepareFile } from './prepare-file.ts';
 
 export interface InputFile {
@@ -14,6 +15,8 @@ export interface InputFile {
   size: number;
   etag?: string;
   read(): Promise<Buffer>;
+  /** A digest's hex signature: S3 object metadata, or the `.sig` file beside a local copy. */
+  signature?(): Promise<string | null>;
 }
 
 export interface IngestSummary {
@@ -68,12 +71,31 @@ interface RejectRow {
   raw: string;
 }
 
+interface DigestRow {
+  file_id: number;
+  account_id: string | null;
+  region: string | null;
+  digest_start_time: string | null;
+  digest_end_time: string | null;
+  s3_bucket: string | null;
+  s3_object: string | null;
+  fingerprint: string | null;
+  signature_algorithm: string | null;
+  signature: string | null;
+  previous_s3_object: string | null;
+  previous_hash: string | null;
+  previous_signature: string | null;
+  body_sha256: string;
+  log_files: unknown;
+}
+
 interface Batch {
   index: number;
   lines: { fileId: number; line: string; text: string }[];
   bytes: number;
   ledger: LedgerRow[];
   rejects: RejectRow[];
+  digests: DigestRow[];
 }
 
 const KnownFile = z.object({
@@ -206,6 +228,9 @@ export class BatchLoader {
     } else if (prepared.kind === 'digest') {
       this.hashes.add(prepared.sha256);
       this.summary.digests++;
+      b.digests.push(
+        digestRow(fileId, prepared.sha256, prepared.digest, layout, (await file.signature?.()) ?? null),
+      );
       b.ledger.push({
         ...base,
         kind: 'digest',
@@ -301,11 +326,19 @@ export class BatchLoader {
       rejectsPath,
       batch.rejects.map((r) => JSON.stringify(r)),
     );
+    const digestsPath = join(this.spool, `batch-${batch.index}.digests.ndjson`);
+    const digestsMax = writeLines(
+      digestsPath,
+      batch.digests.map((d) => JSON.stringify(d)),
+    );
     const ids = batch.ledger.map((r) => r.file_id);
     await this.store.transaction(async () => {
       await this.store.run('ingest/insert_files', { path: filesPath, max_bytes: filesMax });
       if (batch.rejects.length > 0)
         await this.store.run('ingest/insert_file_rejects', { path: rejectsPath, max_bytes: rejectsMax });
+      if (batch.digests.length > 0) {
+        await this.store.run('ingest/insert_digests', { path: digestsPath, max_bytes: digestsMax });
+      }
       await this.store.run('ingest/stage_records');
       await this.store.run('ingest/stage_new_events');
       await this.store.run('ingest/insert_record_rejects');
@@ -329,25 +362,38 @@ export class BatchLoader {
     rmSync(eventsPath, { force: true });
     rmSync(filesPath, { force: true });
     rmSync(rejectsPath, { force: true });
+    rmSync(digestsPath, { force: true });
   }
 }
 
 function emptyBatch(index: number): Batch {
-  return { index, lines: [], bytes: 0, ledger: [], rejects: [] };
+  return { index, lines: [], bytes: 0, ledger: [], rejects: [], digests: [] };
 }
 
-/** Writes NDJSON and returns the read_json maximum_object_size that fits its longest line. */
-function writeLines(path: string, lines: string[]): number {
-  const fd = openSync(path, 'w');
-  let longest = 0;
-  try {
-    for (const line of lines) {
-      const n = writeSync(fd, `${line}\n`);
-      if (n > longest) longest = n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  // DuckDB sizes its read buffer from this, so ask for what the batch needs, not the ceiling
-  return Math.max(1024 * 1024, longest + 1024);
+function digestRow(
+  fileId: number,
+  sha256: string,
+  digest: unknown,
+  layout: ReturnType<typeof parseLayout>,
+  signature: string | null,
+): DigestRow {
+  const d = digest as Record<string, unknown>;
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  return {
+    file_id: fileId,
+    account_id: str('awsAccountId') ?? layout.accountId,
+    region: layout.region,
+    digest_start_time: str('digestStartTime'),
+    digest_end_time: str('digestEndTime'),
+    s3_bucket: str('digestS3Bucket'),
+    s3_object: str('digestS3Object'),
+    fingerprint: str('digestPublicKeyFingerprint'),
+    signature_algorithm: str('digestSignatureAlgorithm'),
+    signature: signature?.trim().toLowerCase() || null,
+    previous_s3_object: str('previousDigestS3Object'),
+    previous_hash: str('previousDigestHashValue'),
+    previous_signature: str('previousDigestSignature'),
+    body_sha256: sha256,
+    log_files: Array.isArray(d.logFiles) ? d.logFiles : [],
+  };
 }

@@ -24,7 +24,7 @@ export interface S3IngestOptions {
   range: TimeRange;
   spoolDir: string;
   concurrency?: number;
-  /** Also list CloudTrail-Digest/ folders, so their digests are kept for verification. */
+  /** Also read CloudTrail-Digest/ folders, so `verify` can check what was ingested (default true). */
   digests?: boolean;
   signal?: AbortSignal;
 }
@@ -145,9 +145,9 @@ export async function ingestS3(
   const units: Unit[] = [];
   const failed: { prefix: string; error: string }[] = [];
   for (const a of wanted) {
-    for (const folder of opts.digests
-      ? (['CloudTrail', 'CloudTrail-Digest'] as const)
-      : (['CloudTrail'] as const)) {
+    const folders =
+      opts.digests === false ? (['CloudTrail'] as const) : (['CloudTrail', 'CloudTrail-Digest'] as const);
+    for (const folder of folders) {
       let regions: string[];
       try {
         regions = await listPrefixes(`${a.prefix}${folder}/`);
@@ -215,6 +215,8 @@ export async function ingestS3(
     );
     const bytes = await res.Body!.transformToByteArray();
     mkdirSync(dirname(path), { recursive: true });
+    // a digest's signature travels in x-amz-meta-signature; keep it beside the spooled copy
+    if (res.Metadata?.signature) writeFileSync(`${path}.sig`, res.Metadata.signature);
     writeFileSync(`${path}.part`, bytes);
     renameSync(`${path}.part`, path);
     return path;
@@ -244,13 +246,28 @@ export async function ingestS3(
           continue;
         }
         const path = got.path;
-        await loader.add({ location, size: o.size, etag: o.etag, read: async () => readFileSync(path) });
+        await loader.add({
+          location,
+          size: o.size,
+          etag: o.etag,
+          read: async () => readFileSync(path),
+          signature: async () => {
+            try {
+              return readFileSync(`${path}.sig`, 'utf8');
+            } catch {
+              return null;
+            }
+          },
+        });
       }
     }
     const summary = await loader.finish();
     await store.run('ingest/s3_coverage_events');
     // what is committed no longer needs its spooled copy; an interrupted run keeps the rest
-    for (const o of todo) rmSync(spoolPath(o.key), { force: true });
+    for (const o of todo) {
+      rmSync(spoolPath(o.key), { force: true });
+      rmSync(`${spoolPath(o.key)}.sig`, { force: true });
+    }
     const known = objectsListed - todo.length;
     return {
       ...summary,

@@ -1,14 +1,17 @@
 // Writes a fake organization's CloudTrail as an organization trail would deliver it to S3: gzipped
 // {"Records":[…]} files per account × region every ~5 minutes, some late, some delivered twice.
 // One hour of records is held in memory at a time, so any --events count streams to disk.
+import { createPublicKey } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DigestWriter } from './digests.ts';
 import { Noise } from './noise.ts';
-import { ACCOUNTS, KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID } from './org.ts';
+import { ACCOUNTS, KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID, REGIONS } from './org.ts';
 import { Rng } from './random.ts';
 import { type CTRecord, RecordFactory } from './records.ts';
 import { Scenarios } from './scenarios.ts';
+import { SIMULATOR_PRIVATE_KEY } from './signing-key.ts';
 
 export interface SimulateOptions {
   out: string;
@@ -18,6 +21,10 @@ export interface SimulateOptions {
   days?: number;
   /** First day, YYYY-MM-DD (UTC). */
   start?: string;
+  /** Write signed CloudTrail-Digest files beside the logs (default true). */
+  digests?: boolean;
+  /** Bucket name the digests record for their files. */
+  bucket?: string;
   onProgress?: (records: number, target: number) => void;
 }
 
@@ -27,6 +34,9 @@ export interface SimulateResult {
   records: number;
   duplicateDeliveries: number;
   delayedRecords: number;
+  digestFiles: number;
+  /** PEM public key that verifies the digests (its fingerprint is the MD5 of its DER form). */
+  publicKeyFile: string | null;
   accounts: string[];
   regions: string[];
   start: string;
@@ -90,12 +100,25 @@ export function simulate(options: SimulateOptions): SimulateResult {
     records: 0,
     duplicateDeliveries: 0,
     delayedRecords: 0,
+    digestFiles: 0,
+    publicKeyFile: null,
     accounts: ORG_ACCOUNTS.map((a) => a.id),
     regions: [],
     start: new Date(start).toISOString(),
     end: new Date(start + days * DAY).toISOString(),
   };
   const regionsSeen = new Set<string>();
+  const digests =
+    options.digests === false
+      ? null
+      : new DigestWriter(
+          options.out,
+          options.bucket ?? 'copytrail-sim-trail',
+          ORG_ID,
+          result.accounts,
+          REGIONS,
+          start,
+        );
   const madeDirs = new Set<string>();
 
   const writeFile = (account: string, region: string, deliveredAt: number, records: CTRecord[]) => {
@@ -110,7 +133,13 @@ export function simulate(options: SimulateOptions): SimulateResult {
       madeDirs.add(dir);
     }
     const name = `${account}_CloudTrail_${region}_${stamp}_${rng.alnum(16)}.json.gz`;
-    writeFileSync(join(dir, name), gzipSync(JSON.stringify({ Records: records })));
+    const body = JSON.stringify({ Records: records });
+    writeFileSync(join(dir, name), gzipSync(body));
+    if (digests) {
+      const times = records.map((r) => r.eventTime).sort();
+      const key = ['AWSLogs', ORG_ID, account, 'CloudTrail', region, String(y), mo, da, name].join('/');
+      digests.addLogFile(account, region, deliveredAt, key, body, times[0]!, times[times.length - 1]!);
+    }
     result.files++;
     result.records += records.length;
     regionsSeen.add(region);
@@ -189,9 +218,21 @@ export function simulate(options: SimulateOptions): SimulateResult {
       future = future.filter((x) => x.at >= nextEnd);
       current = due;
     }
+    // a digest is final once no late file can still land in its hour
+    digests?.flushThrough(hourStart - 32 * HOUR);
     options.onProgress?.(result.records, target);
   }
   if (future.length > 0) deliver(future);
+  if (digests) {
+    digests.flushThrough(digests.lastPendingHour() + HOUR);
+    result.digestFiles = digests.files;
+    result.publicKeyFile = join(options.out, 'cloudtrail-public-key.pem');
+    mkdirSync(options.out, { recursive: true });
+    writeFileSync(
+      result.publicKeyFile,
+      createPublicKey(SIMULATOR_PRIVATE_KEY).export({ type: 'pkcs1', format: 'pem' }),
+    );
+  }
   result.regions = [...regionsSeen].sort();
   return result;
 }

@@ -21,7 +21,8 @@ interface File {
 }
 
 function readTree(dir: string): File[] {
-  return walkPaths([dir]).files.map((f) => ({
+  const logs = walkPaths([dir]).files.filter((f) => f.location.includes('/CloudTrail/'));
+  return logs.map((f) => ({
     path: relative(dir, f.location),
     records: JSON.parse(gunzipSync(readFileSync(f.location)).toString('utf8')).Records,
   }));
