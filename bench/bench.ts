@@ -1,15 +1,21 @@
-// `npm run bench [-- --events 1M] [--days 7] [--keep DIR]`: ingest throughput of copytrail against
-// DuckDB's own read_json load of the same simulated trail files, in the same run, with peak RSS.
-// Each side runs in its own child process so their memory peaks are measured apart.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// `npm run bench [-- --events 1M] [--days 7] [--keep DIR] [--no-s3]`: ingest throughput of copytrail
+// against DuckDB's own read_json load of the same simulated trail files, and `ingest s3` from a
+// local S3 server (fauxqs, real HTTP) against `ingest dir` of the same files, in the same run.
+// Each run is its own child process so their memory peaks are measured apart.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { listValue } from '@duckdb/node-api';
+import { startFauxqs } from 'fauxqs';
 import { z } from 'zod';
 import { walkPaths } from '../ingest/dir.ts';
 import { ingestDir } from '../ingest/ingest-dir.ts';
+import { mapPool } from '../ingest/pool.ts';
+import { ingestS3, makeS3Client } from '../ingest/s3.ts';
+import { parseRange } from '../ingest/time-range.ts';
 import { Store } from '../queries/store.ts';
 import { parseCount } from '../simulator/command.ts';
 import { simulate } from '../simulator/simulate.ts';
@@ -21,10 +27,18 @@ const { values } = parseArgs({
     keep: { type: 'string' },
     child: { type: 'string' },
     trail: { type: 'string' },
+    endpoint: { type: 'string' },
+    'no-s3': { type: 'boolean', default: false },
   },
 });
 
+// fauxqs accepts any credentials; these never leave this machine
+process.env.AWS_ACCESS_KEY_ID ??= 'bench';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'bench';
+
 const RAW_CHUNK = 2000;
+const BUCKET = 'bench-trail';
+const SIM_START = '2026-03-01';
 
 interface Measure {
   seconds: number;
@@ -39,6 +53,19 @@ async function child(kind: string, trail: string): Promise<void> {
   let events = 0;
   if (kind === 'copytrail') {
     const s = await ingestDir(store, [trail]);
+    events = s.eventsNew;
+  } else if (kind === 's3') {
+    const client = makeS3Client({ endpointUrl: values.endpoint, region: 'us-east-1' });
+    const s = await ingestS3(store, client, {
+      bucket: BUCKET,
+      // the simulated days, plus the day late deliveries spill into
+      range: parseRange(
+        SIM_START,
+        new Date(Date.parse(SIM_START) + (Number(values.days) + 1) * 86_400_000).toISOString(),
+      ),
+      spoolDir: join(dbDir, 'spool'),
+    });
+    client.destroy();
     events = s.eventsNew;
   } else {
     const files = walkPaths([trail]).files.map((f) => f.location);
@@ -82,7 +109,8 @@ async function main(): Promise<void> {
   );
   if (!values.keep || !existsSync(join(trail, 'AWSLogs'))) {
     const t0 = performance.now();
-    const sim = simulate({ out: trail, events, days, seed: 42 });
+    // no digests: both sides then read exactly the same log files
+    const sim = simulate({ out: trail, events, days, seed: 42, start: SIM_START, digests: false });
     console.log(
       `simulated ${sim.records} records in ${sim.files} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
@@ -90,15 +118,64 @@ async function main(): Promise<void> {
   const raw = runChild('duckdb', trail);
   const ours = runChild('copytrail', trail);
   const rate = (m: Measure) => Math.round(m.events / m.seconds);
-  const rows = [
+  const rows: [string, Measure][] = [
     ['duckdb read_json (raw load)', raw],
     ['copytrail ingest dir', ours],
-  ] as const;
+  ];
+  let s3: Measure | null = null;
+  if (!values['no-s3']) {
+    const server = await startFauxqs({ port: 0, logger: false });
+    server.createBucket(BUCKET);
+    const client = makeS3Client({ endpointUrl: server.address, region: 'us-east-1' });
+    const keys = walkPaths([trail]).files.map((f) => f.location);
+    const t0 = performance.now();
+    await mapPool(keys, 32, async (file) => {
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: relative(trail, file), Body: readFileSync(file) }),
+      );
+    });
+    console.log(
+      `uploaded ${keys.length} objects to fauxqs in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    client.destroy();
+    // the server answers from this process while the ingest runs in its own
+    s3 = await new Promise<Measure>((resolveRun, reject) => {
+      const args = [
+        '--import',
+        'tsx',
+        'bench/bench.ts',
+        '--child',
+        's3',
+        '--trail',
+        trail,
+        '--endpoint',
+        server.address,
+      ];
+      const proc = spawn(process.execPath, args, {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' },
+      });
+      let stdout = '';
+      let stderr = '';
+      proc.stdout.on('data', (d) => {
+        stdout += d;
+      });
+      proc.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      proc.on('close', (code) =>
+        code === 0 ? resolveRun(JSON.parse(stdout)) : reject(new Error(`s3 bench failed:\n${stderr}`)),
+      );
+    });
+    await server.stop();
+    rows.push(['copytrail ingest s3 (fauxqs, HTTP)', s3]);
+  }
   console.log('\n| run | events | seconds | events/s | peak RSS MB |\n|---|---:|---:|---:|---:|');
   for (const [name, m] of rows) {
     console.log(`| ${name} | ${m.events} | ${m.seconds.toFixed(1)} | ${rate(m)} | ${m.peakRssMb} |`);
   }
   console.log(`\ncopytrail / raw DuckDB throughput: ${(rate(ours) / rate(raw)).toFixed(2)}x`);
+  if (s3)
+    console.log(`ingest s3 / ingest dir throughput: ${(rate(s3) / rate(ours)).toFixed(2)}x (target >= 0.7x)`);
   console.log(
     'raw DuckDB keeps duplicates and does no ledger, reject handling, dedup or normalisation; copytrail does all of these.',
   );

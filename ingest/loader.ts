@@ -1,7 +1,7 @@
 // The batch loader every source feeds: prepares files into NDJSON batches in a spool directory and
 // loads each batch in one transaction (ledger, events, rejects, coverage), so a crash never leaves a
 // half-loaded file. Preparing batch N+1 overlaps DuckDB loading batch N.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -42,6 +42,8 @@ export interface LoaderOptions {
    * they read (S3 day folders, LookupEvents windows) record their own coverage instead.
    */
   eventCoverage?: boolean;
+  /** Folder for batch files (default: the system temp folder). */
+  spoolDir?: string;
   onFileDone?: () => void;
 }
 
@@ -115,7 +117,7 @@ const BatchCounts = z.object({
 });
 
 export class BatchLoader {
-  private readonly spool = mkdtempSync(join(tmpdir(), 'copytrail-spool-'));
+  private readonly spool: string;
   private readonly batchBytes: number;
   private known = new Map<string, { size: number | null; etag: string | null }>();
   private hashes = new Set<string>();
@@ -142,6 +144,8 @@ export class BatchLoader {
     private readonly options: LoaderOptions,
   ) {
     this.batchBytes = options.batchBytes ?? 64 * 1024 * 1024;
+    if (options.spoolDir) mkdirSync(options.spoolDir, { recursive: true });
+    this.spool = mkdtempSync(join(options.spoolDir ?? tmpdir(), 'copytrail-spool-'));
   }
 
   static async create(store: Store, options: LoaderOptions): Promise<BatchLoader> {

@@ -1,8 +1,7 @@
 // `ingest s3`: reads a trail bucket (account or organization layout) over the S3 API. It discovers
 // accounts and regions from the key prefixes, lists only the day folders in range, downloads in
-// parallel into a spool folder and loads through the same batch loader as `ingest dir`.
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+// parallel (a bounded window) and loads through the same batch loader as `ingest dir`, which stages
+// each batch in a spool folder. The ledger (key + ETag) makes a re-run resume where a crash stopped.
 import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import type { Store } from '../queries/store.ts';
 import { BatchLoader, type IngestSummary } from './loader.ts';
@@ -22,7 +21,8 @@ export interface S3IngestOptions {
   /** Region names, or undefined for every region found. */
   regions?: string[];
   range: TimeRange;
-  spoolDir: string;
+  /** Where batches are staged before loading (default: the system temp folder). */
+  spoolDir?: string;
   concurrency?: number;
   /** Also read CloudTrail-Digest/ folders, so `verify` can check what was ingested (default true). */
   digests?: boolean;
@@ -194,6 +194,7 @@ export async function ingestS3(
   const loader = await BatchLoader.create(store, {
     source: 's3',
     eventCoverage: false,
+    spoolDir: opts.spoolDir,
     onFileDone: () => progress.tick(),
   });
   const todo = listed
@@ -201,73 +202,53 @@ export async function ingestS3(
     .filter((o) => !loader.isKnown(`s3://${opts.bucket}/${o.key}`, o.size, o.etag));
   const objectsListed = listed.reduce((n, l) => n + l.objects.length, 0);
   progress.start(todo.length, 'objects');
-  const spool = join(opts.spoolDir, opts.bucket);
-  const spoolPath = (key: string) => join(spool, key);
-  const download = async (o: Listed): Promise<string> => {
-    const path = spoolPath(o.key);
-    try {
-      if (statSync(path).size === o.size) return path; // fetched before an interruption
-    } catch {
-      // not spooled yet
-    }
+  // objects are held in memory only inside the download window; batches are spooled to disk by
+  // the loader. After a crash the ledger says what is committed and the rest is fetched again.
+  const download = async (o: Listed): Promise<{ bytes: Buffer; signature: string | null }> => {
     const res = await client.send(
       new GetObjectCommand({ Bucket: opts.bucket, Key: o.key, IfMatch: o.etag ? `"${o.etag}"` : undefined }),
     );
-    const bytes = await res.Body!.transformToByteArray();
-    mkdirSync(dirname(path), { recursive: true });
-    // a digest's signature travels in x-amz-meta-signature; keep it beside the spooled copy
-    if (res.Metadata?.signature) writeFileSync(`${path}.sig`, res.Metadata.signature);
-    writeFileSync(`${path}.part`, bytes);
-    renameSync(`${path}.part`, path);
-    return path;
+    const bytes = Buffer.from(await res.Body!.transformToByteArray());
+    // a digest's signature travels in its object metadata (x-amz-meta-signature)
+    return { bytes, signature: res.Metadata?.signature ?? null };
   };
   let interrupted = false;
-  const CHUNK = 64;
-  try {
-    for (let i = 0; i < todo.length; i += CHUNK) {
-      if (opts.signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      const chunk = todo.slice(i, i + CHUNK);
-      const paths = await mapPool(chunk, opts.concurrency ?? 16, async (o) => {
-        try {
-          return { path: await download(o), error: null as string | null };
-        } catch (err) {
-          return { path: null, error: describeError(err) };
-        }
-      });
-      for (const [j, o] of chunk.entries()) {
-        const got = paths[j]!;
-        const location = `s3://${opts.bucket}/${o.key}`;
-        if (!got.path) {
-          failed.push({ prefix: o.key, error: got.error! });
-          progress.tick();
-          continue;
-        }
-        const path = got.path;
-        await loader.add({
-          location,
-          size: o.size,
-          etag: o.etag,
-          read: async () => readFileSync(path),
-          signature: async () => {
-            try {
-              return readFileSync(`${path}.sig`, 'utf8');
-            } catch {
-              return null;
-            }
-          },
-        });
-      }
+  // a sliding window: `concurrency` downloads always in flight, handed to the loader in key order
+  const downloadSafe = async (o: Listed) => {
+    try {
+      return { o, body: await download(o), error: null as string | null };
+    } catch (err) {
+      return { o, body: null, error: describeError(err) };
     }
+  };
+  const window = opts.concurrency ?? 16;
+  const inflight: ReturnType<typeof downloadSafe>[] = [];
+  let next = 0;
+  const startNext = () => {
+    if (next < todo.length && !opts.signal?.aborted) inflight.push(downloadSafe(todo[next++]!));
+  };
+  try {
+    for (let k = 0; k < window; k++) startNext();
+    while (inflight.length > 0) {
+      const got = await inflight.shift()!;
+      startNext();
+      if (!got.body) {
+        failed.push({ prefix: got.o.key, error: got.error! });
+        progress.tick();
+        continue;
+      }
+      const body = got.body;
+      await loader.add({
+        location: `s3://${opts.bucket}/${got.o.key}`,
+        size: got.o.size,
+        etag: got.o.etag,
+        read: async () => body.bytes,
+        signature: async () => body.signature,
+      });
+    }
+    interrupted = next < todo.length;
     const summary = await loader.finish();
     await store.run('ingest/s3_coverage_events');
-    // what is committed no longer needs its spooled copy; an interrupted run keeps the rest
-    for (const o of todo) {
-      rmSync(spoolPath(o.key), { force: true });
-      rmSync(`${spoolPath(o.key)}.sig`, { force: true });
-    }
     const known = objectsListed - todo.length;
     return {
       ...summary,
