@@ -1,5 +1,6 @@
 // copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
 import { Command, CommanderError } from 'commander';
+import { registerCorrelate } from './correlate/command.ts';
 import { registerIngest, registerVerify } from './ingest/command.ts';
 import { UsageError } from './pipeline/cli-kit.ts';
 import { registerDemo } from './pipeline/command.ts';
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDemo(program);
   registerIngest(program);
+  registerCorrelate(program);
   registerQuery(program);
   registerVerify(program);
   registerSimulate(program);

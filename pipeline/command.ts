@@ -1,6 +1,7 @@
 // `copytrail demo`: the whole pipeline on an embedded simulated organization.
 import type { Command } from 'commander';
 import { formatIngestSummary } from '../ingest/command.ts';
+import { formatVerifyReport } from '../ingest/verify.ts';
 import { formatRows } from '../queries/format.ts';
 import { parseCount } from '../simulator/command.ts';
 import { type GlobalOptions, out } from './cli-kit.ts';
@@ -27,6 +28,9 @@ export function registerDemo(program: Command): void {
           '',
           'ingest:',
           formatIngestSummary(r.ingest).replace(/^/gm, '  '),
+          '',
+          'integrity (digest signatures, chain, log-file hashes):',
+          formatVerifyReport(r.verify).replace(/^/gm, '  '),
           '',
           'busiest services:',
           formatRows(['event_source', 'events'], r.sources, 'table').replace(/^/gm, '  '),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ingestDir } from '../ingest/ingest-dir.ts';
 import type { IngestSummary } from '../ingest/loader.ts';
 import { terminalProgress } from '../ingest/progress.ts';
+import { loadPublicKeys, type VerifyReport, verifyStore } from '../ingest/verify.ts';
 import { Store } from '../queries/store.ts';
 import { type SimulateResult, simulate } from '../simulator/simulate.ts';
 
@@ -32,6 +33,7 @@ export interface DemoResult {
   db: string;
   simulated: SimulateResult;
   ingest: IngestSummary;
+  verify: VerifyReport;
   sources: z.infer<typeof EventMix>[];
   copyCalls: z.infer<typeof CopyCalls>[];
 }
@@ -50,9 +52,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const store = await Store.open({ path: db });
   try {
     const ingest = await ingestDir(store, [logs], terminalProgress('ingest'));
+    // the simulator signs its digests; its public key verifies them offline
+    const verify = await verifyStore(store, { keys: loadPublicKeys(simulated.publicKeyFile!) });
     const sources = await store.all('pipeline/demo_event_sources', EventMix);
     const copyCalls = await store.all('pipeline/demo_copy_calls', CopyCalls);
-    return { out, db, simulated, ingest, sources, copyCalls };
+    return { out, db, simulated, ingest, verify, sources, copyCalls };
   } finally {
     store.close();
   }

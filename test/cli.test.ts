@@ -33,6 +33,8 @@ describe('copytrail CLI', () => {
     expect(r.stdout).toMatch(/events:\s+\d+ new/);
     expect(r.stdout).toMatch(/CopySnapshot\s+us-west-2/);
     expect(r.stdout).toMatch(/SharedSnapshotCopyInitiated/);
+    expect(r.stdout).toMatch(/digests:\s+\d+ valid, 0 invalid, 0 unverifiable/);
+    expect(r.stdout).toMatch(/no tampering found/);
     expect(existsSync(db)).toBe(true);
     expect(existsSync(join(dir, 'out', 'trail', 'AWSLogs'))).toBe(true);
   });

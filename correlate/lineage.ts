@@ -1,0 +1,241 @@
+// `lineage`: from any artifact or copy id, up to the origin and down to every descendant, as the
+// DESIGN §4 records (json), a table for people, or Graphviz (dot).
+import { z } from 'zod';
+import type { Store } from '../queries/store.ts';
+
+const s = z.string().nullable();
+const CopyRow = z.object({
+  copy_id: z.string(),
+  kind: z.string(),
+  api: z.string(),
+  mechanism: z.string(),
+  status: z.string(),
+  error_code: s,
+  requested_at: s,
+  request_event_id: z.string(),
+  principal_arn: s,
+  source_id: s,
+  source_arn: s,
+  source_region: s,
+  source_account: s,
+  source_key_arn: s,
+  target_id: s,
+  target_arn: s,
+  target_region: s,
+  target_account: s,
+  target_key_arn: s,
+  key_change: s,
+  parent_copy_id: s,
+});
+type CopyRow = z.infer<typeof CopyRow>;
+
+const EvidenceRow = z.object({
+  copy_id: z.string(),
+  event_id: z.string(),
+  event_name: z.string(),
+  side: z.string(),
+  region: s,
+  account: s,
+  key_arn: s,
+  match: z.string(),
+  event_time: s,
+});
+
+export interface Evidence {
+  event_id: string;
+  event_name: string;
+  side: string;
+  region: string | null;
+  account: string | null;
+  key_arn: string | null;
+  match: string;
+}
+
+export interface LineageRecord {
+  copy_id: string;
+  kind: string;
+  api: string;
+  mechanism: string;
+  status: string;
+  error_code: string | null;
+  requested_at: string | null;
+  request_event_id: string;
+  principal_arn: string | null;
+  source: {
+    id: string | null;
+    arn: string | null;
+    region: string | null;
+    account: string | null;
+    key_arn: string | null;
+  };
+  target: {
+    id: string | null;
+    arn: string | null;
+    region: string | null;
+    account: string | null;
+    key_arn: string | null;
+  };
+  key_change: string | null;
+  parent_copy_id: string | null;
+  evidence: Evidence[];
+}
+
+export const LINEAGE_FORMATS = ['table', 'json', 'dot'] as const;
+export type LineageFormat = (typeof LINEAGE_FORMATS)[number];
+
+/** The id an ARN names: its last segment (snap-…, ami-…, a DB snapshot name) or the whole text. */
+function idOf(ref: string): string {
+  if (!ref.startsWith('arn:')) return ref;
+  const rds = /^arn:[^:]+:rds:[^:]*:[^:]*:[^:]+:(.+)$/.exec(ref);
+  return rds ? rds[1]! : ref.replace(/^.*[:/]/, '');
+}
+
+/** Copies connected to `ref` (all copies when ref is null), origin first. */
+export async function lineage(store: Store, ref: string | null): Promise<LineageRecord[]> {
+  const copies = await store.all('lineage/copies', CopyRow);
+  const evidence = await store.all('lineage/evidence', EvidenceRow);
+  let chosen: CopyRow[];
+  if (ref === null) chosen = copies;
+  else {
+    const id = idOf(ref);
+    const byId = new Map(copies.map((c) => [c.copy_id, c]));
+    const start = copies.filter(
+      (c) =>
+        c.copy_id === ref ||
+        c.source_id === id ||
+        c.target_id === id ||
+        c.source_arn === ref ||
+        c.target_arn === ref,
+    );
+    const keep = new Set<string>();
+    // up to the origin
+    const roots = new Set<string>();
+    for (const c of start) {
+      let cur: CopyRow | undefined = c;
+      const seen = new Set<string>();
+      while (cur && !seen.has(cur.copy_id)) {
+        seen.add(cur.copy_id);
+        keep.add(cur.copy_id);
+        roots.add(cur.copy_id);
+        cur = cur.parent_copy_id ? byId.get(cur.parent_copy_id) : undefined;
+      }
+    }
+    // down to every descendant
+    const children = new Map<string, CopyRow[]>();
+    for (const c of copies) {
+      if (!c.parent_copy_id) continue;
+      children.set(c.parent_copy_id, [...(children.get(c.parent_copy_id) ?? []), c]);
+    }
+    const queue = [...start.map((c) => c.copy_id)];
+    while (queue.length) {
+      const idNow = queue.shift()!;
+      for (const child of children.get(idNow) ?? []) {
+        if (keep.has(child.copy_id) && !roots.has(child.copy_id)) continue;
+        keep.add(child.copy_id);
+        queue.push(child.copy_id);
+      }
+    }
+    chosen = copies.filter((c) => keep.has(c.copy_id));
+  }
+  const evBy = new Map<string, Evidence[]>();
+  for (const e of evidence) {
+    const list = evBy.get(e.copy_id) ?? [];
+    list.push({
+      event_id: e.event_id,
+      event_name: e.event_name,
+      side: e.side,
+      region: e.region,
+      account: e.account,
+      key_arn: e.key_arn,
+      match: e.match,
+    });
+    evBy.set(e.copy_id, list);
+  }
+  return chosen.map((c) => ({
+    copy_id: c.copy_id,
+    kind: c.kind,
+    api: c.api,
+    mechanism: c.mechanism,
+    status: c.status,
+    error_code: c.error_code,
+    requested_at: c.requested_at,
+    request_event_id: c.request_event_id,
+    principal_arn: c.principal_arn,
+    source: {
+      id: c.source_id,
+      arn: c.source_arn,
+      region: c.source_region,
+      account: c.source_account,
+      key_arn: c.source_key_arn,
+    },
+    target: {
+      id: c.target_id,
+      arn: c.target_arn,
+      region: c.target_region,
+      account: c.target_account,
+      key_arn: c.target_key_arn,
+    },
+    key_change: c.key_change,
+    parent_copy_id: c.parent_copy_id,
+    evidence: evBy.get(c.copy_id) ?? [],
+  }));
+}
+
+const shortKey = (arn: string | null) => (arn ? arn.replace(/^arn:[^:]+:kms:[^:]+:(\d+):key\//, '$1/') : '-');
+const clean = (v: string) => v.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+
+function table(records: LineageRecord[]): string {
+  const header = ['requested_at', 'api', 'mechanism', 'status', 'source', 'target', 'keys', 'evidence'];
+  const rows = records.map((r) => {
+    const counts = new Map<string, number>();
+    for (const e of r.evidence) counts.set(e.match, (counts.get(e.match) ?? 0) + 1);
+    return [
+      r.requested_at ?? '',
+      r.api,
+      r.mechanism,
+      r.error_code ? `failed ${r.error_code}` : r.status,
+      `${r.source.id ?? '?'} ${r.source.region ?? '?'}/${r.source.account ?? '?'}`,
+      `${r.target.id ?? '?'} ${r.target.region ?? '?'}/${r.target.account ?? '?'}`,
+      `${shortKey(r.source.key_arn)} -> ${shortKey(r.target.key_arn)} (${r.key_change ?? 'unknown'})`,
+      r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
+    ].map(clean);
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    `(${records.length} copies)`,
+  ].join('\n');
+}
+
+/** Graphviz: one node per artifact location, one edge per copy. Labels are quoted and escaped. */
+function dot(records: LineageRecord[]): string {
+  const q = (v: string) =>
+    `"${v
+      .replaceAll('\\', '\\\\')
+      .replaceAll('"', '\\"')
+      .replace(/[\r\n]/g, ' ')}"`;
+  const node = (side: LineageRecord['source']) =>
+    `${side.id ?? '?'}\\n${side.region ?? '?'} / ${side.account ?? '?'}`;
+  const lines = ['digraph lineage {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];'];
+  for (const r of records) {
+    const label = `${r.api} (${r.mechanism})\\n${r.requested_at ?? ''}\\nkey: ${r.key_change ?? 'unknown'}, evidence: ${r.evidence.length}${r.error_code ? `\\nFAILED ${r.error_code}` : ''}`;
+    lines.push(
+      `  ${q(node(r.source))} -> ${q(node(r.target))} [label=${q(label)}${r.error_code ? ', style=dashed, color=red' : r.evidence.length === 0 ? ', color=orange' : ''}];`,
+    );
+  }
+  lines.push('}');
+  return lines.join('\n');
+}
+
+export function renderLineage(records: LineageRecord[], format: LineageFormat): string {
+  if (format === 'json') return JSON.stringify(records, null, 2);
+  if (format === 'dot') return dot(records);
+  return table(records);
+}

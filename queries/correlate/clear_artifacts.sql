@@ -1,0 +1,2 @@
+-- Empties artifacts before it is rebuilt from events. params: none. output: none.
+delete from artifacts

@@ -1,0 +1,2 @@
+-- Empties kms_keys before it is rebuilt from events. params: none. output: none.
+delete from kms_keys

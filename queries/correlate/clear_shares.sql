@@ -1,0 +1,2 @@
+-- Empties shares before it is rebuilt from events. params: none. output: none.
+delete from shares

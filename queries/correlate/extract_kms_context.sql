@@ -1,0 +1,53 @@
+-- Extracts the join keys of KMS events loaded since the last run (file_id above the watermark).
+-- Only the operations a copy causes count: Decrypt, ReEncrypt, GenerateDataKey* and CreateGrant;
+-- DescribeKey and other context-free calls are never evidence. params: $watermark. output: none.
+insert into kms_context
+with k as (
+  select
+    e.*,
+    e.request_parameters as rp
+  from events e
+  where e.event_source = 'kms.amazonaws.com'
+    and e.event_name in (
+      'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext',
+      'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'CreateGrant'
+    )
+    and e.error_code is null
+    and e.file_id > $watermark
+)
+select
+  event_id,
+  event_time,
+  event_name,
+  aws_region,
+  recipient_account_id,
+  resources -> 0 ->> 'ARN',
+  case when event_name = 'ReEncrypt' then resources -> 1 ->> 'ARN' end,
+  coalesce(rp ->> 'keyId', rp ->> 'destinationKeyId'),
+  coalesce(
+    rp -> 'encryptionContext' ->> 'aws:ebs:id',
+    rp -> 'constraints' -> 'encryptionContextSubset' ->> 'aws:ebs:id',
+    rp -> 'constraints' -> 'encryptionContextEquals' ->> 'aws:ebs:id',
+    rp -> 'sourceEncryptionContext' ->> 'aws:ebs:id'
+  ),
+  rp -> 'destinationEncryptionContext' ->> 'aws:ebs:id',
+  coalesce(
+    rp -> 'encryptionContext' ->> 'aws:rds:db-id',
+    rp -> 'constraints' -> 'encryptionContextSubset' ->> 'aws:rds:db-id',
+    rp -> 'constraints' -> 'encryptionContextEquals' ->> 'aws:rds:db-id',
+    rp -> 'sourceEncryptionContext' ->> 'aws:rds:db-id'
+  ),
+  coalesce(
+    ((rp -> 'encryptionContext') is not null and (rp ->> 'encryptionContext') <> '{}')
+      or (rp -> 'constraints') is not null
+      or (rp -> 'sourceEncryptionContext') is not null
+      or (rp -> 'destinationEncryptionContext') is not null,
+    false
+  ),
+  request_id,
+  shared_event_id,
+  actor_account_id,
+  actor_arn,
+  invoked_by,
+  file_id
+from k
