@@ -1,5 +1,6 @@
 // `copytrail demo`: the whole pipeline on an embedded simulated organization.
 import type { Command } from 'commander';
+import { formatCorrelateSummary } from '../correlate/correlate.ts';
 import { formatIngestSummary } from '../ingest/command.ts';
 import { formatVerifyReport } from '../ingest/verify.ts';
 import { formatRows } from '../queries/format.ts';
@@ -32,6 +33,9 @@ export function registerDemo(program: Command): void {
           'integrity (digest signatures, chain, log-file hashes):',
           formatVerifyReport(r.verify).replace(/^/gm, '  '),
           '',
+          'copy lineage (correlate):',
+          formatCorrelateSummary(r.correlate).replace(/^/gm, '  '),
+          '',
           'busiest services:',
           formatRows(['event_source', 'events'], r.sources, 'table').replace(/^/gm, '  '),
           '',
@@ -42,7 +46,8 @@ export function registerDemo(program: Command): void {
           ),
           '',
           `database: ${r.db}`,
-          `next: npx copytrail --db ${r.db} query "select event_time, event_name, aws_region, recipient_account_id from events where event_name = 'CopySnapshot' order by event_time limit 20"`,
+          `next: npx copytrail --db ${r.db} lineage --all`,
+          `      npx copytrail --db ${r.db} query "select event_time, event_name, aws_region, recipient_account_id from events where event_name = 'CopySnapshot' order by event_time limit 20"`,
         ].join('\n'),
       );
     });

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { type CorrelateSummary, correlate } from '../correlate/correlate.ts';
 import { ingestDir } from '../ingest/ingest-dir.ts';
 import type { IngestSummary } from '../ingest/loader.ts';
 import { terminalProgress } from '../ingest/progress.ts';
@@ -34,6 +35,7 @@ export interface DemoResult {
   simulated: SimulateResult;
   ingest: IngestSummary;
   verify: VerifyReport;
+  correlate: CorrelateSummary;
   sources: z.infer<typeof EventMix>[];
   copyCalls: z.infer<typeof CopyCalls>[];
 }
@@ -54,9 +56,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const ingest = await ingestDir(store, [logs], terminalProgress('ingest'));
     // the simulator signs its digests; its public key verifies them offline
     const verify = await verifyStore(store, { keys: loadPublicKeys(simulated.publicKeyFile!) });
+    const lineage = await correlate(store);
     const sources = await store.all('pipeline/demo_event_sources', EventMix);
     const copyCalls = await store.all('pipeline/demo_copy_calls', CopyCalls);
-    return { out, db, simulated, ingest, verify, sources, copyCalls };
+    return { out, db, simulated, ingest, verify, correlate: lineage, sources, copyCalls };
   } finally {
     store.close();
   }

@@ -35,6 +35,7 @@ describe('copytrail CLI', () => {
     expect(r.stdout).toMatch(/SharedSnapshotCopyInitiated/);
     expect(r.stdout).toMatch(/digests:\s+\d+ valid, 0 invalid, 0 unverifiable/);
     expect(r.stdout).toMatch(/no tampering found/);
+    expect(r.stdout).toMatch(/copies:\s+\d+ \(\d+ failed\), \d+ cross-region, \d+ cross-account/);
     expect(existsSync(db)).toBe(true);
     expect(existsSync(join(dir, 'out', 'trail', 'AWSLogs'))).toBe(true);
   });

@@ -73,7 +73,13 @@ source_ctx as (
 by_request as (
   select
     e.copy_id, k.event_id,
-    case when k.region = e.target_region then 'target' else 'source' end as side,
+    -- the region tells the side, unless the copy stays in one region: then the requested key does
+    case
+      when k.region <> e.target_region then 'source'
+      when e.source_region <> e.target_region then 'target'
+      when k.key_arn = e.key_ref or k.key_ref = e.key_ref then 'target'
+      else 'source'
+    end as side,
     'request_id' as match, 3 as strength
   from e
   join kms_context k

@@ -1,0 +1,683 @@
+// Named positive and negative scenarios for the correlation rules, built from the reference's
+// record shapes (§2–§5), plus the simulated organization and the real Invictus share lifecycle.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { correlate } from '../../correlate/correlate.ts';
+import { lineage, renderLineage } from '../../correlate/lineage.ts';
+import { ingestDir } from '../../ingest/ingest-dir.ts';
+import type { Store } from '../../queries/store.ts';
+import { simulate } from '../../simulator/simulate.ts';
+import { count, HAVE_SHARED, memoryStore, REAL_DATA, tempDir } from '../helpers.ts';
+import {
+  A1,
+  A2,
+  copyDbSnapshot,
+  copySnapshot,
+  createSnapshot,
+  deliver,
+  KEY,
+  kms,
+  share,
+  sharedCopyInitiated,
+} from './fixtures.ts';
+
+const SRC_KEY = KEY('us-east-1', A1, '11111111-1111-4111-8111-111111111111');
+const DST_KEY = KEY('us-west-2', A1, '22222222-2222-4222-8222-222222222222');
+
+async function evidenceOf(store: Store, copyTarget: string) {
+  const { rows } = await store.userQuery(
+    `select v.match, v.side, e.event_name, e.recipient_account_id from copy_evidence v join copies c on c.copy_id = v.copy_id join events e on e.event_id = v.event_id where c.target_id = '${copyTarget}' order by v.match, e.event_name, e.recipient_account_id`,
+  );
+  return rows.map((r) => `${r.side}:${r.match}:${r.event_name}:${r.recipient_account_id}`);
+}
+
+async function copyRow(store: Store, where: string) {
+  const { rows } = await store.userQuery(`select * from copies where ${where}`);
+  expect(rows).toHaveLength(1);
+  return rows[0]!;
+}
+
+describe('correlate: EBS CopySnapshot', () => {
+  it('cross-region copy: target data key by new snapshot id, source grant by volume id; DescribeKey and an out-of-window call are not evidence', async () => {
+    const store = await memoryStore();
+    const dir = tempDir();
+    const rid = 'req-cross-region';
+    await deliver(store, dir, [
+      createSnapshot(
+        '2026-03-02T09:00:00Z',
+        'us-east-1',
+        A1,
+        'vol-0aaaaaaaaaaaaaaa1',
+        'snap-0aaaaaaaaaaaaaaa1',
+        SRC_KEY,
+      ),
+      copySnapshot({
+        at: '2026-03-02T10:00:05Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-0aaaaaaaaaaaaaaa1',
+        newSnap: 'snap-0bbbbbbbbbbbbbbb1',
+        kmsKeyId: DST_KEY,
+        requestId: rid,
+      }),
+      kms({
+        at: '2026-03-02T10:00:06Z',
+        name: 'DescribeKey',
+        region: 'us-west-2',
+        recipient: A1,
+        key: DST_KEY,
+        keyId: DST_KEY,
+        requestId: rid,
+      }),
+      kms({
+        at: '2026-03-02T10:00:06Z',
+        name: 'GenerateDataKeyWithoutPlaintext',
+        region: 'us-west-2',
+        recipient: A1,
+        key: DST_KEY,
+        ctx: { 'aws:ebs:id': 'snap-0bbbbbbbbbbbbbbb1' },
+      }),
+      kms({
+        at: '2026-03-02T10:00:07Z',
+        name: 'CreateGrant',
+        region: 'us-east-1',
+        recipient: A1,
+        key: SRC_KEY,
+        grantCtx: { 'aws:ebs:id': 'vol-0aaaaaaaaaaaaaaa1' },
+        requestId: rid,
+      }),
+      // the same volume's key used four days later, by an attach: outside every window
+      kms({
+        at: '2026-03-06T10:00:00Z',
+        name: 'Decrypt',
+        region: 'us-east-1',
+        recipient: A1,
+        key: SRC_KEY,
+        ctx: { 'aws:ebs:id': 'vol-0aaaaaaaaaaaaaaa1' },
+      }),
+    ]);
+    await correlate(store);
+    expect(await evidenceOf(store, 'snap-0bbbbbbbbbbbbbbb1')).toEqual(
+      [
+        `target:encryption_context:GenerateDataKeyWithoutPlaintext:${A1}`,
+        `source:source_context:CreateGrant:${A1}`,
+      ].sort((a, b) => a.split(':')[1]!.localeCompare(b.split(':')[1]!)),
+    );
+    const c = await copyRow(store, "target_id = 'snap-0bbbbbbbbbbbbbbb1'");
+    expect(c).toMatchObject({
+      kind: 'ebs_snapshot',
+      mechanism: 'manual',
+      status: 'requested',
+      source_region: 'us-east-1',
+      target_region: 'us-west-2',
+      source_key_arn: SRC_KEY,
+      target_key_arn: DST_KEY,
+      key_change: 'new_key',
+      source_account: A1,
+    });
+    expect(
+      await count(
+        store,
+        'copy_evidence v join events e on e.event_id = v.event_id',
+        "e.event_name = 'DescribeKey'",
+      ),
+    ).toBe(0);
+  });
+
+  it('a copy with no KMS evidence at all is kept and counted as such', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      copySnapshot({
+        at: '2026-03-02T10:00:05Z',
+        region: 'eu-west-1',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-0ccccccccccccccc1',
+        newSnap: 'snap-0ccccccccccccccc2',
+      }),
+    ]);
+    const s = await correlate(store);
+    expect(s.copies).toBe(1);
+    expect(s.without_kms).toBe(1);
+    expect(await evidenceOf(store, 'snap-0ccccccccccccccc2')).toEqual([]);
+  });
+
+  it('two concurrent copies of one source: each keeps its own target and grant; a shared Decrypt is marked ambiguous on both', async () => {
+    const store = await memoryStore();
+    const EU = KEY('eu-west-1', A1, '33333333-3333-4333-8333-333333333333');
+    await deliver(store, tempDir(), [
+      createSnapshot(
+        '2026-03-02T09:00:00Z',
+        'us-east-1',
+        A1,
+        'vol-0ddddddddddddddd1',
+        'snap-0ddddddddddddddd1',
+        SRC_KEY,
+      ),
+      copySnapshot({
+        at: '2026-03-02T10:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-0ddddddddddddddd1',
+        newSnap: 'snap-0ddddddddddddddd2',
+        kmsKeyId: DST_KEY,
+        requestId: 'r-west',
+      }),
+      copySnapshot({
+        at: '2026-03-02T10:00:01Z',
+        region: 'eu-west-1',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-0ddddddddddddddd1',
+        newSnap: 'snap-0ddddddddddddddd3',
+        kmsKeyId: EU,
+        requestId: 'r-eu',
+      }),
+      kms({
+        at: '2026-03-02T10:00:02Z',
+        name: 'GenerateDataKeyWithoutPlaintext',
+        region: 'us-west-2',
+        recipient: A1,
+        key: DST_KEY,
+        ctx: { 'aws:ebs:id': 'snap-0ddddddddddddddd2' },
+      }),
+      kms({
+        at: '2026-03-02T10:00:02Z',
+        name: 'GenerateDataKeyWithoutPlaintext',
+        region: 'eu-west-1',
+        recipient: A1,
+        key: EU,
+        ctx: { 'aws:ebs:id': 'snap-0ddddddddddddddd3' },
+      }),
+      kms({
+        at: '2026-03-02T10:00:03Z',
+        name: 'CreateGrant',
+        region: 'us-east-1',
+        recipient: A1,
+        key: SRC_KEY,
+        grantCtx: { 'aws:ebs:id': 'vol-0ddddddddddddddd1' },
+        requestId: 'r-west',
+      }),
+      kms({
+        at: '2026-03-02T10:00:03Z',
+        name: 'CreateGrant',
+        region: 'us-east-1',
+        recipient: A1,
+        key: SRC_KEY,
+        grantCtx: { 'aws:ebs:id': 'vol-0ddddddddddddddd1' },
+        requestId: 'r-eu',
+      }),
+      kms({
+        at: '2026-03-02T10:02:00Z',
+        name: 'Decrypt',
+        region: 'us-east-1',
+        recipient: A1,
+        key: SRC_KEY,
+        ctx: { 'aws:ebs:id': 'vol-0ddddddddddddddd1' },
+      }),
+    ]);
+    await correlate(store);
+    for (const snap of ['snap-0ddddddddddddddd2', 'snap-0ddddddddddddddd3']) {
+      const ev = await evidenceOf(store, snap);
+      expect(ev).toContain(`target:encryption_context:GenerateDataKeyWithoutPlaintext:${A1}`);
+      expect(ev).toContain(`source:source_context_ambiguous:Decrypt:${A1}`);
+      expect(ev.filter((e) => e.includes('CreateGrant'))).toEqual([
+        `source:source_context:CreateGrant:${A1}`,
+      ]);
+    }
+    // no Decrypt is attached to either copy as certain
+    expect(
+      await count(
+        store,
+        'copy_evidence v join events e on e.event_id = v.event_id',
+        "e.event_name = 'Decrypt' and v.match = 'source_context'",
+      ),
+    ).toBe(0);
+  });
+
+  it('a 3-hop chain across two accounts: parents link, lineage walks up to the origin and down to every descendant', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      createSnapshot(
+        '2026-03-02T01:00:00Z',
+        'us-east-1',
+        A1,
+        'vol-0eeeeeeeeeeeeeee1',
+        'snap-0eeeeeeeeeeeeeee1',
+        SRC_KEY,
+      ),
+      copySnapshot({
+        at: '2026-03-02T02:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-0eeeeeeeeeeeeeee1',
+        newSnap: 'snap-0eeeeeeeeeeeeeee2',
+      }),
+      share('2026-03-02T03:00:00Z', 'us-west-2', A1, 'snap-0eeeeeeeeeeeeeee2', A2),
+      copySnapshot({
+        at: '2026-03-02T04:00:00Z',
+        region: 'us-west-2',
+        account: A2,
+        sourceRegion: 'us-west-2',
+        sourceSnap: 'snap-0eeeeeeeeeeeeeee2',
+        newSnap: 'snap-0eeeeeeeeeeeeeee3',
+      }),
+      copySnapshot({
+        at: '2026-03-02T05:00:00Z',
+        region: 'eu-west-1',
+        account: A2,
+        sourceRegion: 'us-west-2',
+        sourceSnap: 'snap-0eeeeeeeeeeeeeee3',
+        newSnap: 'snap-0eeeeeeeeeeeeeee4',
+      }),
+    ]);
+    await correlate(store);
+    const hop2 = await copyRow(store, "target_id = 'snap-0eeeeeeeeeeeeeee3'");
+    expect(hop2).toMatchObject({ source_account: A1, target_account: A2 });
+    const fromLeaf = await lineage(store, 'snap-0eeeeeeeeeeeeeee4');
+    expect(fromLeaf.map((r) => r.target.id)).toEqual([
+      'snap-0eeeeeeeeeeeeeee2',
+      'snap-0eeeeeeeeeeeeeee3',
+      'snap-0eeeeeeeeeeeeeee4',
+    ]);
+    expect(fromLeaf[1]!.parent_copy_id).toBe(fromLeaf[0]!.copy_id);
+    expect(fromLeaf[2]!.parent_copy_id).toBe(fromLeaf[1]!.copy_id);
+    const fromOrigin = await lineage(store, 'arn:aws:ec2:us-east-1::snapshot/snap-0eeeeeeeeeeeeeee1');
+    expect(fromOrigin).toHaveLength(3);
+    // the middle copy is marked completed: a later copy used its target
+    expect(fromLeaf[0]!.status).toBe('completed');
+    expect(renderLineage(fromLeaf, 'dot')).toMatch(/^digraph lineage \{/);
+    expect(await count(store, 'shares', `to_account = '${A2}' and action = 'added'`)).toBe(1);
+  });
+
+  it("the key owner's copy of a cross-account call attaches by sharedEventID", async () => {
+    const store = await memoryStore();
+    const ownerKey = KEY('us-east-1', A1, '44444444-4444-4444-8444-444444444444');
+    const vaultKey = KEY('us-east-1', A2, '55555555-5555-4555-8555-555555555555');
+    await deliver(store, tempDir(), [
+      createSnapshot(
+        '2026-03-02T01:00:00Z',
+        'us-east-1',
+        A1,
+        'vol-0fffffffffffffff1',
+        'snap-0fffffffffffffff1',
+        ownerKey,
+      ),
+      share('2026-03-02T01:05:00Z', 'us-east-1', A1, 'snap-0fffffffffffffff1', A2),
+      copySnapshot({
+        at: '2026-03-02T02:00:00Z',
+        region: 'us-east-1',
+        account: A2,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-0fffffffffffffff1',
+        newSnap: 'snap-0fffffffffffffff2',
+        kmsKeyId: vaultKey,
+        requestId: 'r-x',
+      }),
+      // the copier's grant names no context, only the call's request id
+      kms({
+        at: '2026-03-02T02:00:02Z',
+        name: 'CreateGrant',
+        region: 'us-east-1',
+        recipient: A2,
+        key: ownerKey,
+        requestId: 'r-x',
+        sharedEventId: 'shared-1',
+      }),
+      // the owner's copy of the same grant: another event id, another request id, same sharedEventID
+      kms({
+        at: '2026-03-02T02:00:02Z',
+        name: 'CreateGrant',
+        region: 'us-east-1',
+        recipient: A1,
+        key: ownerKey,
+        requestId: 'r-owner-side',
+        sharedEventId: 'shared-1',
+        identity: { type: 'AWSAccount', accountId: A2, invokedBy: 'ec2.amazonaws.com' },
+      }),
+      sharedCopyInitiated('2026-03-02T02:00:10Z', 'us-east-1', A1, A2, 'snap-0fffffffffffffff1'),
+    ]);
+    await correlate(store);
+    const ev = await evidenceOf(store, 'snap-0fffffffffffffff2');
+    expect(ev).toContain(`source:request_id:CreateGrant:${A2}`);
+    expect(ev).toContain(`source:shared_event:CreateGrant:${A1}`);
+    expect(ev).toContain(`source:service_event:SharedSnapshotCopyInitiated:${A1}`);
+    // the service event is evidence on the copier's copy, not a second copy
+    expect(await count(store, 'copies')).toBe(1);
+    expect(await copyRow(store, 'true')).toMatchObject({ source_account: A1, target_account: A2 });
+  });
+
+  it('an owner-side SharedSnapshotCopyInitiated with no copy call in our trails is the exfiltration edge', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      createSnapshot(
+        '2026-03-02T01:00:00Z',
+        'us-east-1',
+        A1,
+        'vol-01111111111111111',
+        'snap-01111111111111111',
+        SRC_KEY,
+      ),
+      share('2026-03-02T01:05:00Z', 'us-east-1', A1, 'snap-01111111111111111', '999988887777'),
+      sharedCopyInitiated('2026-03-02T01:30:00Z', 'us-east-1', A1, '999988887777', 'snap-01111111111111111'),
+    ]);
+    await correlate(store);
+    expect(await copyRow(store, "api = 'SharedSnapshotCopyInitiated'")).toMatchObject({
+      source_id: 'snap-01111111111111111',
+      source_account: A1,
+      target_account: '999988887777',
+      target_id: null,
+      target_region: null,
+    });
+  });
+
+  it('an alias kmsKeyId resolves to the key ARN its target record used, and the alias is learned', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      copySnapshot({
+        at: '2026-03-02T10:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-02222222222222221',
+        newSnap: 'snap-02222222222222222',
+        kmsKeyId: 'alias/dr-ebs',
+      }),
+      kms({
+        at: '2026-03-02T10:00:02Z',
+        name: 'GenerateDataKeyWithoutPlaintext',
+        region: 'us-west-2',
+        recipient: A1,
+        key: DST_KEY,
+        ctx: { 'aws:ebs:id': 'snap-02222222222222222' },
+      }),
+    ]);
+    await correlate(store);
+    expect((await copyRow(store, 'true')).target_key_arn).toBe(DST_KEY);
+    const { rows } = await store.userQuery(`select aliases from kms_keys where key_arn = '${DST_KEY}'`);
+    expect(rows[0]!.aliases).toEqual(['alias/dr-ebs']);
+  });
+
+  it('a failed copy is kept with status failed and its error code, without evidence', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      copySnapshot({
+        at: '2026-03-02T10:00:00Z',
+        region: 'eu-west-1',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-03333333333333331',
+        error: 'Client.InvalidSnapshot.NotFound',
+        requestId: 'r-fail',
+      }),
+      kms({
+        at: '2026-03-02T10:00:01Z',
+        name: 'DescribeKey',
+        region: 'eu-west-1',
+        recipient: A1,
+        key: DST_KEY,
+        requestId: 'r-fail',
+      }),
+    ]);
+    const s = await correlate(store);
+    expect(s.failed).toBe(1);
+    expect(await copyRow(store, 'true')).toMatchObject({
+      status: 'failed',
+      error_code: 'Client.InvalidSnapshot.NotFound',
+      target_id: null,
+    });
+    expect(await count(store, 'copy_evidence')).toBe(0);
+  });
+
+  it('multi-Region keys: the same mrk- key in two regions is an mrk_replica key change', async () => {
+    const store = await memoryStore();
+    const mrk = 'mrk-0123456789abcdef0123456789abcdef';
+    await deliver(store, tempDir(), [
+      createSnapshot(
+        '2026-03-02T09:00:00Z',
+        'us-east-1',
+        A1,
+        'vol-04444444444444441',
+        'snap-04444444444444441',
+        KEY('us-east-1', A1, mrk),
+      ),
+      copySnapshot({
+        at: '2026-03-02T10:00:00Z',
+        region: 'eu-west-1',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-04444444444444441',
+        newSnap: 'snap-04444444444444442',
+        kmsKeyId: KEY('eu-west-1', A1, mrk),
+      }),
+    ]);
+    await correlate(store);
+    expect((await copyRow(store, 'true')).key_change).toBe('mrk_replica');
+  });
+
+  it('mechanism: a copy by the AWS Backup role is aws_backup', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      copySnapshot({
+        at: '2026-03-02T10:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-05555555555555551',
+        newSnap: 'snap-05555555555555552',
+        identity: {
+          type: 'AssumedRole',
+          arn: `arn:aws:sts::${A1}:assumed-role/AWSBackupDefaultServiceRole/AWSBackup-AWSBackupDefaultServiceRole`,
+          accountId: A1,
+          invokedBy: 'backup.amazonaws.com',
+        },
+      }),
+    ]);
+    await correlate(store);
+    expect((await copyRow(store, 'true')).mechanism).toBe('aws_backup');
+  });
+});
+
+describe('correlate: RDS', () => {
+  it('a CopyDBSnapshot whose source snapshot was never seen takes its source from the ARN and its evidence from aws:rds:db-id', async () => {
+    const store = await memoryStore();
+    const key = KEY('us-west-2', A1, '66666666-6666-4666-8666-666666666666');
+    await deliver(store, tempDir(), [
+      copyDbSnapshot({
+        at: '2026-03-02T12:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceArn: `arn:aws:rds:us-east-1:${A2}:snapshot:orders-2026-03-02`,
+        target: 'orders-dr',
+        dbi: 'db-ZI7UJ5BLKMBYFGX7FDENCKADC4',
+        key,
+      }),
+      kms({
+        at: '2026-03-02T14:00:00Z',
+        name: 'GenerateDataKey',
+        region: 'us-west-2',
+        recipient: A1,
+        key,
+        ctx: { 'aws:rds:db-id': 'db-ZI7UJ5BLKMBYFGX7FDENCKADC4' },
+        identity: { type: 'AWSService', invokedBy: 'rds.amazonaws.com' },
+      }),
+    ]);
+    await correlate(store);
+    expect(await copyRow(store, 'true')).toMatchObject({
+      kind: 'rds_snapshot',
+      source_id: 'orders-2026-03-02',
+      source_region: 'us-east-1',
+      source_account: A2,
+      target_id: 'orders-dr',
+      target_region: 'us-west-2',
+      target_arn: `arn:aws:rds:us-west-2:${A1}:snapshot:orders-dr`,
+      target_key_arn: key,
+    });
+    expect(await evidenceOf(store, 'orders-dr')).toEqual([`target:encryption_context:GenerateDataKey:${A1}`]);
+  });
+});
+
+describe('correlate: incremental and repeatable', () => {
+  it('KMS records that arrive later attach to an old copy; re-running changes nothing', async () => {
+    const store = await memoryStore();
+    const dir = tempDir();
+    await deliver(store, dir, [
+      copySnapshot({
+        at: '2026-03-02T10:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-07777777777777771',
+        newSnap: 'snap-07777777777777772',
+      }),
+    ]);
+    expect((await correlate(store)).without_kms).toBe(1);
+    await deliver(store, dir, [
+      kms({
+        at: '2026-03-02T10:00:03Z',
+        name: 'GenerateDataKeyWithoutPlaintext',
+        region: 'us-west-2',
+        recipient: A1,
+        key: DST_KEY,
+        ctx: { 'aws:ebs:id': 'snap-07777777777777772' },
+      }),
+      // the source's creation arrives late too: the source-side record now has a context to match
+      createSnapshot(
+        '2026-03-02T09:00:00Z',
+        'us-east-1',
+        A1,
+        'vol-07777777777777771',
+        'snap-07777777777777771',
+        SRC_KEY,
+      ),
+      kms({
+        at: '2026-03-02T10:01:00Z',
+        name: 'Decrypt',
+        region: 'us-east-1',
+        recipient: A1,
+        key: SRC_KEY,
+        ctx: { 'aws:ebs:id': 'vol-07777777777777771' },
+      }),
+    ]);
+    const second = await correlate(store);
+    expect(second.without_kms).toBe(0);
+    expect(second.newKmsFrom).toBeGreaterThan(0); // only the new file's KMS records were extracted
+    expect(await evidenceOf(store, 'snap-07777777777777772')).toHaveLength(2);
+    const snapshot = async () =>
+      JSON.stringify(
+        (await store.userQuery('select * from copies order by copy_id')).rows.concat(
+          (await store.userQuery('select * from copy_evidence order by copy_id, event_id')).rows,
+        ),
+      );
+    const before = await snapshot();
+    await correlate(store);
+    expect(await snapshot()).toBe(before);
+    expect(await count(store, 'kms_context')).toBe(2);
+  });
+});
+
+describe('correlate: the simulated organization', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'copytrail-corr-sim-'));
+    simulate({ out: dir, events: 6000, days: 3, seed: 5, digests: false });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('links every scenario: target evidence on each EBS copy, cross-account owner records, backup mechanism, external exfiltration edge', async () => {
+    const store = await memoryStore();
+    await ingestDir(store, [dir]);
+    const s = await correlate(store);
+    expect(s.copies).toBeGreaterThan(20);
+    // every successful EBS CopySnapshot has its new snapshot's data key (or ReEncrypt) as evidence
+    expect(
+      await count(
+        store,
+        'copies c',
+        "c.api = 'CopySnapshot' and c.status <> 'failed' and not exists (select 1 from copy_evidence v where v.copy_id = c.copy_id and v.match = 'encryption_context')",
+      ),
+    ).toBe(0);
+    expect(await count(store, 'copies', "mechanism = 'aws_backup' and status = 'completed'")).toBeGreaterThan(
+      0,
+    );
+    expect(await count(store, 'copies', "key_change = 'mrk_replica'")).toBeGreaterThan(0);
+    expect(
+      await count(store, 'copies', "api = 'SharedSnapshotCopyInitiated' and target_account = '904657914468'"),
+    ).toBe(1);
+    expect(await count(store, 'copies', "status = 'failed'")).toBeGreaterThan(0);
+    expect(
+      await count(
+        store,
+        'copies',
+        "api = 'CopyDBSnapshot' and source_region = 'us-east-1' and target_region = 'us-west-2'",
+      ),
+    ).toBe(3);
+    expect(await count(store, 'copies', 'parent_copy_id is not null')).toBeGreaterThan(0);
+    expect(
+      await count(
+        store,
+        'copy_evidence v join copies c on c.copy_id = v.copy_id',
+        "c.source_account <> c.target_account and v.match in ('source_context', 'shared_event')",
+      ),
+    ).toBeGreaterThan(0);
+    // volume create/attach noise with vol- contexts never becomes copy evidence
+    expect(
+      await count(
+        store,
+        'copy_evidence v join events e on e.event_id = v.event_id',
+        "e.event_name = 'CreateGrant' and e.request_parameters::varchar like '%ec2-infrastructure%'",
+      ),
+    ).toBe(0);
+    // AMI copies name no backing snapshot: reported without KMS evidence rather than guessed
+    expect(
+      await count(
+        store,
+        'copies c',
+        "c.api = 'CopyImage' and exists (select 1 from copy_evidence v where v.copy_id = c.copy_id)",
+      ),
+    ).toBe(0);
+    const all = await lineage(store, null);
+    expect(all).toHaveLength(s.copies);
+    expect(Object.keys(all[0]!)).toEqual([
+      'copy_id',
+      'kind',
+      'api',
+      'mechanism',
+      'status',
+      'error_code',
+      'requested_at',
+      'request_event_id',
+      'principal_arn',
+      'source',
+      'target',
+      'key_change',
+      'parent_copy_id',
+      'evidence',
+    ]);
+  });
+});
+
+describe.runIf(HAVE_SHARED)('correlate: real data', () => {
+  it('Invictus: the share lifecycle becomes shares (add then remove) and no copies', async () => {
+    const store = await memoryStore();
+    await ingestDir(store, [join(REAL_DATA, 'invictus-aws-dataset')]);
+    const s = await correlate(store);
+    expect(s.copies).toBe(0);
+    const { rows } = await store.userQuery(
+      'select artifact_kind, to_account, action from shares order by event_time, artifact_kind',
+    );
+    expect(rows.filter((r) => r.artifact_kind === 'ebs_snapshot').map((r) => r.action)).toEqual([
+      'added',
+      'removed',
+    ]);
+    expect(
+      rows.filter((r) => r.artifact_kind === 'rds_snapshot').map((r) => `${r.action}:${r.to_account}`),
+    ).toEqual(['added:193672423079', 'removed:193672423079']);
+    expect(rows.some((r) => r.artifact_kind === 'ami')).toBe(true);
+  });
+});
