@@ -1,4 +1,4 @@
-// `npm run bench [-- --events 1M] [--days 7] [--keep DIR] [--no-s3]`: ingest throughput of copytrail
+// `npm run bench [-- --events 1M] [--days 7] [--keep DIR] [--no-s3] [--suite ingest|correlate]`: ingest throughput of copytrail
 // against DuckDB's own read_json load of the same simulated trail files, and `ingest s3` from a
 // local S3 server (fauxqs, real HTTP) against `ingest dir` of the same files, in the same run.
 // Each run is its own child process so their memory peaks are measured apart.
@@ -11,6 +11,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { listValue } from '@duckdb/node-api';
 import { startFauxqs } from 'fauxqs';
 import { z } from 'zod';
+import { correlate } from '../correlate/correlate.ts';
 import { walkPaths } from '../ingest/dir.ts';
 import { ingestDir } from '../ingest/ingest-dir.ts';
 import { mapPool } from '../ingest/pool.ts';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     trail: { type: 'string' },
     endpoint: { type: 'string' },
     'no-s3': { type: 'boolean', default: false },
+    suite: { type: 'string', default: 'ingest' },
   },
 });
 
@@ -51,6 +53,23 @@ async function child(kind: string, trail: string): Promise<void> {
   const store = await Store.open({ path: join(dbDir, 'bench.duckdb') });
   const t0 = performance.now();
   let events = 0;
+  if (kind === 'correlate') {
+    // ingest is not timed here; correlate runs twice: first from scratch, then with nothing new
+    events = (await ingestDir(store, [trail])).eventsNew;
+    const t1 = performance.now();
+    const first = await correlate(store);
+    const firstS = (performance.now() - t1) / 1000;
+    const t2 = performance.now();
+    await correlate(store);
+    const againS = (performance.now() - t2) / 1000;
+    store.close();
+    rmSync(dbDir, { recursive: true, force: true });
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stdout.write(
+      JSON.stringify({ seconds: firstS, again: againS, copies: first.copies, events, peakRssMb }),
+    );
+    return;
+  }
   if (kind === 'copytrail') {
     const s = await ingestDir(store, [trail]);
     events = s.eventsNew;
@@ -114,6 +133,18 @@ async function main(): Promise<void> {
     console.log(
       `simulated ${sim.records} records in ${sim.files} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
+  }
+  if (values.suite === 'correlate') {
+    const m = runChild('correlate', trail) as Measure & { again: number; copies: number };
+    console.log(
+      '\n| events | copies | correlate s (first run) | correlate s (again, nothing new) | peak RSS MB (ingest + correlate) |',
+    );
+    console.log('|---:|---:|---:|---:|---:|');
+    console.log(
+      `| ${m.events} | ${m.copies} | ${m.seconds.toFixed(1)} | ${m.again.toFixed(1)} | ${m.peakRssMb} |`,
+    );
+    if (!values.keep) rmSync(trail, { recursive: true, force: true });
+    return;
   }
   const raw = runChild('duckdb', trail);
   const ours = runChild('copytrail', trail);

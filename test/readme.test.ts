@@ -25,7 +25,7 @@ function words(line: string): string[] {
 describe('README examples', () => {
   it('has examples for every command', () => {
     const lines = exampleLines();
-    for (const cmd of ['demo', 'simulate', 'ingest dir', 'query']) {
+    for (const cmd of ['demo', 'simulate', 'ingest dir', 'verify', 'correlate', 'lineage', 'query']) {
       expect(
         lines.some((l) => l.startsWith(`npx copytrail ${cmd}`)),
         cmd,
