@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DigestWriter } from './digests.ts';
 import { Noise } from './noise.ts';
-import { ACCOUNTS, KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID, REGIONS } from './org.ts';
+import { KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID, REGIONS } from './org.ts';
 import { Rng } from './random.ts';
 import { type CTRecord, RecordFactory } from './records.ts';
 import { Scenarios } from './scenarios.ts';
@@ -236,5 +236,3 @@ export function simulate(options: SimulateOptions): SimulateResult {
   result.regions = [...regionsSeen].sort();
   return result;
 }
-
-export const SIMULATED = { orgId: ORG_ID, accounts: ACCOUNTS };
