@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeLines } from '../ingest/ndjson.ts';
+import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
 import { RULES } from './rules/index.ts';
 

@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
 import { isDigestLocation, parseLayout } from './layout.ts';
-import { writeLines } from './ndjson.ts';
 import { diagnoseJson, type Prepared, prepareFile } from './prepare-file.ts';
 
 export interface InputFile {

@@ -87,6 +87,11 @@ export interface LookupResult extends IngestSummary {
   throttled: number;
 }
 
+/** A unit that has read nothing yet; `over` says why it ends that way, if it does. */
+function emptyUnit(account: string, region: string, over: Partial<LookupUnitResult> = {}): LookupUnitResult {
+  return { account, region, pages: 0, events: 0, truncated: false, error: null, skipped: null, ...over };
+}
+
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function errorText(err: unknown): string {
@@ -203,27 +208,11 @@ export async function ingestLookup(
     try {
       regions = await regionsOf(ctx, opts.regions);
     } catch (err) {
-      units.push({
-        account: ctx.account,
-        region: 'all',
-        pages: 0,
-        events: 0,
-        truncated: false,
-        error: `region discovery failed: ${errorText(err)}`,
-        skipped: null,
-      });
+      units.push(emptyUnit(ctx.account, 'all', { error: `region discovery failed: ${errorText(err)}` }));
       continue;
     }
     for (const region of regions.skipped) {
-      units.push({
-        account: ctx.account,
-        region,
-        pages: 0,
-        events: 0,
-        truncated: false,
-        error: null,
-        skipped: 'region not enabled for this account',
-      });
+      units.push(emptyUnit(ctx.account, region, { skipped: 'region not enabled for this account' }));
     }
     for (const region of regions.enabled) plan.push({ ctx, region });
   }
@@ -239,15 +228,7 @@ export async function ingestLookup(
   try {
     await mapPool(plan, opts.concurrency ?? 8, async ({ ctx, region }) => {
       const client = new CloudTrailClient({ region, credentials: ctx.credentials, maxAttempts: 1 });
-      const unit: LookupUnitResult = {
-        account: ctx.account,
-        region,
-        pages: 0,
-        events: 0,
-        truncated: false,
-        error: null,
-        skipped: null,
-      };
+      const unit = emptyUnit(ctx.account, region);
       let interval = baseInterval;
       try {
         for (const attr of lookups) {

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CloudTrailClient, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
 import { z } from 'zod';
+import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
-import { writeLines } from './ndjson.ts';
 
 export class VerifyError extends Error {
   override name = 'VerifyError';

@@ -1,4 +1,4 @@
-// Writes rows as NDJSON for DuckDB to read back with read_json: how Node hands batches to SQL.
+// Writes rows as NDJSON for DuckDB to read back with read_json: how every stage hands batches to SQL.
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 /** Writes the lines and returns the read_json maximum_object_size that fits the longest one. */
