@@ -55,6 +55,7 @@ export async function correlate(store: Store): Promise<CorrelateSummary> {
       await store.run('correlate/load_rules', { path: rulesPath, max_bytes: max });
       await store.run('correlate/extract_kms_context', { watermark });
       await store.run('correlate/copy_calls');
+      await store.run('correlate/ami_backing');
       await store.run('correlate/clear_artifacts');
       await store.run('correlate/rebuild_artifacts');
       await store.run('correlate/clear_shares');

@@ -1,6 +1,7 @@
 // `lineage`: from any artifact or copy id, up to the origin and down to every descendant, as the
 // DESIGN §4 records (json), a table for people, or Graphviz (dot).
 import { z } from 'zod';
+import { textTable } from '../queries/format.ts';
 import type { Store } from '../queries/store.ts';
 
 const s = z.string().nullable();
@@ -182,8 +183,6 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
 }
 
 const shortKey = (arn: string | null) => (arn ? arn.replace(/^arn:[^:]+:kms:[^:]+:(\d+):key\//, '$1/') : '-');
-const clean = (v: string) => v.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-
 function table(records: LineageRecord[]): string {
   const header = ['requested_at', 'api', 'mechanism', 'status', 'source', 'target', 'keys', 'evidence'];
   const rows = records.map((r) => {
@@ -198,20 +197,9 @@ function table(records: LineageRecord[]): string {
       `${r.target.id ?? '?'} ${r.target.region ?? '?'}/${r.target.account ?? '?'}`,
       `${shortKey(r.source.key_arn)} -> ${shortKey(r.target.key_arn)} (${r.key_change ?? 'unknown'})`,
       r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
-    ].map(clean);
+    ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return [
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
-    `(${records.length} copies)`,
-  ].join('\n');
+  return `${textTable(header, rows)}\n(${records.length} copies)`;
 }
 
 /** Graphviz: one node per artifact location, one edge per copy. Labels are quoted and escaped. */

@@ -23,20 +23,25 @@ export function formatRows(columns: string[], rows: Record<string, unknown>[], f
       ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(',')),
     ].join('\n');
   }
-  const maxWidth = 60;
-  // control characters in record text must not move the terminal's cursor
+  const body = rows.map((r) => columns.map((c) => cell(r[c])));
+  return `${textTable(columns, body, 60)}\n(${rows.length} row${rows.length === 1 ? '' : 's'})`;
+}
+
+/**
+ * Aligned columns for a terminal. Control characters in record text are blanked so they cannot
+ * move the cursor; cells longer than maxWidth are clipped.
+ */
+export function textTable(columns: string[], body: string[][], maxWidth = Number.POSITIVE_INFINITY): string {
   const clip = (s: string) => {
     const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
     return clean.length > maxWidth ? `${clean.slice(0, maxWidth - 1)}…` : clean;
   };
-  const body = rows.map((r) => columns.map((c) => clip(cell(r[c]))));
-  const widths = columns.map((c, i) => Math.max(c.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
+  const cells = body.map((row) => row.map(clip));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]) =>
+    row
       .map((v, i) => v.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  const parts = [line(columns), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
-  parts.push(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
-  return parts.join('\n');
+  return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }

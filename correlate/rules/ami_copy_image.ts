@@ -1,5 +1,8 @@
 // CopyImage (reference §2.5). Its KMS records name the new backing snapshots, which CopyImage does
-// not: they attach by request id, and otherwise the copy is reported without KMS evidence.
+// not. They attach by request id, or as the target context once a later record tells which
+// snapshots back the new AMI (the "Copied for DestinationAmi …" description AWS writes on them,
+// carried by a later CopySnapshot: queries/correlate/ami_backing.sql). Otherwise the copy is
+// reported without KMS evidence.
 import { type CorrelationRule, EBS_WINDOWS, KMS_COPY_EVENTS } from './rule.ts';
 
 export const ami_copy_image: CorrelationRule = {

@@ -1,9 +1,11 @@
 -- Links each copy to the KMS and service events it caused, strongest join first (DESIGN §4):
--- encryption_context (target), source_context (source; ties broken by request id, then identity,
+-- encryption_context (target, including a copied AMI's backing snapshots), source_context (source; ties broken by request id, then identity,
 -- then the single copy requested closest before; otherwise every candidate is marked
 -- source_context_ambiguous, never attached as certain), request_id, shared_event (the other
 -- account's copy of a matched record), service_event, and key_time_window (a weak hint, only for
--- records that name no resource at all). params: none. output: temp table evidence_all.
+-- records that name no resource at all). A read (not a data-key generation) naming a copy's target,
+-- made after a later copy of that target was requested, is that later copy's source read, not the
+-- first copy's target write. params: none. output: temp table evidence_all.
 create or replace temp table evidence_all as
 with e as (
   select
@@ -15,6 +17,26 @@ with e as (
     on r.api = case when c.api = 'SharedSnapshotCopyInitiated' then 'CopySnapshot' else c.api end
   where c.error_code is null
 ),
+source_candidates as (
+  select
+    e.copy_id,
+    k.event_id,
+    e.source_context,
+    (k.request_id is not null and k.request_id = e.request_id) as rid,
+    (k.actor_account_id = e.target_account and (k.actor_arn is null or k.actor_arn = e.principal_arn)) as ident,
+    (epoch(k.event_time) - epoch(e.requested_at)) between -e.source_before_s and e.pick_window_s as near,
+    -- a read of the source made after this copy was requested (a data key is generated for a write)
+    k.event_time >= e.requested_at and k.event_name not like 'GenerateDataKey%' as read_after_request
+  from e
+  join kms_context k
+    on k.region = e.source_region
+   and (
+     (e.context = 'ebs' and k.ebs_ctx = e.source_context)
+     or (e.context = 'rds' and k.rds_ctx = e.source_context and e.source_region <> e.target_region)
+   )
+   and k.event_time between e.requested_at - to_seconds(e.source_before_s) and e.requested_at + to_seconds(e.source_after_s)
+  where e.source_context is not null
+),
 target_ctx as (
   select e.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
   from e
@@ -25,24 +47,26 @@ target_ctx as (
      or (e.context = 'rds' and k.rds_ctx = e.target_context)
    )
    and k.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
+   and not exists (
+     select 1 from source_candidates l
+     where l.event_id = k.event_id and l.source_context = e.target_context and l.read_after_request
+   )
   where e.target_context is not null
 ),
-source_candidates as (
-  select
-    e.copy_id,
-    k.event_id,
-    (k.request_id is not null and k.request_id = e.request_id) as rid,
-    (k.actor_account_id = e.target_account and (k.actor_arn is null or k.actor_arn = e.principal_arn)) as ident,
-    (epoch(k.event_time) - epoch(e.requested_at)) between -e.source_before_s and e.pick_window_s as near
+backing_ctx as (
+  -- a copied AMI's backing snapshots are made by the CopyImage call: their target records name them
+  select e.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
   from e
+  join ami_backing b on b.dest_ami = e.target_id and b.region = e.target_region
   join kms_context k
-    on k.region = e.source_region
-   and (
-     (e.context = 'ebs' and k.ebs_ctx = e.source_context)
-     or (e.context = 'rds' and k.rds_ctx = e.source_context and e.source_region <> e.target_region)
+    on k.region = e.target_region
+   and (k.ebs_ctx = b.snapshot_id or k.ebs_dest_ctx = b.snapshot_id)
+   and k.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
+   and not exists (
+     select 1 from source_candidates l
+     where l.event_id = k.event_id and l.source_context = b.snapshot_id and l.read_after_request
    )
-   and k.event_time between e.requested_at - to_seconds(e.source_before_s) and e.requested_at + to_seconds(e.source_after_s)
-  where e.source_context is not null
+  where e.api = 'CopyImage'
 ),
 source_counted as (
   select
@@ -89,6 +113,8 @@ by_request as (
 ),
 certain as (
   select * from target_ctx
+  union all
+  select * from backing_ctx
   union all
   select * from source_ctx where match = 'source_context'
   union all

@@ -88,14 +88,28 @@ select
       and regexp_extract(r.s_key, 'key/(.+)$', 1) = regexp_extract(r.t_key, 'key/(.+)$', 1) then 'mrk_replica'
     else 'new_key'
   end,
-  (
-    select p.copy_id
-    from copy_edges p
-    where p.target_id = r.source_id
-      and p.target_region = r.source_region
-      and p.error_code is null
-      and p.requested_at <= r.requested_at
-    order by p.requested_at desc, p.copy_id
-    limit 1
+  coalesce(
+    (
+      select p.copy_id
+      from copy_edges p
+      where p.target_id = r.source_id
+        and p.target_region = r.source_region
+        and p.error_code is null
+        and p.requested_at <= r.requested_at
+      order by p.requested_at desc, p.copy_id
+      limit 1
+    ),
+    -- a copy of a copied AMI's backing snapshot descends from that CopyImage
+    (
+      select p.copy_id
+      from ami_backing b
+      join copy_edges p on p.api = 'CopyImage' and p.target_id = b.dest_ami and p.target_region = b.region
+      where b.snapshot_id = r.source_id
+        and b.region = r.source_region
+        and p.error_code is null
+        and p.requested_at <= r.requested_at
+      order by p.requested_at desc, p.copy_id
+      limit 1
+    )
   )
 from resolved r

@@ -1,6 +1,6 @@
 -- Every snapshot, AMI and DB snapshot seen being made, by creation or as a copy's target, with the
 -- context id its KMS records carry (reference §5.2, §5.4): a volume id for CreateSnapshot, its own
--- id for a copy, the dbiResourceId for RDS. params: none. output: none.
+-- id for a copy (and for a copied AMI's backing snapshots), the dbiResourceId for RDS. params: none. output: none.
 insert into artifacts (artifact_id, arn, kind, region, account_id, created_at, origin, context_id, encrypted, key_arn, created_event_id)
 with made as (
   select
@@ -50,6 +50,15 @@ with made as (
   from copy_calls c
   where c.error_code is null
     and c.target_id is not null
+  union all
+  -- a copied AMI's backing snapshots (ami_backing): made by the CopyImage call, their KMS context is
+  -- their own id
+  select
+    b.snapshot_id, null, 'ebs_snapshot', c.target_region, c.target_account, c.requested_at, 'copy',
+    b.snapshot_id, true, null, c.copy_id
+  from ami_backing b
+  join copy_calls c
+    on c.api = 'CopyImage' and c.target_id = b.dest_ami and c.target_region = b.region and c.error_code is null
 )
 select
   artifact_id, arn, kind, region, account_id, created_at, origin, context_id, encrypted, key_arn, event_id

@@ -68,6 +68,7 @@ export function copySnapshot(o: {
   requestId?: string;
   error?: string;
   identity?: Record<string, unknown>;
+  description?: string;
 }) {
   const requestId = o.requestId ?? id();
   return {
@@ -85,9 +86,42 @@ export function copySnapshot(o: {
       sourceSnapshotId: o.sourceSnap,
       encrypted: true,
       ...(o.kmsKeyId ? { kmsKeyId: o.kmsKeyId } : {}),
+      ...(o.description ? { description: o.description } : {}),
     },
     responseElements: o.error ? null : { requestId, snapshotId: o.newSnap },
     ...(o.error ? { errorCode: o.error, errorMessage: 'failed' } : {}),
+  };
+}
+
+export function copyImage(o: {
+  at: string;
+  region: string;
+  account: string;
+  sourceRegion: string;
+  sourceAmi: string;
+  newAmi: string;
+  kmsKeyId: string;
+}) {
+  const requestId = id();
+  return {
+    eventVersion: '1.11',
+    eventID: id(),
+    eventTime: o.at,
+    eventSource: 'ec2.amazonaws.com',
+    eventName: 'CopyImage',
+    awsRegion: o.region,
+    recipientAccountId: o.account,
+    userIdentity: caller(o.account, 'AmiPipeline'),
+    requestID: requestId,
+    requestParameters: {
+      sourceRegion: o.sourceRegion,
+      sourceImageId: o.sourceAmi,
+      name: 'golden',
+      encrypted: true,
+      kmsKeyId: o.kmsKeyId,
+      copyImageTags: true,
+    },
+    responseElements: { requestId, imageId: o.newAmi },
   };
 }
 
