@@ -5,6 +5,7 @@ import { registerIngest, registerVerify } from './ingest/command.ts';
 import { UsageError } from './pipeline/cli-kit.ts';
 import { registerDemo } from './pipeline/command.ts';
 import { registerQuery } from './queries/command.ts';
+import { registerReport } from './reports/command.ts';
 import { registerSimulate } from './simulator/command.ts';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerIngest(program);
   registerCorrelate(program);
+  registerReport(program);
   registerQuery(program);
   registerVerify(program);
   registerSimulate(program);

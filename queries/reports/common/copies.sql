@@ -1,0 +1,75 @@
+-- Copies requested in the report window, with who asked from where, their evidence counts and the
+-- resource their chain started from (walking parent_copy_id up to the first copy, whose source
+-- artifact's context id is the volume or DB). params: $since, $until (ISO text or null).
+-- output: one row per copy (see the select list).
+with recursive up(copy_id, cur_id, depth) as (
+  select copy_id, copy_id, 0 from copies
+  union all
+  select u.copy_id, c.parent_copy_id, u.depth + 1
+  from up u
+  join copies c on c.copy_id = u.cur_id
+  where c.parent_copy_id is not null and u.depth < 64
+),
+root as (
+  select copy_id, arg_max(cur_id, depth) as root_id from up group by copy_id
+),
+origin as (
+  select
+    r.copy_id,
+    coalesce(a.context_id, rc.source_id) as resource_id,
+    coalesce(rc.source_account, a.account_id) as resource_account,
+    rc.source_region as resource_region,
+    a.kind as resource_kind
+  from root r
+  join copies rc on rc.copy_id = r.root_id
+  left join artifacts a on a.artifact_id = rc.source_id and a.region = rc.source_region
+  qualify row_number() over (partition by r.copy_id order by a.created_at) = 1
+),
+ev as (
+  select
+    copy_id,
+    count(*) as evidence,
+    count(*) filter (where match in ('encryption_context', 'source_context', 'request_id', 'shared_event')) as kms_certain,
+    list(event_id order by event_id) as evidence_event_ids
+  from copy_evidence
+  group by copy_id
+)
+select
+  c.copy_id,
+  c.kind,
+  c.api,
+  c.mechanism,
+  c.status,
+  c.error_code,
+  strftime(c.requested_at::timestamp, '%Y-%m-%dT%H:%M:%SZ') as requested_at,
+  c.request_event_id,
+  c.principal_arn,
+  e.source_ip,
+  e.user_agent,
+  c.source_id,
+  c.source_region,
+  c.source_account,
+  c.source_key_arn,
+  c.target_id,
+  c.target_region,
+  c.target_account,
+  c.target_key_arn,
+  tk.aws_managed as target_key_aws_managed,
+  tk.account_id as target_key_account,
+  c.key_change,
+  c.parent_copy_id,
+  o.resource_id,
+  o.resource_account,
+  o.resource_region,
+  o.resource_kind,
+  coalesce(ev.evidence, 0) as evidence,
+  coalesce(ev.kms_certain, 0) as kms_certain,
+  coalesce(ev.evidence_event_ids, []::varchar[]) as evidence_event_ids
+from copies c
+left join events e on e.event_id = c.request_event_id
+left join kms_keys tk on tk.key_arn = c.target_key_arn
+left join origin o on o.copy_id = c.copy_id
+left join ev on ev.copy_id = c.copy_id
+where ($since::timestamptz is null or c.requested_at >= $since::timestamptz)
+  and ($until::timestamptz is null or c.requested_at < $until::timestamptz)
+order by c.requested_at, c.copy_id

@@ -1,0 +1,79 @@
+// `copytrail report residency|dr_coverage|forensics`: renders a report as HTML, PDF and/or JSON,
+// with its evidence manifest.
+import type { Command } from 'commander';
+import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { FORMATS, type Format, generateReport } from './generate.ts';
+import { PdfRenderer } from './pdf.ts';
+import { REPORT_IDS, type ReportId } from './registry.ts';
+
+interface ReportOptions {
+  config?: string;
+  subject?: string;
+  since?: string;
+  until?: string;
+  format?: string;
+  out?: string;
+}
+
+export function parseFormats(text: string): Format[] {
+  const list = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const bad = list.filter((f) => !FORMATS.includes(f as Format));
+  if (bad.length || list.length === 0) {
+    throw new UsageError(`--format takes a comma-separated list of ${FORMATS.join(', ')}; got '${text}'`);
+  }
+  return [...new Set(list)] as Format[];
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('render a residency, DR-coverage or forensics report (HTML, PDF, JSON + evidence manifest)')
+    .argument('<report>', REPORT_IDS.join('|'))
+    .option('--config <file>', 'policy, DR requirements and report defaults (YAML)')
+    .option('--subject <id>', 'forensics: artifact id or ARN, key ARN or id, principal ARN, or account id')
+    .option('--since <time>', 'window start (ISO 8601 or YYYY-MM-DD)')
+    .option('--until <time>', 'window end, and the instant copy ages are measured at')
+    .option('--format <list>', 'comma-separated: html,pdf,json (default: the config, else all three)')
+    .option('--out <dir>', 'output folder (default: the config, else ./reports)')
+    .action(async (report: string, opts: ReportOptions, cmd: Command) => {
+      if (!REPORT_IDS.includes(report as ReportId)) {
+        throw new UsageError(`unknown report '${report}': choose ${REPORT_IDS.join(', ')}`);
+      }
+      let config: ReturnType<typeof loadConfig>;
+      try {
+        config = loadConfig(opts.config);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UsageError(err.message);
+        throw err;
+      }
+      const formats = opts.format ? parseFormats(opts.format) : config.reports.formats;
+      if (report === 'forensics' && !opts.subject) {
+        throw new UsageError('the forensics report needs --subject (an artifact id or ARN, key, principal ARN or account id)');
+      }
+      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+      const pdf = formats.includes('pdf') ? new PdfRenderer(config.reports.chromium) : undefined;
+      try {
+        const result = await generateReport(store, {
+          id: report as ReportId,
+          config,
+          formats,
+          out: opts.out ?? config.reports.out,
+          since: opts.since ?? null,
+          until: opts.until ?? null,
+          subject: opts.subject ?? null,
+          pdf,
+        });
+        const s = result.model.summary;
+        out(`${report}: ${s.fail} fail, ${s.unknown} unknown, ${s.pass} pass (${s.total} findings)`);
+        for (const f of result.files) out(`  ${f.format.padEnd(4)} ${f.path}`);
+        out(`  manifest ${result.manifest}`);
+      } finally {
+        await pdf?.close();
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,135 @@
+// The one config file (YAML): residency policy, DR requirements and report defaults. Every key is
+// declared here with its default; a bad file fails naming the file and the field.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { JURISDICTIONS, PARTITIONS, REGIONS } from './regions.ts';
+
+const AccountId = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');
+const RegionCode = z.string().refine((r) => REGIONS.has(r), { message: 'not a known AWS region code' });
+
+/** "90m", "24h", "7d" → seconds. */
+export const Duration = z
+  .union([z.string(), z.number()])
+  .transform((v, ctx) => {
+    if (typeof v === 'number') return v;
+    const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(v.trim());
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: 'a duration is a number with s, m, h or d (e.g. 24h)' });
+      return z.NEVER;
+    }
+    return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  });
+
+export const Selector = z
+  .object({
+    accounts: z.array(AccountId).default([]),
+    regions: z.array(RegionCode).default([]),
+    /** volume ids, DB resource ids (db-…), or snapshot/AMI ids whose resource is then protected */
+    resource_ids: z.array(z.string()).default([]),
+    /** tags on the snapshots that were taken of the resource: all must match */
+    tags: z.record(z.string(), z.string()).default({}),
+    kinds: z.array(z.enum(['ebs', 'rds'])).default([]),
+  })
+  .strict();
+export type Selector = z.infer<typeof Selector>;
+
+export const Requirement = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'an id is lower-case letters, digits, - and _'),
+    description: z.string().default(''),
+    select: Selector.default({ accounts: [], regions: [], resource_ids: [], tags: {}, kinds: [] }),
+    dr_regions: z.array(RegionCode).default([]),
+    dr_accounts: z.array(AccountId).default([]),
+    rpo: Duration.default(86400),
+    key: z
+      .object({
+        customer_managed: z.boolean().default(true),
+        owned_by_dr_account: z.boolean().default(false),
+      })
+      .strict()
+      .default({ customer_managed: true, owned_by_dr_account: false }),
+  })
+  .strict()
+  .refine((r) => r.dr_regions.length + r.dr_accounts.length > 0, {
+    message: 'a requirement needs dr_regions, dr_accounts or both',
+  });
+export type Requirement = z.infer<typeof Requirement>;
+
+export const Config = z
+  .object({
+    organization: z.string().default('AWS organization'),
+    residency: z
+      .object({
+        allowed_jurisdictions: z.array(z.enum(JURISDICTIONS as [string, ...string[]])).default([]),
+        allowed_regions: z.array(RegionCode).default([]),
+        allowed_partitions: z.array(z.enum(PARTITIONS)).default([]),
+        trusted_accounts: z.array(AccountId).default([]),
+        vault_accounts: z.array(AccountId).default([]),
+        /** owners of AWS Backup logically air-gapped vaults: copies there are trusted */
+        air_gapped_vault_owners: z.array(AccountId).default([]),
+      })
+      .strict()
+      .default({
+        allowed_jurisdictions: [],
+        allowed_regions: [],
+        allowed_partitions: [],
+        trusted_accounts: [],
+        vault_accounts: [],
+        air_gapped_vault_owners: [],
+      }),
+    dr: z
+      .object({ requirements: z.array(Requirement).default([]) })
+      .strict()
+      .default({ requirements: [] }),
+    forensics: z
+      .object({
+        /** principals expected to copy (ARN globs with *); others are flagged as unusual */
+        expected_copy_principals: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({ expected_copy_principals: [] }),
+    reports: z
+      .object({
+        out: z.string().default('reports'),
+        formats: z.array(z.enum(['html', 'pdf', 'json'])).default(['html', 'pdf', 'json']),
+        /** "bundled" (@sparticuz/chromium), "system" (/usr/bin/chromium) or a path to a Chromium binary */
+        chromium: z.string().default('bundled'),
+        paper: z.enum(['A4', 'Letter']).default('A4'),
+      })
+      .strict()
+      .default({ out: 'reports', formats: ['html', 'pdf', 'json'], chromium: 'bundled', paper: 'A4' }),
+  })
+  .strict();
+export type Config = z.infer<typeof Config>;
+
+export class ConfigError extends Error {}
+
+/** Parses a config file; errors name the file and each bad field's path. */
+export function loadConfig(file: string | undefined): Config {
+  if (!file) return Config.parse({});
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read the config file (${(err as Error).message})`, { cause: err });
+  }
+  let doc: unknown;
+  try {
+    doc = parseYaml(text) ?? {};
+  } catch (err) {
+    throw new ConfigError(`${file}: not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = Config.safeParse(doc);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new ConfigError(`${file}: invalid config\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/** Accounts a copy or share may go to without a residency finding. */
+export function trustedAccounts(config: Config): Set<string> {
+  const r = config.residency;
+  return new Set([...r.trusted_accounts, ...r.vault_accounts, ...r.air_gapped_vault_owners]);
+}

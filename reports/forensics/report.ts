@@ -1,0 +1,248 @@
+// forensics: everything around one subject (an artifact, a key, a principal or an account) in a
+// time window: the lineage graph, the timeline of related events, KMS use per key and region,
+// shares, and flags: a copy or share to an untrusted account, a copy nothing in KMS vouches for,
+// an unusual copier, a key used in a region the policy does not allow.
+import { z } from 'zod';
+import type { ReportContext } from '../context.ts';
+import { CoverageIndex, buildBanner } from '../coverage.ts';
+import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
+import { ResidencyPolicy } from '../policy.ts';
+import { CopyRow, ShareRow, resourceArn } from '../rows.ts';
+import { lineageGraph } from '../svg.ts';
+
+export const TIMELINE_LIMIT = 5000;
+
+const CopyId = z.object({ copy_id: z.string() });
+const TimelineRow = z.object({
+  event_id: z.string(),
+  event_time: z.string(),
+  event_source: z.string(),
+  event_name: z.string(),
+  aws_region: z.string().nullable(),
+  recipient_account_id: z.string().nullable(),
+  actor: z.string().nullable(),
+  source_ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  error_code: z.string().nullable(),
+  why: z.string(),
+});
+const KmsUse = z.object({
+  key_arn: z.string().nullable(),
+  region: z.string().nullable(),
+  event_name: z.string(),
+  calls: z.coerce.number(),
+  accounts: z.string().nullable(),
+  first_at: z.string().nullable(),
+  last_at: z.string().nullable(),
+});
+const PrincipalCopies = z.object({ principal_arn: z.string(), copies: z.coerce.number() });
+
+export type SubjectKind = 'account' | 'key' | 'principal' | 'artifact';
+
+export function subjectKind(subject: string): SubjectKind {
+  if (/^\d{12}$/.test(subject)) return 'account';
+  if (/^arn:[^:]+:kms:/.test(subject) || /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(subject))
+    return 'key';
+  if (/^arn:[^:]+:(iam|sts)::/.test(subject)) return 'principal';
+  return 'artifact';
+}
+
+const globMatch = (pattern: string, value: string) =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(value);
+
+export const ForensicsModel = z.object({
+  header: Header,
+  banner: Banner,
+  subject: z.object({ value: z.string(), kind: z.string() }),
+  summary: Summary,
+  findings: z.array(Finding.extend({ flags: z.array(z.string()) })),
+  graph_svg_data_uri: z.string(),
+  copies: z.array(
+    z.object({
+      copy_id: z.string(),
+      requested_at: z.string().nullable(),
+      api: z.string(),
+      mechanism: z.string(),
+      status: z.string(),
+      principal_arn: z.string().nullable(),
+      source: z.string(),
+      target: z.string(),
+      key_change: z.string().nullable(),
+      evidence: z.number(),
+      flags: z.array(z.string()),
+    }),
+  ),
+  timeline: z.array(TimelineRow),
+  timeline_truncated: z.boolean(),
+  kms_use: z.array(KmsUse.extend({ flag: z.string().nullable() })),
+  shares: z.array(ShareRow.extend({ flag: z.string().nullable() })),
+});
+export type ForensicsModel = z.infer<typeof ForensicsModel>;
+
+export async function buildForensics(ctx: ReportContext, header: Header): Promise<ForensicsModel> {
+  const subject = ctx.subject;
+  if (!subject) throw new Error('the forensics report needs --subject (an artifact id or ARN, key, principal or account)');
+  const kind = subjectKind(subject);
+  const banner = await buildBanner(ctx);
+  const coverage = await CoverageIndex.load(ctx);
+  const policy = new ResidencyPolicy(ctx.config, coverage.accounts());
+
+  const ids = (await ctx.all('reports/forensics/subject_copies', CopyId, { subject, ...ctx.range })).map(
+    (r) => r.copy_id,
+  );
+  const idSet = new Set(ids);
+  // the component may reach outside the window: show it whole, as lineage does
+  const copies = (await ctx.all('reports/common/copies', CopyRow, { since: null, until: null })).filter((c) =>
+    idSet.has(c.copy_id),
+  );
+  const artifactIds = new Set<string>();
+  for (const c of copies) {
+    if (c.source_id) artifactIds.add(c.source_id);
+    if (c.target_id) artifactIds.add(c.target_id);
+  }
+  if (kind === 'artifact') artifactIds.add(subject);
+  const allShares = await ctx.all('reports/common/shares', ShareRow, ctx.range);
+  const shares = allShares.filter(
+    (s) => artifactIds.has(s.artifact_id) || s.from_account === subject || s.to_account === subject || s.actor_arn === subject,
+  );
+  const timeline = await ctx.all('reports/forensics/timeline', TimelineRow, {
+    copy_ids: JSON.stringify(ids),
+    artifact_ids: JSON.stringify([...artifactIds]),
+    subject,
+    ...ctx.range,
+    limit: TIMELINE_LIMIT + 1,
+  });
+  const keyArns = new Set<string>();
+  for (const c of copies) for (const k of [c.source_key_arn, c.target_key_arn]) if (k) keyArns.add(k);
+  if (kind === 'key' && subject.startsWith('arn:')) keyArns.add(subject);
+  const kmsUse = await ctx.all('reports/forensics/kms_use', KmsUse, {
+    event_ids: JSON.stringify(timeline.map((t) => t.event_id)),
+    key_arns: JSON.stringify([...keyArns]),
+    ...ctx.range,
+  });
+  const principals = new Map(
+    (await ctx.all('reports/forensics/principal_copies', PrincipalCopies)).map((p) => [p.principal_arn, p.copies]),
+  );
+  const expected = ctx.config.forensics.expected_copy_principals;
+  const unusual = (arn: string | null): string | null => {
+    if (!arn) return null;
+    if (expected.length) return expected.some((p) => globMatch(p, arn)) ? null : 'copy by a principal not in forensics.expected_copy_principals';
+    return (principals.get(arn) ?? 0) <= 1 ? 'copy by a principal that made no other copy in the store' : null;
+  };
+
+  const findings: ForensicsModel['findings'] = [];
+  const copyRows = copies.map((c) => {
+    const flags: string[] = [];
+    const acct = policy.account(c.target_account);
+    if (c.status !== 'failed') {
+      if (acct.allowed === false) flags.push(`copy to an untrusted account: ${acct.why}`);
+      const region = policy.region(c.target_region);
+      if (region.allowed === false) flags.push(`copy outside the residency policy: ${region.why}`);
+      if (c.evidence === 0) flags.push('copy without any KMS evidence');
+      const u = unusual(c.principal_arn);
+      if (u) flags.push(u);
+    }
+    findings.push(
+      Finding.extend({ flags: z.array(z.string()) }).parse({
+        resource_arn: resourceArn(c.kind, c.target_id ?? c.source_id, c.target_region ?? c.source_region, c.target_account),
+        account_id: c.target_account,
+        region: c.target_region,
+        status: flags.length ? 'fail' : c.status === 'failed' ? 'pass' : c.target_region ? 'pass' : 'unknown',
+        reason: flags.length
+          ? flags.join('; ')
+          : c.status === 'failed'
+            ? `failed ${c.api} (${c.error_code ?? 'error'}): nothing was copied`
+            : c.target_region
+              ? `${c.api} to ${c.target_region} / ${c.target_account} with ${c.evidence} evidence record(s)`
+              : `${c.api} seen only from the owner's side: where the copy went is not in the ingested trails`,
+        check: 'copy',
+        principal_arn: c.principal_arn,
+        at: c.requested_at,
+        event_ids: [c.request_event_id, ...c.evidence_event_ids],
+        flags,
+      }),
+    );
+    return {
+      copy_id: c.copy_id,
+      requested_at: c.requested_at,
+      api: c.api,
+      mechanism: c.mechanism,
+      status: c.error_code ? `failed (${c.error_code})` : c.status,
+      principal_arn: c.principal_arn,
+      source: `${c.source_id ?? '?'} · ${c.source_region ?? '?'} / ${c.source_account ?? '?'}`,
+      target: `${c.target_id ?? '(not visible)'} · ${c.target_region ?? '?'} / ${c.target_account ?? '?'}`,
+      key_change: c.key_change,
+      evidence: c.evidence,
+      flags,
+    };
+  });
+  const shareRows = shares.map((s) => {
+    const v = policy.account(s.to_account);
+    const flag = s.action === 'added' && v.allowed === false ? `share to an untrusted party: ${v.why}` : null;
+    if (s.action === 'added') {
+      findings.push({
+        ...Finding.parse({
+          resource_arn: resourceArn(s.artifact_kind, s.artifact_id, s.region, s.from_account),
+          account_id: s.from_account,
+          region: s.region,
+          status: flag ? 'fail' : 'pass',
+          reason: flag ?? `shared with ${s.to_account}: ${v.why}`,
+          check: 'share',
+          principal_arn: s.actor_arn,
+          at: s.event_time,
+          event_ids: [s.event_id],
+        }),
+        flags: flag ? [flag] : [],
+      });
+    }
+    return { ...s, flag };
+  });
+  const kmsRows = kmsUse.map((k) => {
+    const r = policy.region(k.region);
+    const flag = r.allowed === false ? `key used in an unexpected region: ${r.why}` : null;
+    if (flag) {
+      findings.push({
+        ...Finding.parse({
+          resource_arn: k.key_arn ?? '(unknown key)',
+          account_id: k.accounts,
+          region: k.region,
+          status: 'fail',
+          reason: `${k.calls} ${k.event_name} call(s): ${flag}`,
+          check: 'key_region',
+          at: k.last_at,
+        }),
+        flags: [flag],
+      });
+    }
+    return { ...k, flag };
+  });
+
+  const graph = await lineageGraph(
+    copies.map((c) => ({
+      from: { id: c.source_id ?? '?', region: c.source_region ?? '?', account: c.source_account ?? '?' },
+      to: {
+        id: c.target_id ?? `(copy by ${c.target_account ?? '?'})`,
+        region: c.target_region ?? '?',
+        account: c.target_account ?? '?',
+      },
+      label: `${c.api} (${c.mechanism})\n${c.requested_at ?? ''}\nevidence: ${c.evidence}${c.error_code ? `\nFAILED ${c.error_code}` : ''}`,
+      flagged: copyRows.find((r) => r.copy_id === c.copy_id)!.flags.length > 0,
+      failed: c.status === 'failed',
+    })),
+  );
+
+  const sorted = sortFindings(findings) as ForensicsModel['findings'];
+  return ForensicsModel.parse({
+    header,
+    banner,
+    subject: { value: subject, kind },
+    summary: summarize(sorted),
+    findings: sorted,
+    graph_svg_data_uri: graph,
+    copies: copyRows,
+    timeline: timeline.slice(0, TIMELINE_LIMIT),
+    timeline_truncated: timeline.length > TIMELINE_LIMIT,
+    kms_use: kmsRows,
+    shares: shareRows,
+  });
+}

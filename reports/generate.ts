@@ -1,0 +1,150 @@
+// Renders one report: builds its view model, writes the chosen formats, then the evidence manifest
+// (inputs with their hashes and digest status, the queries run, versions, and each output's hash).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Store } from '../queries/store.ts';
+import type { Config } from './config.ts';
+import { ReportContext, type ReportWindow } from './context.ts';
+import { dataWindow } from './coverage.ts';
+import { renderHtml } from './html.ts';
+import type { Header } from './model.ts';
+import type { PdfRenderer } from './pdf.ts';
+import { REPORTS, type ReportId } from './registry.ts';
+
+export const FORMATS = ['html', 'pdf', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const VERSION: string = JSON.parse(
+  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+).version;
+
+export interface GenerateOptions {
+  id: ReportId;
+  config: Config;
+  formats: Format[];
+  out: string;
+  since?: string | null;
+  until?: string | null;
+  subject?: string | null;
+  /** the report's clock: pinned in tests and golden files */
+  now?: Date;
+  /** file name without extension; default: the report id (and subject) */
+  name?: string;
+  pdf?: PdfRenderer;
+}
+
+export interface OutputFile {
+  format: Format | 'manifest';
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface GenerateResult {
+  id: ReportId;
+  files: OutputFile[];
+  manifest: string;
+  model: Record<string, unknown> & { summary: { pass: number; fail: number; unknown: number; total: number } };
+  blockedRequests: string[];
+}
+
+const Input = z.object({
+  location: z.string(),
+  source: z.string(),
+  kind: z.string(),
+  sha256: z.string().nullable(),
+  size: z.coerce.number().nullable(),
+  status: z.string(),
+  digest_status: z.string(),
+});
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export function normalizeInstant(value: string | null | undefined, flag: string): string | null {
+  if (!value) return null;
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(t)) throw new Error(`${flag} ${value} is not a date or an ISO 8601 time`);
+  return iso(new Date(t));
+}
+
+const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
+
+export async function generateReport(store: Store, options: GenerateOptions): Promise<GenerateResult> {
+  const def = REPORTS[options.id];
+  const now = options.now ?? new Date();
+  const since = normalizeInstant(options.since, '--since');
+  const until = normalizeInstant(options.until, '--until');
+  if (since && until && since >= until) throw new Error(`--since ${since} is not before --until ${until}`);
+  if (def.needsSubject && !options.subject) {
+    throw new Error(`the ${def.id} report needs --subject (an artifact id or ARN, a key, a principal ARN or an account id)`);
+  }
+  const data = await dataWindow(store);
+  // ages are measured at --until, else where ingested data ends (never in the future)
+  const end = data.coverage_end ?? data.last_event;
+  const asOf = until ?? (end && Date.parse(end) < now.getTime() ? end : iso(now));
+  const window: ReportWindow = { since, until, asOf };
+  const ctx = new ReportContext(store, options.config, window, iso(now), options.subject ?? null);
+  const filters: Header['filters'] = [];
+  if (options.subject) filters.push({ name: 'Subject', value: options.subject });
+  const header: Header = {
+    report: def.id,
+    title: def.title,
+    organization: options.config.organization,
+    generated_at: iso(now),
+    as_of: asOf,
+    since,
+    until,
+    subject: options.subject ?? null,
+    filters,
+    version: VERSION,
+  };
+  const model = def.model.parse(await def.build(ctx, header)) as GenerateResult['model'] & {
+    findings: Parameters<typeof renderHtml>[1]['findings'];
+  };
+
+  const out = resolve(options.out);
+  mkdirSync(out, { recursive: true });
+  const base = options.name ?? (options.subject ? `${def.id}-${slug(options.subject)}` : def.id);
+  const files: OutputFile[] = [];
+  const write = (format: OutputFile['format'], ext: string, data: string | Buffer) => {
+    const path = join(out, `${base}.${ext}`);
+    writeFileSync(path, data);
+    files.push({ format, path, sha256: sha256(data), bytes: Buffer.byteLength(data) });
+  };
+  let blocked: string[] = [];
+  if (options.formats.includes('json')) write('json', 'json', `${JSON.stringify(model, null, 2)}\n`);
+  if (options.formats.includes('html') || options.formats.includes('pdf')) {
+    const html = renderHtml(def.id, model);
+    if (options.formats.includes('html')) write('html', 'html', html);
+    if (options.formats.includes('pdf')) {
+      if (!options.pdf) throw new Error('PDF output needs a renderer');
+      const printed = await options.pdf.print(html, {
+        title: `${def.title} · ${options.config.organization}`,
+        generatedAt: iso(now),
+        paper: options.config.reports.paper,
+      });
+      blocked = printed.blocked;
+      write('pdf', 'pdf', printed.pdf);
+    }
+  }
+
+  const inputs = await store.all('reports/common/inputs', Input);
+  const manifest = {
+    tool: { name: 'copytrail', version: VERSION, node: process.version },
+    report: def.id,
+    generated_at: iso(now),
+    window,
+    subject: options.subject ?? null,
+    config: options.config,
+    summary: model.summary,
+    inputs,
+    queries: ctx.queryTexts(),
+    outputs: files.map((f) => ({ file: f.path.slice(out.length + 1), format: f.format, sha256: f.sha256, bytes: f.bytes })),
+  };
+  const manifestPath = join(out, `${base}.manifest.json`);
+  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return { id: def.id, files, manifest: manifestPath, model, blockedRequests: blocked };
+}

@@ -1,0 +1,131 @@
+// PDF: a print of the report's HTML through headless Chromium (puppeteer-core). The page runs with
+// JavaScript disabled and every request but the report file itself is aborted, so nothing a record
+// smuggled into the HTML can load or run. Chromium is @sparticuz/chromium (inside the npm package)
+// unless the config or COPYTRAIL_CHROMIUM names "system" or a binary.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'puppeteer-core';
+import puppeteer from 'puppeteer-core';
+
+export class PdfError extends Error {}
+
+// no background networking, no component or field-trial downloads, no GPU; the sandbox needs
+// user namespaces that containers and root shells often lack
+const ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+  '--disable-extensions',
+  '--disable-domain-reliability',
+  '--disable-client-side-phishing-detection',
+  '--disable-breakpad',
+  '--metrics-recording-only',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-quic',
+  '--no-pings',
+  '--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
+];
+
+export async function chromiumPath(choice: string): Promise<string> {
+  const pick = process.env.COPYTRAIL_CHROMIUM || choice;
+  if (pick === 'bundled') {
+    const { default: chromium } = await import('@sparticuz/chromium');
+    return chromium.executablePath();
+  }
+  const path = pick === 'system' ? '/usr/bin/chromium' : pick;
+  if (!existsSync(path)) {
+    throw new PdfError(
+      `Chromium not found at ${path} (reports.chromium or COPYTRAIL_CHROMIUM; "bundled" uses the one shipped with copytrail)`,
+    );
+  }
+  return path;
+}
+
+export interface PrintOptions {
+  title: string;
+  generatedAt: string;
+  paper: 'A4' | 'Letter';
+}
+
+export interface PrintResult {
+  pdf: Buffer;
+  /** every URL the page asked for other than the report itself: all were aborted */
+  blocked: string[];
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export class PdfRenderer {
+  private browser: Browser | null = null;
+  private readonly dir = mkdtempSync(join(tmpdir(), 'copytrail-pdf-'));
+  private n = 0;
+
+  constructor(private readonly chromium: string) {}
+
+  private async launch(): Promise<Browser> {
+    if (this.browser) return this.browser;
+    const executablePath = await chromiumPath(this.chromium);
+    try {
+      this.browser = await puppeteer.launch({
+        executablePath,
+        headless: true,
+        args: ARGS,
+        userDataDir: join(this.dir, 'profile'),
+      });
+    } catch (cause) {
+      throw new PdfError(`could not start Chromium (${executablePath}): ${(cause as Error).message}`, { cause });
+    }
+    return this.browser;
+  }
+
+  async print(html: string, options: PrintOptions): Promise<PrintResult> {
+    const browser = await this.launch();
+    const file = join(this.dir, `report-${++this.n}.html`);
+    writeFileSync(file, html);
+    const url = pathToFileURL(file).href;
+    const page = await browser.newPage();
+    const blocked: string[] = [];
+    try {
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      page.on('request', (req) => {
+        if (req.url() === url) void req.continue();
+        else {
+          blocked.push(req.url());
+          void req.abort('blockedbyclient');
+        }
+      });
+      await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
+      const header = `<div style="font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>${escapeHtml(options.title)}</span><span>generated ${escapeHtml(options.generatedAt)}</span></div>`;
+      const footer = `<div style="font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>copytrail · confidential: contains audit evidence</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
+      const pdf = await page.pdf({
+        format: options.paper,
+        printBackground: true,
+        displayHeaderFooter: true,
+        headerTemplate: header,
+        footerTemplate: footer,
+        margin: { top: '16mm', bottom: '14mm', left: '12mm', right: '12mm' },
+        timeout: 300_000,
+      });
+      return { pdf: Buffer.from(pdf), blocked };
+    } finally {
+      await page.close().catch(() => {});
+      rmSync(file, { force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.browser?.close().catch(() => {});
+    this.browser = null;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

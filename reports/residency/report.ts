@@ -1,0 +1,251 @@
+// residency: where the data went. Every artifact location and copy judged against the policy
+// (allowed partitions, jurisdictions, regions; trusted accounts), keys per region with multi-Region
+// replicas, and shares outside the trusted set. A violation carries the copy chain that put the
+// data there, who did it and when.
+import { z } from 'zod';
+import type { ReportContext } from '../context.ts';
+import { CoverageIndex, buildBanner } from '../coverage.ts';
+import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
+import { ResidencyPolicy } from '../policy.ts';
+import { regionInfo } from '../regions.ts';
+import { ArtifactRow, CopyRow, KeyRow, ShareRow, resourceArn } from '../rows.ts';
+
+const Hop = z.object({
+  copy_id: z.string(),
+  api: z.string(),
+  from: z.string(),
+  to: z.string(),
+  principal_arn: z.string().nullable(),
+  at: z.string().nullable(),
+});
+
+export const ResidencyModel = z.object({
+  header: Header,
+  banner: Banner,
+  policy: z.string(),
+  summary: Summary,
+  findings: z.array(Finding.extend({ chain: z.array(Hop) })),
+  by_region: z.array(
+    z.object({
+      region: z.string(),
+      name: z.string(),
+      country: z.string(),
+      jurisdiction: z.string(),
+      partition: z.string(),
+      allowed: z.enum(['yes', 'no', 'n/a']),
+      artifacts: z.number(),
+      copies_in: z.number(),
+      accounts: z.array(z.string()),
+    }),
+  ),
+  by_jurisdiction: z.array(z.object({ jurisdiction: z.string(), regions: z.array(z.string()), artifacts: z.number() })),
+  keys: z.array(
+    z.object({
+      key_arn: z.string(),
+      region: z.string(),
+      jurisdiction: z.string(),
+      mrk: z.boolean(),
+      managed_by: z.string(),
+      uses: z.number(),
+      aliases: z.string(),
+    }),
+  ),
+  mrk_groups: z.array(
+    z.object({ key_id: z.string(), regions: z.array(z.string()), first_region: z.string(), outside: z.array(z.string()) }),
+  ),
+  shares: z.array(
+    ShareRow.extend({ trusted: z.enum(['yes', 'no', 'n/a']), status: z.enum(['pass', 'fail', 'unknown']) }),
+  ),
+});
+export type ResidencyModel = z.infer<typeof ResidencyModel>;
+
+const yn = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
+const where = (region: string | null, account: string | null) => `${region ?? '?'} / ${account ?? '?'}`;
+
+export async function buildResidency(ctx: ReportContext, header: Header): Promise<ResidencyModel> {
+  const banner = await buildBanner(ctx);
+  const coverage = await CoverageIndex.load(ctx);
+  const policy = new ResidencyPolicy(ctx.config, coverage.accounts());
+  const artifacts = await ctx.all('reports/common/artifacts', ArtifactRow, { until: ctx.window.until });
+  const copies = await ctx.all('reports/common/copies', CopyRow, ctx.range);
+  const allCopies =
+    ctx.window.since || ctx.window.until
+      ? await ctx.all('reports/common/copies', CopyRow, { since: null, until: null })
+      : copies;
+  const keys = await ctx.all('reports/common/keys', KeyRow, ctx.range);
+  const shares = await ctx.all('reports/common/shares', ShareRow, ctx.range);
+
+  const byId = new Map(allCopies.map((c) => [c.copy_id, c]));
+  const chainOf = (c: CopyRow) => {
+    const hops: z.infer<typeof Hop>[] = [];
+    const seen = new Set<string>();
+    for (let cur: CopyRow | undefined = c; cur && !seen.has(cur.copy_id); cur = byId.get(cur.parent_copy_id ?? '')) {
+      seen.add(cur.copy_id);
+      hops.unshift({
+        copy_id: cur.copy_id,
+        api: cur.api,
+        from: `${cur.source_id ?? '?'} in ${where(cur.source_region, cur.source_account)}`,
+        to: `${cur.target_id ?? '(not visible)'} in ${where(cur.target_region, cur.target_account)}`,
+        principal_arn: cur.principal_arn,
+        at: cur.requested_at,
+      });
+    }
+    return hops;
+  };
+
+  const status = (...verdicts: (boolean | null)[]) =>
+    verdicts.includes(false) ? 'fail' : verdicts.includes(null) ? 'unknown' : 'pass';
+  const findings: ResidencyModel['findings'] = [];
+  // originals: where data was first written (snapshots, AMIs, DB snapshots made in place)
+  for (const a of artifacts.filter((x) => x.origin !== 'copy')) {
+    const r = policy.region(a.region);
+    findings.push({
+      ...Finding.parse({
+        resource_arn: resourceArn(a.kind, a.arn ?? a.artifact_id, a.region, a.account_id),
+        account_id: a.account_id,
+        region: a.region,
+        status: status(r.allowed),
+        reason: `${a.kind} created in ${r.why}`,
+        check: 'data_location',
+        at: a.created_at,
+        event_ids: a.created_event_id ? [a.created_event_id] : [],
+      }),
+      chain: [],
+    });
+  }
+  // copies: the destination region and account
+  for (const c of copies.filter((x) => x.status !== 'failed')) {
+    const r = policy.region(c.target_region);
+    const acct = policy.account(c.target_account);
+    const s = status(r.allowed, acct.allowed);
+    const reasons = [r, acct].filter((v) => v.allowed !== true).map((v) => v.why);
+    findings.push({
+      ...Finding.parse({
+        resource_arn: resourceArn(c.kind, c.target_id, c.target_region, c.target_account),
+        account_id: c.target_account,
+        region: c.target_region,
+        status: s,
+        reason:
+          s === 'pass'
+            ? `copied by ${c.api} to ${r.why} in a trusted account`
+            : `copied by ${c.api} from ${where(c.source_region, c.source_account)}: ${reasons.join('; ')}`,
+        check: 'copy_destination',
+        principal_arn: c.principal_arn,
+        at: c.requested_at,
+        event_ids: [c.request_event_id],
+      }),
+      chain: s === 'pass' ? [] : chainOf(c),
+    });
+  }
+  const shareRows = shares.map((s) => {
+    const v = policy.account(s.to_account);
+    const st = s.action === 'added' ? status(v.allowed) : 'pass';
+    if (s.action === 'added') {
+      findings.push({
+        ...Finding.parse({
+          resource_arn: resourceArn(s.artifact_kind, s.artifact_id, s.region, s.from_account),
+          account_id: s.from_account,
+          region: s.region,
+          status: st,
+          reason: `shared with ${s.to_account === 'all' ? 'everyone' : s.to_account}: ${v.why}`,
+          check: 'share',
+          principal_arn: s.actor_arn,
+          at: s.event_time,
+          event_ids: [s.event_id],
+        }),
+        chain: [],
+      });
+    }
+    return { ...s, trusted: yn(v.allowed), status: st };
+  });
+  // keys: where key material is; a multi-Region key's replicas put it in more than one place
+  const mrk = new Map<string, { regions: Set<string>; first: string; firstAt: string }>();
+  for (const k of keys) {
+    const r = policy.region(k.region);
+    if (k.mrk && k.key_id && k.region) {
+      const g = mrk.get(k.key_id) ?? { regions: new Set<string>(), first: k.region, firstAt: k.first_used ?? '~' };
+      g.regions.add(k.region);
+      if ((k.first_used ?? '~') < g.firstAt) Object.assign(g, { first: k.region, firstAt: k.first_used });
+      mrk.set(k.key_id, g);
+    }
+    // key material of single-region keys goes where the data already is (judged above); a
+    // multi-Region key's replica puts the same material in another place on its own
+    if (!k.mrk) continue;
+    findings.push({
+      ...Finding.parse({
+        resource_arn: k.key_arn,
+        account_id: k.account_id,
+        region: k.region,
+        status: status(r.allowed),
+        reason: `${k.mrk ? 'multi-Region key replica' : 'KMS key'} in ${r.why}`,
+        check: 'key_location',
+        at: k.last_used,
+      }),
+      chain: [],
+    });
+  }
+
+  const regionStats = new Map<string, { artifacts: number; copies_in: number; accounts: Set<string> }>();
+  const stat = (region: string) => {
+    const s = regionStats.get(region) ?? { artifacts: 0, copies_in: 0, accounts: new Set<string>() };
+    regionStats.set(region, s);
+    return s;
+  };
+  for (const a of artifacts) {
+    if (!a.region) continue;
+    const s = stat(a.region);
+    s.artifacts++;
+    if (a.account_id) s.accounts.add(a.account_id);
+  }
+  for (const c of copies) if (c.target_region && c.status !== 'failed') stat(c.target_region).copies_in++;
+  const byRegion = [...regionStats]
+    .map(([region, s]) => {
+      const info = regionInfo(region);
+      return {
+        region,
+        name: info?.name ?? '(unknown region)',
+        country: info?.country ?? '?',
+        jurisdiction: info?.jurisdiction ?? '?',
+        partition: info?.partition ?? '?',
+        allowed: yn(policy.region(region).allowed),
+        artifacts: s.artifacts,
+        copies_in: s.copies_in,
+        accounts: [...s.accounts].sort(),
+      } as const;
+    })
+    .sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction) || a.region.localeCompare(b.region));
+  const juris = new Map<string, { regions: string[]; artifacts: number }>();
+  for (const r of byRegion) {
+    const j = juris.get(r.jurisdiction) ?? { regions: [], artifacts: 0 };
+    j.regions.push(r.region);
+    j.artifacts += r.artifacts;
+    juris.set(r.jurisdiction, j);
+  }
+
+  const sorted = sortFindings(findings) as ResidencyModel['findings'];
+  return ResidencyModel.parse({
+    header,
+    banner,
+    policy: policy.describe(),
+    summary: summarize(sorted),
+    findings: sorted,
+    by_region: byRegion,
+    by_jurisdiction: [...juris].map(([jurisdiction, j]) => ({ jurisdiction, ...j })),
+    keys: keys.map((k) => ({
+      key_arn: k.key_arn,
+      region: k.region ?? '?',
+      jurisdiction: regionInfo(k.region)?.jurisdiction ?? '?',
+      mrk: k.mrk,
+      managed_by: k.aws_managed === null ? 'unknown' : k.aws_managed ? 'AWS' : 'customer',
+      uses: k.uses,
+      aliases: k.aliases.join(', '),
+    })),
+    mrk_groups: [...mrk].map(([key_id, g]) => ({
+      key_id,
+      regions: [...g.regions].sort(),
+      first_region: g.first,
+      outside: [...g.regions].filter((r) => r !== g.first).sort(),
+    })),
+    shares: shareRows,
+  });
+}
