@@ -15,40 +15,56 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'folder for the simulated trail and the database', 'copytrail-out')
     .option('--events <n>', 'approximate number of records to simulate', '50k')
     .option('--days <n>', 'days of activity', '7')
-    .action(async (opts: { out: string; events: string; days: string }, cmd: Command) => {
-      const global = cmd.optsWithGlobals<GlobalOptions>();
-      const r = await runDemo({
-        out: opts.out,
-        db: global.db,
-        events: parseCount(opts.events),
-        days: Number(opts.days),
-      });
-      out(
-        [
-          `simulated: ${r.simulated.records} records in ${r.simulated.files} files (${r.simulated.accounts.length} accounts, ${r.simulated.regions.length} regions) under ${r.out}/trail`,
-          '',
-          'ingest:',
-          formatIngestSummary(r.ingest).replace(/^/gm, '  '),
-          '',
-          'integrity (digest signatures, chain, log-file hashes):',
-          formatVerifyReport(r.verify).replace(/^/gm, '  '),
-          '',
-          'copy lineage (correlate):',
-          formatCorrelateSummary(r.correlate).replace(/^/gm, '  '),
-          '',
-          'busiest services:',
-          formatRows(['event_source', 'events'], r.sources, 'table').replace(/^/gm, '  '),
-          '',
-          'copy and share activity:',
-          formatRows(['event_name', 'aws_region', 'calls', 'failed'], r.copyCalls, 'table').replace(
-            /^/gm,
-            '  ',
-          ),
-          '',
-          `database: ${r.db}`,
-          `next: npx copytrail --db ${r.db} lineage --all`,
-          `      npx copytrail --db ${r.db} query "select event_time, event_name, aws_region, recipient_account_id from events where event_name = 'CopySnapshot' order by event_time limit 20"`,
-        ].join('\n'),
-      );
-    });
+    .option('--config <file>', 'policy and DR requirements for the reports (default: config.example.yaml)')
+    .option('--no-pdf', 'render reports as HTML and JSON only')
+    .action(
+      async (
+        opts: { out: string; events: string; days: string; config?: string; pdf: boolean },
+        cmd: Command,
+      ) => {
+        const global = cmd.optsWithGlobals<GlobalOptions>();
+        const r = await runDemo({
+          out: opts.out,
+          db: global.db,
+          events: parseCount(opts.events),
+          days: Number(opts.days),
+          config: opts.config,
+          noPdf: !opts.pdf,
+        });
+        out(
+          [
+            `simulated: ${r.simulated.records} records in ${r.simulated.files} files (${r.simulated.accounts.length} accounts, ${r.simulated.regions.length} regions) under ${r.out}/trail`,
+            '',
+            'ingest:',
+            formatIngestSummary(r.ingest).replace(/^/gm, '  '),
+            '',
+            'integrity (digest signatures, chain, log-file hashes):',
+            formatVerifyReport(r.verify).replace(/^/gm, '  '),
+            '',
+            'copy lineage (correlate):',
+            formatCorrelateSummary(r.correlate).replace(/^/gm, '  '),
+            '',
+            'busiest services:',
+            formatRows(['event_source', 'events'], r.sources, 'table').replace(/^/gm, '  '),
+            '',
+            'copy and share activity:',
+            formatRows(['event_name', 'aws_region', 'calls', 'failed'], r.copyCalls, 'table').replace(
+              /^/gm,
+              '  ',
+            ),
+            '',
+            'reports:',
+            ...r.reports.flatMap((rep) => [
+              `  ${rep.id}: ${rep.model.summary.fail} fail, ${rep.model.summary.unknown} unknown, ${rep.model.summary.pass} pass`,
+              ...rep.files.map((f) => `    ${f.path}`),
+              `    ${rep.manifest}`,
+            ]),
+            '',
+            `database: ${r.db}`,
+            `next: npx copytrail --db ${r.db} lineage --all`,
+            `      npx copytrail --db ${r.db} query "select event_time, event_name, aws_region, recipient_account_id from events where event_name = 'CopySnapshot' order by event_time limit 20"`,
+          ].join('\n'),
+        );
+      },
+    );
 }

@@ -1,6 +1,7 @@
 // The demo: simulate an organization, ingest its trail, and show what the store now holds.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { type CorrelateSummary, correlate } from '../correlate/correlate.ts';
 import { ingestDir } from '../ingest/ingest-dir.ts';
@@ -8,6 +9,10 @@ import type { IngestSummary } from '../ingest/loader.ts';
 import { terminalProgress } from '../ingest/progress.ts';
 import { loadPublicKeys, type VerifyReport, verifyStore } from '../ingest/verify.ts';
 import { Store } from '../queries/store.ts';
+import { loadConfig } from '../reports/config.ts';
+import { type GenerateResult, generateReport } from '../reports/generate.ts';
+import { PdfRenderer } from '../reports/pdf.ts';
+import { REPORT_IDS } from '../reports/registry.ts';
 import { type SimulateResult, simulate } from '../simulator/simulate.ts';
 
 export interface DemoOptions {
@@ -16,7 +21,14 @@ export interface DemoOptions {
   events?: number;
   days?: number;
   seed?: number;
+  /** policy and DR requirements for the reports; default: config.example.yaml */
+  config?: string;
+  /** skip the PDF (no Chromium start) */
+  noPdf?: boolean;
 }
+
+export const DEMO_CONFIG = fileURLToPath(new URL('../config.example.yaml', import.meta.url));
+const Subject = z.object({ subject: z.string().nullable() });
 
 export const EventMix = z.object({
   event_source: z.string(),
@@ -38,6 +50,7 @@ export interface DemoResult {
   correlate: CorrelateSummary;
   sources: z.infer<typeof EventMix>[];
   copyCalls: z.infer<typeof CopyCalls>[];
+  reports: GenerateResult[];
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
@@ -59,7 +72,29 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const lineage = await correlate(store);
     const sources = await store.all('pipeline/demo_event_sources', EventMix);
     const copyCalls = await store.all('pipeline/demo_copy_calls', CopyCalls);
-    return { out, db, simulated, ingest, verify, correlate: lineage, sources, copyCalls };
+    const config = loadConfig(options.config ?? DEMO_CONFIG);
+    const { subject } = await store.one('pipeline/demo_forensics_subject', Subject);
+    const formats = options.noPdf ? (['html', 'json'] as const) : (['html', 'pdf', 'json'] as const);
+    const pdf = options.noPdf ? undefined : new PdfRenderer(config.reports.chromium);
+    const reports: GenerateResult[] = [];
+    try {
+      for (const id of REPORT_IDS) {
+        if (id === 'forensics' && !subject) continue;
+        reports.push(
+          await generateReport(store, {
+            id,
+            config,
+            formats: [...formats],
+            out: join(out, 'reports'),
+            subject: id === 'forensics' ? subject : null,
+            pdf,
+          }),
+        );
+      }
+    } finally {
+      await pdf?.close();
+    }
+    return { out, db, simulated, ingest, verify, correlate: lineage, sources, copyCalls, reports };
   } finally {
     store.close();
   }

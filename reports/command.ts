@@ -52,7 +52,9 @@ export function registerReport(program: Command): void {
       }
       const formats = opts.format ? parseFormats(opts.format) : config.reports.formats;
       if (report === 'forensics' && !opts.subject) {
-        throw new UsageError('the forensics report needs --subject (an artifact id or ARN, key, principal ARN or account id)');
+        throw new UsageError(
+          'the forensics report needs --subject (an artifact id or ARN, key, principal ARN or account id)',
+        );
       }
       const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
       const pdf = formats.includes('pdf') ? new PdfRenderer(config.reports.chromium) : undefined;

@@ -9,17 +9,15 @@ const AccountId = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');
 const RegionCode = z.string().refine((r) => REGIONS.has(r), { message: 'not a known AWS region code' });
 
 /** "90m", "24h", "7d" → seconds. */
-export const Duration = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    if (typeof v === 'number') return v;
-    const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(v.trim());
-    if (!m) {
-      ctx.addIssue({ code: 'custom', message: 'a duration is a number with s, m, h or d (e.g. 24h)' });
-      return z.NEVER;
-    }
-    return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
-  });
+export const Duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(v.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: 'a duration is a number with s, m, h or d (e.g. 24h)' });
+    return z.NEVER;
+  }
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+});
 
 export const Selector = z
   .object({

@@ -33,13 +33,17 @@ export async function buildBanner(ctx: ReportContext): Promise<Banner> {
   }
   const total = digests.valid + digests.invalid + digests.missing + digests.unchecked;
   const warnings: string[] = [];
-  if (cells.length === 0) warnings.push('No ingest coverage overlaps this window: every requirement is unknown.');
+  if (cells.length === 0)
+    warnings.push('No ingest coverage overlaps this window: every requirement is unknown.');
   if (digests.invalid > 0)
-    warnings.push(`${digests.invalid} log file(s) failed digest validation: their events may have been altered.`);
+    warnings.push(
+      `${digests.invalid} log file(s) failed digest validation: their events may have been altered.`,
+    );
   if (total > 0 && digests.valid < total)
     warnings.push(`${total - digests.valid} of ${total} log files are not proven by a valid digest.`);
   const errors = cells.reduce((n, c) => n + c.errors, 0);
-  if (errors > 0) warnings.push(`${errors} fetch unit(s) failed to read; their accounts and regions are listed as gaps.`);
+  if (errors > 0)
+    warnings.push(`${errors} fetch unit(s) failed to read; their accounts and regions are listed as gaps.`);
   const asOfLag = Date.parse(ctx.generatedAt) - Date.parse(ctx.window.asOf);
   if (asOfLag > 2 * 86400_000) {
     warnings.push(

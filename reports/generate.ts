@@ -46,7 +46,9 @@ export interface GenerateResult {
   id: ReportId;
   files: OutputFile[];
   manifest: string;
-  model: Record<string, unknown> & { summary: { pass: number; fail: number; unknown: number; total: number } };
+  model: Record<string, unknown> & {
+    summary: { pass: number; fail: number; unknown: number; total: number };
+  };
   blockedRequests: string[];
 }
 
@@ -79,7 +81,9 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   const until = normalizeInstant(options.until, '--until');
   if (since && until && since >= until) throw new Error(`--since ${since} is not before --until ${until}`);
   if (def.needsSubject && !options.subject) {
-    throw new Error(`the ${def.id} report needs --subject (an artifact id or ARN, a key, a principal ARN or an account id)`);
+    throw new Error(
+      `the ${def.id} report needs --subject (an artifact id or ARN, a key, a principal ARN or an account id)`,
+    );
   }
   const data = await dataWindow(store);
   // ages are measured at --until, else where ingested data ends (never in the future)
@@ -88,7 +92,9 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   const window: ReportWindow = { since, until, asOf };
   const ctx = new ReportContext(store, options.config, window, iso(now), options.subject ?? null);
   const filters: Header['filters'] = [];
-  if (options.subject) filters.push({ name: 'Subject', value: options.subject });
+  if (options.config.dr.requirements.length && def.id === 'dr_coverage') {
+    filters.push({ name: 'Requirements', value: options.config.dr.requirements.map((r) => r.id).join(', ') });
+  }
   const header: Header = {
     report: def.id,
     title: def.title,
@@ -142,7 +148,12 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
     summary: model.summary,
     inputs,
     queries: ctx.queryTexts(),
-    outputs: files.map((f) => ({ file: f.path.slice(out.length + 1), format: f.format, sha256: f.sha256, bytes: f.bytes })),
+    outputs: files.map((f) => ({
+      file: f.path.slice(out.length + 1),
+      format: f.format,
+      sha256: f.sha256,
+      bytes: f.bytes,
+    })),
   };
   const manifestPath = join(out, `${base}.manifest.json`);
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

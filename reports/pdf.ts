@@ -82,7 +82,9 @@ export class PdfRenderer {
         userDataDir: join(this.dir, 'profile'),
       });
     } catch (cause) {
-      throw new PdfError(`could not start Chromium (${executablePath}): ${(cause as Error).message}`, { cause });
+      throw new PdfError(`could not start Chromium (${executablePath}): ${(cause as Error).message}`, {
+        cause,
+      });
     }
     return this.browser;
   }

@@ -41,7 +41,11 @@ export class ResidencyPolicy {
       return { allowed: false, why: `${where} is outside the allowed partitions` };
     }
     const narrowed = r.allowed_regions.length + r.allowed_jurisdictions.length > 0;
-    if (!narrowed || r.allowed_regions.includes(code) || r.allowed_jurisdictions.includes(info.jurisdiction)) {
+    if (
+      !narrowed ||
+      r.allowed_regions.includes(code) ||
+      r.allowed_jurisdictions.includes(info.jurisdiction)
+    ) {
       return { allowed: true, why: `${where} is allowed` };
     }
     return { allowed: false, why: `${where} is outside the allowed jurisdictions and regions` };

@@ -8,13 +8,28 @@ import { z } from 'zod';
 export const Region = z.object({
   code: z.string(),
   name: z.string(),
-  partition: z.enum(['aws', 'aws-cn', 'aws-us-gov', 'aws-eusc', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f']),
+  partition: z.enum([
+    'aws',
+    'aws-cn',
+    'aws-us-gov',
+    'aws-eusc',
+    'aws-iso',
+    'aws-iso-b',
+    'aws-iso-e',
+    'aws-iso-f',
+  ]),
   country: z.string().length(2), // ISO 3166-1 alpha-2
   jurisdiction: z.string(),
 });
 export type Region = z.infer<typeof Region>;
 
-type Row = [code: string, name: string, partition: Region['partition'], country: string, jurisdiction: string];
+type Row = [
+  code: string,
+  name: string,
+  partition: Region['partition'],
+  country: string,
+  jurisdiction: string,
+];
 
 const ROWS: Row[] = [
   ['us-east-1', 'US East (N. Virginia)', 'aws', 'US', 'US'],

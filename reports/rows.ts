@@ -79,7 +79,12 @@ export const ArtifactRow = z.object({
 export type ArtifactRow = z.infer<typeof ArtifactRow>;
 
 /** An ARN-shaped name for a finding's resource, from what the records tell. */
-export function resourceArn(kind: string | null, id: string | null, region: string | null, account: string | null) {
+export function resourceArn(
+  kind: string | null,
+  id: string | null,
+  region: string | null,
+  account: string | null,
+) {
   if (!id) return '(unknown)';
   if (id.startsWith('arn:')) return id;
   const r = region ?? '';

@@ -8,7 +8,8 @@ const xml = (s: string) =>
 // control characters are not allowed in XML 1.0 at all
 const printable = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ');
 
-export const svgDataUri = (svg: string) => `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
+export const svgDataUri = (svg: string) =>
+  `data:image/svg+xml;base64,${Buffer.from(svg, 'utf8').toString('base64')}`;
 
 export interface AgeBar {
   label: string;
@@ -35,12 +36,18 @@ export function ageChart(bars: AgeBar[]): string {
   bars.forEach((b, i) => {
     const y = top + i * rowH;
     const label = b.label.length > 58 ? `${b.label.slice(0, 57)}…` : b.label;
-    parts.push(`<text x="${labelW - 6}" y="${y + 12}" text-anchor="end" fill="#222">${xml(printable(label))}</text>`);
+    parts.push(
+      `<text x="${labelW - 6}" y="${y + 12}" text-anchor="end" fill="#222">${xml(printable(label))}</text>`,
+    );
     const w = b.ageHours === null ? plotW : Math.max(1, x(b.ageHours) - labelW);
     const fill = b.ageHours === null ? '#e0e0e0' : COLORS[b.status];
-    parts.push(`<rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${fill}"/>`);
+    parts.push(
+      `<rect x="${labelW}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${fill}"/>`,
+    );
     const rx = x(b.rpoHours).toFixed(1);
-    parts.push(`<line x1="${rx}" x2="${rx}" y1="${y + 1}" y2="${y + rowH - 1}" stroke="#000" stroke-width="2"/>`);
+    parts.push(
+      `<line x1="${rx}" x2="${rx}" y1="${y + 1}" y2="${y + rowH - 1}" stroke="#000" stroke-width="2"/>`,
+    );
     if (b.ageHours !== null) {
       parts.push(`<text x="${labelW + w + 4}" y="${y + 12}" fill="#444">${b.ageHours}</text>`);
     }
@@ -49,7 +56,9 @@ export function ageChart(bars: AgeBar[]): string {
   parts.push(`<line x1="${labelW}" x2="${labelW + plotW}" y1="${axisY}" y2="${axisY}" stroke="#888"/>`);
   for (let i = 0; i <= 4; i++) {
     const h = (max * i) / 4;
-    parts.push(`<text x="${x(h).toFixed(1)}" y="${axisY + 14}" text-anchor="middle" fill="#666">${Math.round(h)}</text>`);
+    parts.push(
+      `<text x="${x(h).toFixed(1)}" y="${axisY + 14}" text-anchor="middle" fill="#666">${Math.round(h)}</text>`,
+    );
   }
   parts.push('</svg>');
   return svgDataUri(parts.join(''));
@@ -90,7 +99,9 @@ export async function lineageGraph(edges: GraphEdge[]): Promise<string> {
   const node = (n: GraphEdge['from']) => dotLabel(n.id, `${n.region} / ${n.account}`);
   for (const e of edges) {
     const style = e.failed ? 'style=dashed, color="#9e9e9e"' : e.flagged ? 'color="#c62828", penwidth=2' : '';
-    lines.push(`  ${node(e.from)} -> ${node(e.to)} [label=${dotLabel(...e.label.split('\n'))}${style ? `, ${style}` : ''}];`);
+    lines.push(
+      `  ${node(e.from)} -> ${node(e.to)} [label=${dotLabel(...e.label.split('\n'))}${style ? `, ${style}` : ''}];`,
+    );
   }
   if (edges.length === 0) lines.push('  empty [label="no copies", shape=plaintext];');
   lines.push('}');

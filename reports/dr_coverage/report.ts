@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Requirement } from '../config.ts';
 import type { ReportContext } from '../context.ts';
-import { CoverageIndex, buildBanner } from '../coverage.ts';
+import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { CopyRow, resourceArn } from '../rows.ts';
 import { ageChart } from '../svg.ts';
@@ -65,7 +65,14 @@ export const DrCoverageModel = z.object({
   summary: Summary,
   coverage_pct: z.number(),
   requirements: z.array(
-    z.object({ id: z.string(), description: z.string(), targets: z.string(), rpo: z.string(), key: z.string(), resources: z.number() }),
+    z.object({
+      id: z.string(),
+      description: z.string(),
+      targets: z.string(),
+      rpo: z.string(),
+      key: z.string(),
+      resources: z.number(),
+    }),
   ),
   rows: z.array(Row),
   chart: z.object({ svg_data_uri: z.string(), shown: z.number(), total: z.number() }),
@@ -108,7 +115,8 @@ function selected(r: Resource, req: Requirement): boolean {
   if (s.accounts.length && !s.accounts.includes(r.account ?? '')) return false;
   if (s.regions.length && !s.regions.includes(r.region ?? '')) return false;
   if (s.kinds.length && !s.kinds.includes(r.family)) return false;
-  if (s.resource_ids.length && !s.resource_ids.some((id) => id === r.id || r.snapshots.includes(id))) return false;
+  if (s.resource_ids.length && !s.resource_ids.some((id) => id === r.id || r.snapshots.includes(id)))
+    return false;
   for (const [k, v] of Object.entries(s.tags)) if (!r.tags.get(k)?.has(v)) return false;
   return true;
 }
@@ -165,26 +173,31 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
   const rows: z.infer<typeof Row>[] = [];
   const reqSummary: DrCoverageModel['requirements'] = [];
   for (const req of requirements) {
-    const chosen = [...resources.values()].filter((r) => selected(r, req)).sort((a, b) => a.id.localeCompare(b.id));
+    const chosen = [...resources.values()]
+      .filter((r) => selected(r, req))
+      .sort((a, b) => a.id.localeCompare(b.id));
     const targets = targetsOf(req);
     reqSummary.push({
       id: req.id,
       description: req.description,
       targets: targets.map(targetText).join('; '),
       rpo: formatDuration(req.rpo),
-      key: [
-        req.key.customer_managed ? 'customer-managed key' : null,
-        req.key.owned_by_dr_account ? 'key owned by the DR account' : null,
-      ]
-        .filter(Boolean)
-        .join(', ') || 'any key',
+      key:
+        [
+          req.key.customer_managed ? 'customer-managed key' : null,
+          req.key.owned_by_dr_account ? 'key owned by the DR account' : null,
+        ]
+          .filter(Boolean)
+          .join(', ') || 'any key',
       resources: chosen.length,
     });
     for (const r of chosen) {
       for (const t of targets) {
         const candidates = (copiesOf.get(r.id) ?? []).filter(
           (c) =>
-            (t.otherRegion ? c.target_region !== r.region : c.target_region === t.region || t.region === null) &&
+            (t.otherRegion
+              ? c.target_region !== r.region
+              : c.target_region === t.region || t.region === null) &&
             (t.account === null || c.target_account === t.account),
         );
         const newest = candidates.reduce<CopyRow | null>(
@@ -205,19 +218,28 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
           problems.push(`no copy in ${targetText(t)}`);
         } else {
           ageS = Math.max(0, (asOf - Date.parse(newest.requested_at ?? '')) / 1000);
-          if (ageS > req.rpo) problems.push(`newest copy is ${formatDuration(ageS)} old, over the ${formatDuration(req.rpo)} RPO`);
+          if (ageS > req.rpo)
+            problems.push(
+              `newest copy is ${formatDuration(ageS)} old, over the ${formatDuration(req.rpo)} RPO`,
+            );
           if (req.key.customer_managed) {
-            if (newest.target_key_aws_managed === true) problems.push('its key is AWS-managed, not customer-managed');
-            else if (newest.target_key_aws_managed === null) unknownWhy = 'its key was not seen in any KMS record';
+            if (newest.target_key_aws_managed === true)
+              problems.push('its key is AWS-managed, not customer-managed');
+            else if (newest.target_key_aws_managed === null)
+              unknownWhy = 'its key was not seen in any KMS record';
           }
           if (req.key.owned_by_dr_account) {
-            const owners: (string | null)[] = req.dr_accounts.length ? req.dr_accounts : [newest.target_account];
+            const owners: (string | null)[] = req.dr_accounts.length
+              ? req.dr_accounts
+              : [newest.target_account];
             if (!newest.target_key_account) unknownWhy = 'the owner of its key is not known';
             else if (!owners.includes(newest.target_key_account))
               problems.push(`its key belongs to ${newest.target_key_account}, not the DR account`);
           }
           if (newest.status === 'requested' && newest.kms_certain === 0 && !problems.length)
-            unknownWhy = unknownWhy ?? 'the copy was requested but nothing shows it was made (no KMS evidence, no completion)';
+            unknownWhy =
+              unknownWhy ??
+              'the copy was requested but nothing shows it was made (no KMS evidence, no completion)';
         }
         let status: 'pass' | 'fail' | 'unknown';
         let reason: string;
@@ -250,7 +272,9 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
           status,
           reason,
           copy_id: newest?.copy_id ?? null,
-          copy_target: newest ? `${newest.target_id ?? '?'} in ${newest.target_region} / ${newest.target_account ?? '?'}` : null,
+          copy_target: newest
+            ? `${newest.target_id ?? '?'} in ${newest.target_region} / ${newest.target_account ?? '?'}`
+            : null,
           copied_at: newest?.requested_at ?? null,
           age: ageS === null ? null : formatDuration(ageS),
           age_hours: ageS === null ? null : Math.round((ageS / 3600) * 10) / 10,
@@ -272,7 +296,12 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
   const findings = sortFindings(
     rows.map((r) =>
       Finding.parse({
-        resource_arn: resourceArn(r.family === 'ebs' ? 'volume' : 'rds_db', r.resource_id, r.region, r.account_id),
+        resource_arn: resourceArn(
+          r.family === 'ebs' ? 'volume' : 'rds_db',
+          r.resource_id,
+          r.region,
+          r.account_id,
+        ),
         account_id: r.account_id,
         region: r.region,
         status: r.status,

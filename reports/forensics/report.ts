@@ -4,10 +4,10 @@
 // an unusual copier, a key used in a region the policy does not allow.
 import { z } from 'zod';
 import type { ReportContext } from '../context.ts';
-import { CoverageIndex, buildBanner } from '../coverage.ts';
+import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
-import { CopyRow, ShareRow, resourceArn } from '../rows.ts';
+import { CopyRow, resourceArn, ShareRow } from '../rows.ts';
 import { lineageGraph } from '../svg.ts';
 
 export const TIMELINE_LIMIT = 5000;
@@ -41,7 +41,10 @@ export type SubjectKind = 'account' | 'key' | 'principal' | 'artifact';
 
 export function subjectKind(subject: string): SubjectKind {
   if (/^\d{12}$/.test(subject)) return 'account';
-  if (/^arn:[^:]+:kms:/.test(subject) || /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(subject))
+  if (
+    /^arn:[^:]+:kms:/.test(subject) ||
+    /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(subject)
+  )
     return 'key';
   if (/^arn:[^:]+:(iam|sts)::/.test(subject)) return 'principal';
   return 'artifact';
@@ -81,7 +84,10 @@ export type ForensicsModel = z.infer<typeof ForensicsModel>;
 
 export async function buildForensics(ctx: ReportContext, header: Header): Promise<ForensicsModel> {
   const subject = ctx.subject;
-  if (!subject) throw new Error('the forensics report needs --subject (an artifact id or ARN, key, principal or account)');
+  if (!subject)
+    throw new Error(
+      'the forensics report needs --subject (an artifact id or ARN, key, principal or account)',
+    );
   const kind = subjectKind(subject);
   const banner = await buildBanner(ctx);
   const coverage = await CoverageIndex.load(ctx);
@@ -103,7 +109,11 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
   if (kind === 'artifact') artifactIds.add(subject);
   const allShares = await ctx.all('reports/common/shares', ShareRow, ctx.range);
   const shares = allShares.filter(
-    (s) => artifactIds.has(s.artifact_id) || s.from_account === subject || s.to_account === subject || s.actor_arn === subject,
+    (s) =>
+      artifactIds.has(s.artifact_id) ||
+      s.from_account === subject ||
+      s.to_account === subject ||
+      s.actor_arn === subject,
   );
   const timeline = await ctx.all('reports/forensics/timeline', TimelineRow, {
     copy_ids: JSON.stringify(ids),
@@ -121,13 +131,21 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
     ...ctx.range,
   });
   const principals = new Map(
-    (await ctx.all('reports/forensics/principal_copies', PrincipalCopies)).map((p) => [p.principal_arn, p.copies]),
+    (await ctx.all('reports/forensics/principal_copies', PrincipalCopies)).map((p) => [
+      p.principal_arn,
+      p.copies,
+    ]),
   );
   const expected = ctx.config.forensics.expected_copy_principals;
   const unusual = (arn: string | null): string | null => {
     if (!arn) return null;
-    if (expected.length) return expected.some((p) => globMatch(p, arn)) ? null : 'copy by a principal not in forensics.expected_copy_principals';
-    return (principals.get(arn) ?? 0) <= 1 ? 'copy by a principal that made no other copy in the store' : null;
+    if (expected.length)
+      return expected.some((p) => globMatch(p, arn))
+        ? null
+        : 'copy by a principal not in forensics.expected_copy_principals';
+    return (principals.get(arn) ?? 0) <= 1
+      ? 'copy by a principal that made no other copy in the store'
+      : null;
   };
 
   const findings: ForensicsModel['findings'] = [];
@@ -144,7 +162,12 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
     }
     findings.push(
       Finding.extend({ flags: z.array(z.string()) }).parse({
-        resource_arn: resourceArn(c.kind, c.target_id ?? c.source_id, c.target_region ?? c.source_region, c.target_account),
+        resource_arn: resourceArn(
+          c.kind,
+          c.target_id ?? c.source_id,
+          c.target_region ?? c.source_region,
+          c.target_account,
+        ),
         account_id: c.target_account,
         region: c.target_region,
         status: flags.length ? 'fail' : c.status === 'failed' ? 'pass' : c.target_region ? 'pass' : 'unknown',

@@ -4,11 +4,11 @@
 // data there, who did it and when.
 import { z } from 'zod';
 import type { ReportContext } from '../context.ts';
-import { CoverageIndex, buildBanner } from '../coverage.ts';
+import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
 import { regionInfo } from '../regions.ts';
-import { ArtifactRow, CopyRow, KeyRow, ShareRow, resourceArn } from '../rows.ts';
+import { ArtifactRow, CopyRow, KeyRow, resourceArn, ShareRow } from '../rows.ts';
 
 const Hop = z.object({
   copy_id: z.string(),
@@ -38,7 +38,9 @@ export const ResidencyModel = z.object({
       accounts: z.array(z.string()),
     }),
   ),
-  by_jurisdiction: z.array(z.object({ jurisdiction: z.string(), regions: z.array(z.string()), artifacts: z.number() })),
+  by_jurisdiction: z.array(
+    z.object({ jurisdiction: z.string(), regions: z.array(z.string()), artifacts: z.number() }),
+  ),
   keys: z.array(
     z.object({
       key_arn: z.string(),
@@ -51,7 +53,12 @@ export const ResidencyModel = z.object({
     }),
   ),
   mrk_groups: z.array(
-    z.object({ key_id: z.string(), regions: z.array(z.string()), first_region: z.string(), outside: z.array(z.string()) }),
+    z.object({
+      key_id: z.string(),
+      regions: z.array(z.string()),
+      first_region: z.string(),
+      outside: z.array(z.string()),
+    }),
   ),
   shares: z.array(
     ShareRow.extend({ trusted: z.enum(['yes', 'no', 'n/a']), status: z.enum(['pass', 'fail', 'unknown']) }),
@@ -79,7 +86,11 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   const chainOf = (c: CopyRow) => {
     const hops: z.infer<typeof Hop>[] = [];
     const seen = new Set<string>();
-    for (let cur: CopyRow | undefined = c; cur && !seen.has(cur.copy_id); cur = byId.get(cur.parent_copy_id ?? '')) {
+    for (
+      let cur: CopyRow | undefined = c;
+      cur && !seen.has(cur.copy_id);
+      cur = byId.get(cur.parent_copy_id ?? '')
+    ) {
       seen.add(cur.copy_id);
       hops.unshift({
         copy_id: cur.copy_id,
@@ -163,7 +174,11 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   for (const k of keys) {
     const r = policy.region(k.region);
     if (k.mrk && k.key_id && k.region) {
-      const g = mrk.get(k.key_id) ?? { regions: new Set<string>(), first: k.region, firstAt: k.first_used ?? '~' };
+      const g = mrk.get(k.key_id) ?? {
+        regions: new Set<string>(),
+        first: k.region,
+        firstAt: k.first_used ?? '~',
+      };
       g.regions.add(k.region);
       if ((k.first_used ?? '~') < g.firstAt) Object.assign(g, { first: k.region, firstAt: k.first_used });
       mrk.set(k.key_id, g);
