@@ -111,6 +111,8 @@ export class PdfRenderer {
       const footer = `<div style="font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>copytrail · confidential: contains audit evidence</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
       const pdf = await page.pdf({
         format: options.paper,
+        // audit tables are wide: landscape keeps ids and timestamps on one line
+        landscape: true,
         printBackground: true,
         displayHeaderFooter: true,
         headerTemplate: header,

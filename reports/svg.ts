@@ -23,7 +23,7 @@ const COLORS = { pass: '#2e7d32', fail: '#c62828', unknown: '#9e9e9e' } as const
 /** Horizontal bars: copy age per resource and target, with each row's RPO marked. */
 export function ageChart(bars: AgeBar[]): string {
   const rowH = 18;
-  const labelW = 330;
+  const labelW = 380;
   const plotW = 380;
   const top = 24;
   const height = top + Math.max(1, bars.length) * rowH + 28;
@@ -35,7 +35,7 @@ export function ageChart(bars: AgeBar[]): string {
   ];
   bars.forEach((b, i) => {
     const y = top + i * rowH;
-    const label = b.label.length > 58 ? `${b.label.slice(0, 57)}…` : b.label;
+    const label = b.label.length > 60 ? `${b.label.slice(0, 59)}…` : b.label;
     parts.push(
       `<text x="${labelW - 6}" y="${y + 12}" text-anchor="end" fill="#222">${xml(printable(label))}</text>`,
     );
