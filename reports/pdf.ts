@@ -100,7 +100,8 @@ export class PdfRenderer {
       await page.setJavaScriptEnabled(false);
       await page.setRequestInterception(true);
       page.on('request', (req) => {
-        if (req.url() === url) void req.continue();
+        // data: URIs are the report's own inline pictures: no network is involved
+        if (req.url() === url || req.url().startsWith('data:')) void req.continue();
         else {
           blocked.push(req.url());
           void req.abort('blockedbyclient');

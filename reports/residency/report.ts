@@ -73,7 +73,7 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   const banner = await buildBanner(ctx);
   const coverage = await CoverageIndex.load(ctx);
   const policy = new ResidencyPolicy(ctx.config, coverage.accounts());
-  const artifacts = await ctx.all('reports/common/artifacts', ArtifactRow, { until: ctx.window.until });
+  const artifacts = await ctx.all('reports/residency/artifacts', ArtifactRow, { until: ctx.window.until });
   const copies = await ctx.all('reports/common/copies', CopyRow, ctx.range);
   const allCopies =
     ctx.window.since || ctx.window.until

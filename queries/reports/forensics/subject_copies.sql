@@ -1,5 +1,5 @@
 -- The copies a forensics subject touches, then their whole lineage component (every copy linked
--- to them through sources and targets, up and down). The subject is an artifact id or ARN, a key
+-- to them through sources and targets: up to the origin and down to every descendant). The subject is an artifact id or ARN, a key
 -- ARN or id, a principal ARN (a role ARN also matches its sessions) or an account id.
 -- params: $subject (text), $since, $until (ISO text or null). output: copy_id.
 with recursive seed as (
@@ -27,6 +27,7 @@ walk(copy_id, depth) as (
   join copies c on c.copy_id = w.copy_id
   join copies n
     on (n.source_id = c.target_id and n.source_region = c.target_region)
+    or (n.source_id = c.source_id and n.source_region = c.source_region)
     or (n.target_id = c.source_id and n.target_region = c.source_region)
     or n.parent_copy_id = c.copy_id
     or n.copy_id = c.parent_copy_id
