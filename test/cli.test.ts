@@ -1,6 +1,6 @@
 // The copytrail executable as a user runs it: exit codes, output formats, quiet when piped.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,37 @@ describe('copytrail CLI', () => {
     expect(r.stdout).toMatch(/copies:\s+\d+ \(\d+ failed\), \d+ cross-region, \d+ cross-account/);
     expect(existsSync(db)).toBe(true);
     expect(existsSync(join(dir, 'out', 'trail', 'AWSLogs'))).toBe(true);
+    // the three reports, with their PDFs and manifests, in the output folder
+    expect(r.stdout).toMatch(/residency: \d+ fail, \d+ unknown, \d+ pass/);
+    expect(r.stdout).toMatch(/dr_coverage: \d+ fail/);
+    expect(r.stdout).toMatch(/forensics: \d+ fail/);
+    for (const f of ['residency.html', 'residency.pdf', 'residency.json', 'residency.manifest.json', 'dr_coverage.pdf']) {
+      expect(existsSync(join(dir, 'out', 'reports', f)), f).toBe(true);
+    }
+  });
+
+  it('report: renders into --out, and refuses a bad config, report, format or a forensics report without a subject', () => {
+    const out = join(dir, 'reports');
+    const ok = copytrail(['--db', db, 'report', 'residency', '--format', 'html,json', '--out', out]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/residency: \d+ fail, \d+ unknown, \d+ pass \(\d+ findings\)/);
+    expect(existsSync(join(out, 'residency.html'))).toBe(true);
+    expect(existsSync(join(out, 'residency.pdf'))).toBe(false);
+    const badConfig = join(dir, 'bad.yaml');
+    writeFileSync(badConfig, 'dr:\n  requirements:\n    - id: x\n      dr_regions: [us-wst-2]\n');
+    const bad = copytrail(['--db', db, 'report', 'dr_coverage', '--config', badConfig, '--out', out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(badConfig);
+    expect(bad.stderr).toContain('dr.requirements.0.dr_regions.0: not a known AWS region code');
+    expect(copytrail(['--db', db, 'report', 'forensics', '--out', out]).stderr).toMatch(/needs --subject/);
+    expect(copytrail(['--db', db, 'report', 'residency', '--format', 'docx', '--out', out]).code).toBe(2);
+    const unknown = copytrail(['--db', db, 'report', 'inventory', '--out', out]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown report 'inventory'/);
+    const badTime = copytrail(['--db', db, 'report', 'residency', '--since', 'yesterday', '--out', out]);
+    expect(badTime.code).toBe(1);
+    expect(badTime.stderr).toMatch(/--since yesterday is not a date/);
   });
 
   it('query prints a table, JSON and CSV; COPYTRAIL_DB picks the database', () => {

@@ -274,7 +274,7 @@ describe('hostile record text', () => {
   let hits = 0;
   let base = '';
   beforeAll(async () => {
-    server = createServer((req, res) => {
+    server = createServer((_req, res) => {
       hits++;
       res.end('x');
     });
