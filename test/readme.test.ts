@@ -22,10 +22,12 @@ function words(line: string): string[] {
   return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
 }
 
+const EXAMPLE_CONFIG = join(import.meta.dirname, '..', 'config.example.yaml');
+
 describe('README examples', () => {
   it('has examples for every command', () => {
     const lines = exampleLines();
-    for (const cmd of ['demo', 'simulate', 'ingest dir', 'verify', 'correlate', 'lineage', 'query']) {
+    for (const cmd of ['demo', 'simulate', 'ingest dir', 'verify', 'correlate', 'lineage', 'report', 'query']) {
       expect(
         lines.some((l) => l.startsWith(`npx copytrail ${cmd}`)),
         cmd,
@@ -37,7 +39,9 @@ describe('README examples', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'copytrail-readme-'));
     try {
       for (const line of exampleLines()) {
-        const args = words(line.replaceAll('../shared/', `${SHARED}/`)).slice(2);
+        const args = words(
+          line.replaceAll('../shared/', `${SHARED}/`).replaceAll(' config.example.yaml', ` ${EXAMPLE_CONFIG}`),
+        ).slice(2);
         const r = spawnSync(process.execPath, [BIN, ...args], {
           cwd,
           encoding: 'utf8',
