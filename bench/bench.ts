@@ -1,4 +1,4 @@
-// `npm run bench [-- --events 1M] [--days 7] [--keep DIR] [--no-s3] [--suite ingest|correlate]`: ingest throughput of copytrail
+// `npm run bench [-- --events 1M] [--days 7] [--keep DIR] [--no-s3] [--suite ingest|correlate|reports] [--fleets N]`: ingest throughput of copytrail
 // against DuckDB's own read_json load of the same simulated trail files, and `ingest s3` from a
 // local S3 server (fauxqs, real HTTP) against `ingest dir` of the same files, in the same run.
 // Each run is its own child process so their memory peaks are measured apart.
@@ -17,7 +17,12 @@ import { ingestDir } from '../ingest/ingest-dir.ts';
 import { mapPool } from '../ingest/pool.ts';
 import { ingestS3, makeS3Client } from '../ingest/s3.ts';
 import { parseRange } from '../ingest/time-range.ts';
+import { DEMO_CONFIG } from '../pipeline/demo.ts';
 import { Store } from '../queries/store.ts';
+import { loadConfig } from '../reports/config.ts';
+import { generateReport } from '../reports/generate.ts';
+import { PdfRenderer } from '../reports/pdf.ts';
+import { REPORT_IDS } from '../reports/registry.ts';
 import { parseCount } from '../simulator/command.ts';
 import { simulate } from '../simulator/simulate.ts';
 
@@ -31,6 +36,7 @@ const { values } = parseArgs({
     endpoint: { type: 'string' },
     'no-s3': { type: 'boolean', default: false },
     suite: { type: 'string', default: 'ingest' },
+    fleets: { type: 'string', default: '1' },
   },
 });
 
@@ -68,6 +74,50 @@ async function child(kind: string, trail: string): Promise<void> {
     process.stdout.write(
       JSON.stringify({ seconds: firstS, again: againS, copies: first.copies, events, peakRssMb }),
     );
+    return;
+  }
+  if (kind === 'reports') {
+    // ingest and correlate are not timed here; each report is built and written once per format
+    events = (await ingestDir(store, [trail])).eventsNew;
+    const { copies } = await correlate(store);
+    const config = loadConfig(DEMO_CONFIG);
+    const { subject } = await store.one(
+      'pipeline/demo_forensics_subject',
+      z.object({ subject: z.string().nullable() }),
+    );
+    const pdf = new PdfRenderer(config.reports.chromium);
+    const out = join(dbDir, 'reports');
+    const rows: { report: string; format: string; seconds: number; bytes: number; findings: number }[] = [];
+    try {
+      // first start unpacks and launches Chromium: not charged to any report
+      await pdf.print('<p>warm-up</p>', { title: 'warm-up', generatedAt: '', paper: 'A4' });
+      for (const id of REPORT_IDS) {
+        for (const format of ['json', 'html', 'pdf'] as const) {
+          const t = performance.now();
+          const r = await generateReport(store, {
+            id,
+            config,
+            formats: [format],
+            out,
+            subject: id === 'forensics' ? subject : null,
+            pdf,
+          });
+          rows.push({
+            report: id,
+            format,
+            seconds: (performance.now() - t) / 1000,
+            bytes: r.files[0]!.bytes,
+            findings: r.model.summary.total,
+          });
+        }
+      }
+    } finally {
+      await pdf.close();
+    }
+    store.close();
+    rmSync(dbDir, { recursive: true, force: true });
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    process.stdout.write(JSON.stringify({ seconds: 0, events, copies, rows, peakRssMb }));
     return;
   }
   if (kind === 'copytrail') {
@@ -129,10 +179,36 @@ async function main(): Promise<void> {
   if (!values.keep || !existsSync(join(trail, 'AWSLogs'))) {
     const t0 = performance.now();
     // no digests: both sides then read exactly the same log files
-    const sim = simulate({ out: trail, events, days, seed: 42, start: SIM_START, digests: false });
+    const sim = simulate({
+      out: trail,
+      events,
+      days,
+      seed: 42,
+      start: SIM_START,
+      digests: false,
+      fleets: Number(values.fleets),
+    });
     console.log(
       `simulated ${sim.records} records in ${sim.files} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
+  }
+  if (values.suite === 'reports') {
+    const m = runChild('reports', trail) as Measure & {
+      copies: number;
+      rows: { report: string; format: string; seconds: number; bytes: number; findings: number }[];
+    };
+    console.log(
+      `\n${m.events} events, ${m.copies} copies; peak RSS ${m.peakRssMb} MB (ingest + correlate + reports)`,
+    );
+    console.log('\n| report | findings | format | seconds | size KB |');
+    console.log('|---|---:|---|---:|---:|');
+    for (const r of m.rows) {
+      console.log(
+        `| ${r.report} | ${r.findings} | ${r.format} | ${r.seconds.toFixed(2)} | ${Math.round(r.bytes / 1024)} |`,
+      );
+    }
+    if (!values.keep) rmSync(trail, { recursive: true, force: true });
+    return;
   }
   if (values.suite === 'correlate') {
     const m = runChild('correlate', trail) as Measure & { again: number; copies: number };

@@ -23,6 +23,11 @@ export interface SimulateOptions {
   start?: string;
   /** Write signed CloudTrail-Digest files beside the logs (default true). */
   digests?: boolean;
+  /**
+   * Fleets: how many independent sets of protected volumes and databases run the daily copy
+   * scenarios (default 1). Scales copies without scaling the noise, e.g. for report benchmarks.
+   */
+  fleets?: number;
   /** Bucket name the digests record for their files. */
   bucket?: string;
   onProgress?: (records: number, target: number) => void;
@@ -93,6 +98,14 @@ export function simulate(options: SimulateOptions): SimulateResult {
     exfil: f.volId(),
   };
   const dbi = f.dbiResourceId();
+  // further fleets draw their ids after the first, so fleets: 1 writes exactly what it always did
+  const fleets = [{ volumes, dbi }];
+  for (let i = 1; i < (options.fleets ?? 1); i++) {
+    fleets.push({
+      volumes: { app: f.volId(), data: f.volId(), mrk: f.volId(), backup: f.volId(), exfil: f.volId() },
+      dbi: f.dbiResourceId(),
+    });
+  }
 
   const result: SimulateResult = {
     out: options.out,
@@ -188,14 +201,17 @@ export function simulate(options: SimulateOptions): SimulateResult {
     if (h % 24 === 0) {
       const day0 = hourStart;
       const d = h / 24;
-      scenarios.ebsNightlyDr(day0, volumes.app);
-      scenarios.vaultCrossAccount(day0, volumes.data);
-      scenarios.rdsCrossRegion(day0, 'orders', dbi);
-      scenarios.backupPlanCopy(day0, volumes.backup);
-      if (d % 2 === 0) scenarios.mrkCopy(day0, volumes.mrk);
-      if (d % 3 === 1 || days === 1) scenarios.amiCopy(day0);
-      if (d % 2 === 1 || days === 1) scenarios.failedCopy(day0);
-      if (d === Math.min(2, days - 1)) scenarios.externalShare(day0, volumes.exfil);
+      fleets.forEach((fleet, i) => {
+        const v = fleet.volumes;
+        scenarios.ebsNightlyDr(day0, v.app);
+        scenarios.vaultCrossAccount(day0, v.data);
+        scenarios.rdsCrossRegion(day0, i === 0 ? 'orders' : `orders-${i}`, fleet.dbi);
+        scenarios.backupPlanCopy(day0, v.backup);
+        if (d % 2 === 0) scenarios.mrkCopy(day0, v.mrk);
+        if (d % 3 === 1 || days === 1) scenarios.amiCopy(day0);
+        if (d % 2 === 1 || days === 1) scenarios.failedCopy(day0);
+        if (d === Math.min(2, days - 1)) scenarios.externalShare(day0, v.exfil);
+      });
       // what the scenarios put into this hour moves from `future`
       const due = future.filter((x) => x.at < hourEnd);
       future = future.filter((x) => x.at >= hourEnd);
