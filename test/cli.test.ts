@@ -42,7 +42,13 @@ describe('copytrail CLI', () => {
     expect(r.stdout).toMatch(/residency: \d+ fail, \d+ unknown, \d+ pass/);
     expect(r.stdout).toMatch(/dr_coverage: \d+ fail/);
     expect(r.stdout).toMatch(/forensics: \d+ fail/);
-    for (const f of ['residency.html', 'residency.pdf', 'residency.json', 'residency.manifest.json', 'dr_coverage.pdf']) {
+    for (const f of [
+      'residency.html',
+      'residency.pdf',
+      'residency.json',
+      'residency.manifest.json',
+      'dr_coverage.pdf',
+    ]) {
       expect(existsSync(join(dir, 'out', 'reports', f)), f).toBe(true);
     }
   });

@@ -27,7 +27,16 @@ const EXAMPLE_CONFIG = join(import.meta.dirname, '..', 'config.example.yaml');
 describe('README examples', () => {
   it('has examples for every command', () => {
     const lines = exampleLines();
-    for (const cmd of ['demo', 'simulate', 'ingest dir', 'verify', 'correlate', 'lineage', 'report', 'query']) {
+    for (const cmd of [
+      'demo',
+      'simulate',
+      'ingest dir',
+      'verify',
+      'correlate',
+      'lineage',
+      'report',
+      'query',
+    ]) {
       expect(
         lines.some((l) => l.startsWith(`npx copytrail ${cmd}`)),
         cmd,
@@ -40,7 +49,9 @@ describe('README examples', () => {
     try {
       for (const line of exampleLines()) {
         const args = words(
-          line.replaceAll('../shared/', `${SHARED}/`).replaceAll(' config.example.yaml', ` ${EXAMPLE_CONFIG}`),
+          line
+            .replaceAll('../shared/', `${SHARED}/`)
+            .replaceAll(' config.example.yaml', ` ${EXAMPLE_CONFIG}`),
         ).slice(2);
         const r = spawnSync(process.execPath, [BIN, ...args], {
           cwd,
