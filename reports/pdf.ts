@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import puppeteer from 'puppeteer-core';
+import { escapeMarkup } from './svg.ts';
 
 export class PdfError extends Error {}
 
 // no background networking, no component or field-trial downloads, no GPU; the sandbox needs
 // user namespaces that containers and root shells often lack
 const ARGS = [
-  '--headless=new',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-dev-shm-usage',
@@ -61,9 +61,6 @@ export interface PrintResult {
   blocked: string[];
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 export class PdfRenderer {
   private browser: Browser | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'copytrail-pdf-'));
@@ -108,7 +105,7 @@ export class PdfRenderer {
         }
       });
       await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
-      const header = `<div style="font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>${escapeHtml(options.title)}</span><span>generated ${escapeHtml(options.generatedAt)}</span></div>`;
+      const header = `<div style="font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>${escapeMarkup(options.title)}</span><span>generated ${escapeMarkup(options.generatedAt)}</span></div>`;
       const footer = `<div style="font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>copytrail · confidential: contains audit evidence</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
       const pdf = await page.pdf({
         format: options.paper,

@@ -3,7 +3,8 @@
 // SVG can neither run script nor load anything, whatever text a record smuggled into a label.
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
 
-const xml = (s: string) =>
+/** Escapes text for HTML or XML element content and quoted attributes. */
+export const escapeMarkup = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 // control characters are not allowed in XML 1.0 at all
 const printable = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, ' ');
@@ -37,7 +38,7 @@ export function ageChart(bars: AgeBar[]): string {
     const y = top + i * rowH;
     const label = b.label.length > 60 ? `${b.label.slice(0, 59)}…` : b.label;
     parts.push(
-      `<text x="${labelW - 6}" y="${y + 12}" text-anchor="end" fill="#222">${xml(printable(label))}</text>`,
+      `<text x="${labelW - 6}" y="${y + 12}" text-anchor="end" fill="#222">${escapeMarkup(printable(label))}</text>`,
     );
     const w = b.ageHours === null ? plotW : Math.max(1, x(b.ageHours) - labelW);
     const fill = b.ageHours === null ? '#e0e0e0' : COLORS[b.status];

@@ -74,11 +74,12 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   const coverage = await CoverageIndex.load(ctx);
   const policy = new ResidencyPolicy(ctx.config, coverage.accounts());
   const artifacts = await ctx.all('reports/residency/artifacts', ArtifactRow, { until: ctx.window.until });
-  const copies = await ctx.all('reports/common/copies', CopyRow, ctx.range);
-  const allCopies =
-    ctx.window.since || ctx.window.until
-      ? await ctx.all('reports/common/copies', CopyRow, { since: null, until: null })
-      : copies;
+  // every copy, for walking chains that began before the window; the window's own are judged
+  const allCopies = await ctx.all('reports/common/copies', CopyRow, { since: null, until: null });
+  const { since, until } = ctx.window;
+  const copies = allCopies.filter(
+    (c) => (!since || (c.requested_at ?? '') >= since) && (!until || (c.requested_at ?? '') < until),
+  );
   const keys = await ctx.all('reports/common/keys', KeyRow, ctx.range);
   const shares = await ctx.all('reports/common/shares', ShareRow, ctx.range);
 
