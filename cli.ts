@@ -4,6 +4,7 @@ import { registerCorrelate } from './correlate/command.ts';
 import { registerIngest, registerVerify } from './ingest/command.ts';
 import { UsageError } from './pipeline/cli-kit.ts';
 import { registerDemo } from './pipeline/command.ts';
+import { registerSchedule } from './pipeline/schedule-command.ts';
 import { registerQuery } from './queries/command.ts';
 import { registerReport } from './reports/command.ts';
 import { registerSimulate } from './simulator/command.ts';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerVerify(program);
   registerSimulate(program);
+  registerSchedule(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

@@ -1,6 +1,7 @@
 // The one config file (YAML): residency policy, DR requirements and report defaults. Every key is
 // declared here with its default; a bad file fails naming the file and the field.
 import { readFileSync } from 'node:fs';
+import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { JURISDICTIONS, PARTITIONS, REGIONS } from './regions.ts';
@@ -54,6 +55,112 @@ export const Requirement = z
   });
 export type Requirement = z.infer<typeof Requirement>;
 
+const ScheduleName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a schedule name is lower-case letters, digits, - and _ (at most 63)');
+
+/** A cron expression (5 or 6 fields, croner syntax), checked by parsing it. */
+const CronExpression = z.string().superRefine((v, ctx) => {
+  try {
+    new Cron(v, { paused: true });
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `not a cron expression: ${(err as Error).message}` });
+  }
+});
+
+const TimeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an IANA time zone (e.g. UTC, Europe/Berlin, America/New_York)' },
+);
+
+const S3Location = z.object({
+  bucket: z.string().min(3),
+  prefix: z.string().default(''),
+  /** region of the bucket (default: $AWS_REGION or us-east-1) */
+  region: z.string().optional(),
+  /** S3-compatible endpoint (path-style); `--endpoint-url` on the command line overrides it */
+  endpoint_url: z.string().url().optional(),
+});
+
+export const ScheduleSource = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('dir'),
+      /** folders or files; each run loads only files the ledger has not seen */
+      paths: z.array(z.string()).min(1),
+    })
+    .strict(),
+  S3Location.extend({
+    type: z.literal('s3'),
+    org_id: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'an organization id is o- and 10 to 32 letters or digits')
+      .optional(),
+    accounts: z.array(AccountId).optional(),
+    regions: z.array(RegionCode).optional(),
+    /** how far back the first run reads */
+    lookback: Duration.default(7 * 86400),
+    /** later runs re-list this much before the last one ended: CloudTrail delivers files late */
+    overlap: Duration.default(6 * 3600),
+    concurrency: z.number().int().min(1).max(256).default(16),
+  }).strict(),
+  z
+    .object({
+      type: z.literal('lookup'),
+      regions: z.array(RegionCode).optional(),
+      accounts: z.array(AccountId).optional(),
+      org_accounts: z.boolean().default(false),
+      role_name: z.string().optional(),
+      all_management: z.boolean().default(false),
+      lookback: Duration.default(86400),
+      /** Event history shows events up to about 15 minutes late */
+      overlap: Duration.default(3600),
+    })
+    .strict(),
+]);
+export type ScheduleSource = z.infer<typeof ScheduleSource>;
+
+export const ScheduleReport = z
+  .object({
+    id: z.enum(['residency', 'dr_coverage', 'forensics']),
+    /** forensics only: artifact id, key ARN, principal ARN or account id */
+    subject: z.string().optional(),
+    formats: z.array(z.enum(['html', 'pdf', 'json'])).optional(),
+  })
+  .strict()
+  .refine((r) => r.id !== 'forensics' || r.subject, { message: 'a forensics report needs a subject' });
+export type ScheduleReport = z.infer<typeof ScheduleReport>;
+
+export const Schedule = z
+  .object({
+    name: ScheduleName,
+    description: z.string().default(''),
+    cron: CronExpression,
+    timezone: TimeZone.default('UTC'),
+    /** the time each report covers, ending at the scheduled time (default: since the previous scheduled time) */
+    period: Duration.optional(),
+    sources: z.array(ScheduleSource).default([]),
+    /** correlate after ingest (default true) */
+    correlate: z.boolean().default(true),
+    reports: z.array(ScheduleReport).min(1),
+    deliver: z
+      .object({
+        dir: z.string().optional(),
+        s3: S3Location.strict().optional(),
+      })
+      .strict()
+      .refine((d) => d.dir || d.s3, { message: 'deliver needs dir, s3 or both' }),
+  })
+  .strict();
+export type Schedule = z.infer<typeof Schedule>;
+
 export const Config = z
   .object({
     organization: z.string().default('AWS organization'),
@@ -97,6 +204,21 @@ export const Config = z
       })
       .strict()
       .default({ out: 'reports', formats: ['html', 'pdf', 'json'], chromium: 'bundled', paper: 'A4' }),
+    schedules: z
+      .array(Schedule)
+      .default([])
+      .superRefine((list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((s, i) => {
+          if (seen.has(s.name))
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'name'],
+              message: `schedule '${s.name}' is named twice`,
+            });
+          seen.add(s.name);
+        });
+      }),
   })
   .strict();
 export type Config = z.infer<typeof Config>;

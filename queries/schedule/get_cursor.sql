@@ -1,0 +1,3 @@
+select strftime(read_until::timestamp, '%Y-%m-%dT%H:%M:%SZ') as read_until
+from schedule_cursors
+where schedule = $schedule and source_key = $source_key;

@@ -1,0 +1,9 @@
+-- Per schedule: its newest run and its newest successful one.
+select schedule,
+       arg_max(status, run_id) as last_status,
+       strftime(max(started_at)::timestamp, '%Y-%m-%dT%H:%M:%SZ') as last_started,
+       strftime(max(finished_at) filter (where status in ('succeeded', 'partial'))::timestamp,
+                '%Y-%m-%dT%H:%M:%SZ') as last_success,
+       count(*) as runs
+from schedule_runs
+group by schedule;
