@@ -4,15 +4,16 @@
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
+  createReadStream,
   mkdirSync,
   readdirSync,
   readFileSync,
   renameSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { makeS3Client } from '../ingest/s3.ts';
 import type { Schedule } from '../reports/config.ts';
 import { type GenerateResult, VERSION } from '../reports/generate.ts';
@@ -79,6 +80,26 @@ export function writeRunManifest(staging: string, input: ManifestInput): RunMani
   return { name, sha256: createHash('sha256').update(text).digest('hex'), files };
 }
 
+/**
+ * Puts a local file in S3, streamed; past 8 MiB in parts (multipart upload), so report PDFs and
+ * database files of any size go up without being held in memory whole.
+ */
+export async function putFile(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  path: string,
+  type = 'application/octet-stream',
+): Promise<void> {
+  const upload = new Upload({
+    client,
+    params: { Bucket: bucket, Key: key, Body: createReadStream(path), ContentType: type },
+    partSize: 8 * 1024 * 1024,
+    queueSize: 4,
+  });
+  await upload.done();
+}
+
 const CONTENT_TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',
   pdf: 'application/pdf',
@@ -130,16 +151,7 @@ export async function deliverRun(
     try {
       for (const file of order) {
         const key = `${prefix}${schedule.name}/${file}`;
-        const body = readFileSync(join(staging, file));
-        await client.send(
-          new PutObjectCommand({
-            Bucket: s3.bucket,
-            Key: key,
-            Body: body,
-            ContentType: contentType(file),
-            ContentLength: statSync(join(staging, file)).size,
-          }),
-        );
+        await putFile(client, s3.bucket, key, join(staging, file), contentType(file));
         outputs.push(`s3://${s3.bucket}/${key}`);
       }
     } catch (err) {

@@ -3,7 +3,7 @@
 // for its period into a staging folder, writes one run manifest with the sha256 of every file, and
 // delivers the lot to a folder and/or an S3 prefix. Every run, including a failed, interrupted or
 // skipped one, leaves a row in schedule_runs.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Cron } from 'croner';
@@ -59,7 +59,11 @@ export function nextFire(schedule: Schedule, after: Date): Date | null {
 
 /** The newest scheduled time at or before `at` (what `schedule once` runs for). */
 export function latestFire(schedule: Schedule, at: Date): Date | null {
-  return cronOf(schedule).previousRuns(1, new Date(at.getTime() + 1))[0] ?? null;
+  // croner looks back from whole seconds: ask from a second later, then drop a time after `at`
+  const cron = cronOf(schedule);
+  const candidate = cron.previousRuns(1, new Date(at.getTime() + 1000))[0];
+  if (candidate && candidate.getTime() <= at.getTime()) return candidate;
+  return cron.previousRuns(1, at)[0] ?? null;
 }
 
 export interface Period {
@@ -107,6 +111,9 @@ export interface SourceOutcome {
   files: number;
   loaded: number;
   skipped: number;
+  /** same content as a file already loaded (CloudTrail sometimes delivers a file twice) */
+  duplicate_files: number;
+  digests: number;
   events_new: number;
   events_duplicate: number;
   records_rejected: number;
@@ -164,6 +171,8 @@ function fromSummary(s: IngestSummary): Omit<SourceOutcome, 'source' | 'type' | 
     files: s.files,
     loaded: s.loaded,
     skipped: s.skipped,
+    duplicate_files: s.duplicateFiles,
+    digests: s.digests,
     events_new: s.eventsNew,
     events_duplicate: s.eventsDuplicate,
     records_rejected: s.recordsRejected,
@@ -197,6 +206,8 @@ async function readSource(
     files: 0,
     loaded: 0,
     skipped: 0,
+    duplicate_files: 0,
+    digests: 0,
     events_new: 0,
     events_duplicate: 0,
     records_rejected: 0,
@@ -287,7 +298,7 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
   const clock = opts.clock ?? systemClock;
   const signal = opts.signal ?? new AbortController().signal;
   const log = opts.log ?? (() => {});
-  const { schedule, config } = opts;
+  const { schedule } = opts;
   const period = periodFor(schedule, opts.scheduledFor);
   const store = await Store.open({ path: opts.dbPath });
   try {
@@ -310,6 +321,7 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
     let manifestSha256: string | null = null;
     let status: RunStatus;
     let error: string | null = null;
+    if (opts.spoolDir) mkdirSync(opts.spoolDir, { recursive: true });
     const staging = mkdtempSync(join(opts.spoolDir ?? tmpdir(), 'copytrail-run-'));
     try {
       for (const source of schedule.sources) {

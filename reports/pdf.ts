@@ -75,7 +75,8 @@ export class PdfRenderer {
       this.browser = await puppeteer.launch({
         executablePath,
         headless: true,
-        args: ARGS,
+        // Lambda has no /dev/shm, few processes and no zygote: Chromium must run in one process there
+        args: process.env.AWS_LAMBDA_FUNCTION_NAME ? [...ARGS, '--single-process', '--no-zygote'] : ARGS,
         userDataDir: join(this.dir, 'profile'),
       });
     } catch (cause) {

@@ -110,4 +110,38 @@ describe('copytrail CLI', () => {
     expect(badSql.stderr).toMatch(/no_such_table/);
     expect(copytrail(['--help']).code).toBe(0);
   });
+
+  it('schedule: list reads the config and history; once, run and history refuse bad input with exit 2', () => {
+    const config = join(import.meta.dirname, '..', 'config.example.yaml');
+    const list = copytrail(['--db', join(dir, 'none.duckdb'), 'schedule', 'list', '--config', config]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toMatch(/demo-daily\s+0 6 \* \* \*\s+Europe\/Berlin .*never run/);
+    expect(existsSync(join(dir, 'none.duckdb'))).toBe(false); // listing never creates a database
+    const unknown = copytrail(['--db', db, 'schedule', 'once', 'weekly', '--config', config]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /no schedule named 'weekly' in .*config\.example\.yaml \(it has: demo-daily\)/,
+    );
+    const noConfig = copytrail(['--db', db, 'schedule', 'run'], { COPYTRAIL_CONFIG: '' });
+    expect(noConfig.code).toBe(2);
+    expect(noConfig.stderr).toMatch(/--config FILE or set COPYTRAIL_CONFIG/);
+    const badAt = copytrail([
+      '--db',
+      db,
+      'schedule',
+      'once',
+      'demo-daily',
+      '--config',
+      config,
+      '--at',
+      'yesterday',
+    ]);
+    expect(badAt.code).toBe(2);
+    const noDb = copytrail(['--db', join(dir, 'none.duckdb'), 'schedule', 'history']);
+    expect(noDb.code).toBe(2);
+    expect(noDb.stderr).toMatch(/nothing has run yet/);
+    const empty = copytrail(['--db', db, 'schedule', 'history', '--format', 'json']);
+    expect(empty.code).toBe(0);
+    expect(JSON.parse(empty.stdout)).toEqual([]);
+  });
 });

@@ -9,6 +9,16 @@ import { REPORT_IDS, REPORTS } from '../../reports/registry.ts';
 import { tempDir } from '../helpers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
+const SCHEDULE = [
+  'schedules:',
+  '  - name: daily',
+  "    cron: '0 6 * * *'",
+  '    timezone: UTC',
+  '    sources: [{ type: dir, paths: [trail] }]',
+  '    reports: [{ id: residency }]',
+  '    deliver: { dir: out }',
+  '',
+].join('\n');
 
 describe('config', () => {
   it('the committed example parses, with its requirements and durations', () => {
@@ -16,6 +26,8 @@ describe('config', () => {
     expect(c.residency.allowed_jurisdictions).toEqual(['US', 'EU']);
     expect(c.dr.requirements.map((r) => r.id)).toContain('prod_db_cross_region');
     expect(c.dr.requirements.find((r) => r.id === 'prod_db_cross_region')!.rpo).toBe(12 * 3600);
+    const daily = c.schedules.find((s) => s.name === 'demo-daily')!;
+    expect([daily.timezone, daily.period]).toEqual(['Europe/Berlin', 7 * 86400]);
   });
 
   it('no file gives the schema defaults', () => {
@@ -56,6 +68,32 @@ describe('config', () => {
       /residency\.allowed_jurisdictions\.0/,
     ],
     ['not YAML', 'residency: [unclosed\n', /not valid YAML/],
+    [
+      'bad cron expression',
+      `${SCHEDULE.replace("'0 6 * * *'", "'every morning'")}`,
+      /schedules\.0\.cron: not a cron expression/,
+    ],
+    [
+      'unknown time zone',
+      SCHEDULE.replace('UTC', 'Mars/Olympus_Mons'),
+      /schedules\.0\.timezone: not an IANA time zone/,
+    ],
+    [
+      'schedule named twice',
+      `${SCHEDULE}${SCHEDULE.replace('schedules:\n', '')}`,
+      /schedules\.1\.name: schedule 'daily' is named twice/,
+    ],
+    [
+      'forensics without a subject',
+      SCHEDULE.replace('{ id: residency }', '{ id: forensics }'),
+      /schedules\.0\.reports\.0: a forensics report needs a subject/,
+    ],
+    [
+      'nowhere to deliver',
+      SCHEDULE.replace('{ dir: out }', '{}'),
+      /schedules\.0\.deliver: deliver needs dir, s3 or both/,
+    ],
+    ['unknown source type', SCHEDULE.replace('type: dir', 'type: ftp'), /schedules\.0\.sources\.0\.type/],
   ];
   for (const [name, text, message] of bad) {
     it(`a bad config fails naming the file and the field: ${name}`, () => {
