@@ -36,6 +36,9 @@ describe('README examples', () => {
       'lineage',
       'report',
       'query',
+      'schedule list',
+      'schedule once',
+      'schedule history',
     ]) {
       expect(
         lines.some((l) => l.startsWith(`npx copytrail ${cmd}`)),
