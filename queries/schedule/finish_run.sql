@@ -1,3 +1,4 @@
+-- Closes a run: its status, what each source read, where the files went, and any error.
 update schedule_runs
 set finished_at = $finished_at::timestamptz,
     status = $status,

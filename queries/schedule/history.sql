@@ -1,3 +1,4 @@
+-- Past runs, newest first, optionally of one schedule.
 select run_id,
        schedule,
        trigger,
