@@ -1,15 +1,19 @@
 // The `ingest` subcommands.
 
 import { dirname, join, resolve } from 'node:path';
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
 import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
 import type { Store } from '../queries/store.ts';
 import { resolveDbPath } from '../queries/store.ts';
+import { type AthenaResult, ingestAthena } from './athena.ts';
 import { ingestDir } from './ingest-dir.ts';
+import { ingestLake, type LakeResult } from './lake.ts';
 import type { IngestSummary } from './loader.ts';
 import { ingestLookup, type LookupResult } from './lookup.ts';
 import { terminalProgress } from './progress.ts';
+import { QuerySourceError } from './query-source.ts';
 import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
 import { parseRange, TimeRangeError } from './time-range.ts';
 import { fetchPublicKeys, formatVerifyReport, loadPublicKeys, verifyStore } from './verify.ts';
@@ -69,6 +73,37 @@ export function formatLookupSummary(r: LookupResult): string {
   ];
   for (const u of r.units.filter((x) => x.error)) lines.push(`  ${u.account} ${u.region}: ${u.error}`);
   return lines.join('\n');
+}
+
+export function formatQuerySummary(r: AthenaResult | LakeResult, id: string): string {
+  const lines = [
+    `query:   ${id}: ${r.rows} rows in ${r.pages} pages${r.dataScannedBytes !== null ? `, ${(r.dataScannedBytes / 1e6).toFixed(1)} MB scanned` : ''}; ${r.throttled} throttled calls retried; coverage for ${r.coverageUnits} account-regions`,
+    formatIngestSummary(r),
+  ];
+  for (const n of r.notes.slice(0, 10)) lines.push(`  note: ${n}`);
+  if (r.notes.length > 10) lines.push(`  … and ${r.notes.length - 10} more notes`);
+  return lines.join('\n');
+}
+
+const ACCOUNT_LIST = /^\d{12}$/;
+const REGION_LIST = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const EVENT_LIST = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
+
+/** A SIGINT handler that stops a query source: the running query is stopped or cancelled too. */
+function interruptible(): { signal: AbortSignal; release: () => void } {
+  const abort = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\ncopytrail: stopping the query\n');
+    abort.abort();
+  };
+  process.once('SIGINT', onSigint);
+  return { signal: abort.signal, release: () => process.off('SIGINT', onSigint) };
+}
+
+function asUsage(err: unknown): never {
+  // a bad value caught before any call is a usage error; anything after is a failure
+  if (err instanceof QuerySourceError && /^--/.test(err.message)) throw new UsageError(err.message);
+  throw err;
 }
 
 interface VerifyFlags {
@@ -177,6 +212,116 @@ export function registerIngest(program: Command): void {
         out(formatLookupSummary(r));
       } finally {
         process.off('SIGINT', onSigint);
+        store.close();
+      }
+    });
+
+  ingest
+    .command('athena')
+    .description('query the trail bucket through Athena, filter pushed down; load only what lineage needs')
+    .requiredOption('--database <name>', 'Glue/Athena database of the CloudTrail table')
+    .requiredOption('--table <name>', 'the CloudTrail table (see --create-table)')
+    .option('--workgroup <name>', 'Athena workgroup (default: primary)')
+    .option('--output <s3uri>', 'query result location, s3://bucket/prefix/ (default: the workgroup setting)')
+    .requiredOption('--since <time>', 'start: 2026-03-01, 2026-03-01T12:00:00Z or a span like 7d')
+    .option('--until <time>', 'end (default: now)')
+    .option('--accounts <ids>', 'comma-separated account ids (partition predicate)')
+    .option('--regions <names>', 'comma-separated regions (partition predicate)')
+    .option('--extra-events <names>', 'comma-separated event names to pull beyond the lineage set')
+    .option(
+      '--create-table',
+      'create the table (partition projection by account, region, day) if it does not exist',
+    )
+    .option(
+      '--trail-location <s3uri>',
+      'with --create-table: s3://bucket[/prefix]/AWSLogs/ or …/AWSLogs/o-…/',
+    )
+    .option('--region <region>', 'region of the Athena workgroup (default: $AWS_REGION or us-east-1)')
+    .option('--profile <name>', 'AWS profile, as in the AWS CLI (the SDK default chain reads it)')
+    .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      if (opts.profile) process.env.AWS_PROFILE = String(opts.profile);
+      if (opts.createTable && !opts.trailLocation)
+        throw new UsageError('--create-table needs --trail-location');
+      const range = rangeFrom(String(opts.since), opts.until as string | undefined);
+      const filter = {
+        since: range.since,
+        until: range.until,
+        accounts: splitList(opts.accounts as string | undefined, '--accounts', ACCOUNT_LIST),
+        regions: splitList(opts.regions as string | undefined, '--regions', REGION_LIST),
+        extraEvents: splitList(opts.extraEvents as string | undefined, '--extra-events', EVENT_LIST),
+      };
+      const client = new AthenaClient({
+        region: (opts.region as string) ?? process.env.AWS_REGION ?? 'us-east-1',
+      });
+      const store = await openStoreFor(global);
+      const { signal, release } = interruptible();
+      try {
+        const r = await ingestAthena(
+          store,
+          client,
+          {
+            ...filter,
+            database: String(opts.database),
+            table: String(opts.table),
+            workgroup: opts.workgroup as string | undefined,
+            output: opts.output as string | undefined,
+            createTable: opts.createTable ? { trailLocation: String(opts.trailLocation) } : undefined,
+            signal,
+          },
+          terminalProgress('athena'),
+        ).catch(asUsage);
+        out(formatQuerySummary(r, `athena ${r.queryExecutionId}`));
+      } finally {
+        release();
+        client.destroy();
+        store.close();
+      }
+    });
+
+  ingest
+    .command('lake')
+    .description(
+      'query a CloudTrail Lake event data store, filter pushed down (Lake is closed to new customers since 2026-05-31)',
+    )
+    .requiredOption('--event-data-store <id>', 'event data store id or ARN')
+    .requiredOption('--since <time>', 'start: 2026-03-01, 2026-03-01T12:00:00Z or a span like 7d')
+    .option('--until <time>', 'end (default: now)')
+    .option('--accounts <ids>', 'comma-separated account ids')
+    .option('--regions <names>', 'comma-separated regions')
+    .option('--extra-events <names>', 'comma-separated event names to pull beyond the lineage set')
+    .option('--owner-account <id>', 'owner of a shared event data store')
+    .option('--region <region>', 'region of the event data store (default: $AWS_REGION or us-east-1)')
+    .option('--profile <name>', 'AWS profile, as in the AWS CLI (the SDK default chain reads it)')
+    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      if (opts.profile) process.env.AWS_PROFILE = opts.profile;
+      if (opts.ownerAccount && !ACCOUNT_LIST.test(opts.ownerAccount))
+        throw new UsageError(`--owner-account: '${opts.ownerAccount}' is not an account id`);
+      const range = rangeFrom(opts.since!, opts.until);
+      const client = new CloudTrailClient({ region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1' });
+      const store = await openStoreFor(global);
+      const { signal, release } = interruptible();
+      try {
+        const r = await ingestLake(
+          store,
+          client,
+          {
+            eventDataStore: opts.eventDataStore!,
+            ownerAccountId: opts.ownerAccount,
+            since: range.since,
+            until: range.until,
+            accounts: splitList(opts.accounts, '--accounts', ACCOUNT_LIST),
+            regions: splitList(opts.regions, '--regions', REGION_LIST),
+            extraEvents: splitList(opts.extraEvents, '--extra-events', EVENT_LIST),
+            signal,
+          },
+          terminalProgress('lake'),
+        ).catch(asUsage);
+        out(formatQuerySummary(r, `lake ${r.queryId}`));
+      } finally {
+        release();
+        client.destroy();
         store.close();
       }
     });

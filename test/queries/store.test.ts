@@ -67,6 +67,9 @@ describe('store', () => {
       if (name.startsWith('schema/')) continue;
       const text = sqlText(name);
       expect(text.trimStart().startsWith('--'), `${name} opens with a comment`).toBe(true);
+      // Athena and Lake text is Trino, run by those services; its DuckDB-compatible filter is
+      // run against DuckDB in the Athena tests
+      if (name.startsWith('athena/') || name.startsWith('lake/')) continue;
       await expect(store.conn.prepare(text), name).resolves.toBeDefined();
     }
   });

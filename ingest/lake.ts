@@ -1,0 +1,208 @@
+// `ingest lake`: the same pushed-down query through CloudTrail Lake (StartQuery, DescribeQuery,
+// GetQueryResults). Lake binds no parameters to an ad-hoc statement, so every value placed in the
+// statement is one copytrail checked against a strict pattern or formatted itself. CloudTrail Lake
+// is closed to new customers since 2026-05-31; existing event data stores keep working.
+import {
+  CancelQueryCommand,
+  type CloudTrailClient,
+  DescribeQueryCommand,
+  GetQueryResultsCommand,
+  type GetQueryResultsCommandOutput,
+  StartQueryCommand,
+} from '@aws-sdk/client-cloudtrail';
+import type { Store } from '../queries/store.ts';
+import { sqlText } from '../queries/store.ts';
+import type { AthenaResult } from './athena.ts';
+import { BatchLoader } from './loader.ts';
+import { type Progress, silentProgress } from './progress.ts';
+import {
+  checkFilter,
+  type EventFilter,
+  fillTemplate,
+  LINEAGE_EVENT_SOURCES,
+  lakeRowToRecord,
+  lineageNames,
+  QuerySourceError,
+  realSleep,
+  recordQueryCoverage,
+  withThrottleRetry,
+} from './query-source.ts';
+
+export interface LakeOptions extends EventFilter {
+  /** event data store id or ARN */
+  eventDataStore: string;
+  /** the store's owner, when it is shared from another account */
+  ownerAccountId?: string;
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+export type LakeResult = Omit<AthenaResult, 'queryExecutionId'> & { queryId: string };
+
+const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+const STORE_ARN =
+  /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:eventdatastore\/([A-Za-z0-9][A-Za-z0-9-]{0,63})$/;
+
+// values below passed EVENT_NAME, ACCOUNT_ID or REGION, which allow no quote; doubling is a second guard
+const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
+const list = (vs: readonly string[]) => vs.map(quote).join(', ');
+const lakeTimeLiteral = (d: Date) =>
+  quote(
+    d
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d{3}Z$/, ''),
+  );
+
+export function eventDataStoreId(value: string): string {
+  const arn = STORE_ARN.exec(value);
+  if (arn) return arn[1]!;
+  if (STORE_ID.test(value)) return value;
+  throw new QuerySourceError(`--event-data-store: '${value}' is not an event data store id or ARN`);
+}
+
+export function lakeQuery(f: LakeOptions): string {
+  checkFilter(f);
+  const names = lineageNames();
+  const extra = (f.extraEvents ?? []).filter((e) => !names.includes(e));
+  return fillTemplate(sqlText('lake/lineage_events'), {
+    event_data_store: eventDataStoreId(f.eventDataStore),
+    since: lakeTimeLiteral(f.since),
+    until: lakeTimeLiteral(f.until),
+    account_pred: f.accounts?.length ? `recipientAccountId IN (${list(f.accounts)})` : 'TRUE',
+    region_pred: f.regions?.length ? `awsRegion IN (${list(f.regions)})` : 'TRUE',
+    sources: list(LINEAGE_EVENT_SOURCES),
+    names: list(names),
+    extra_pred: extra.length ? `OR eventName IN (${list(extra)})` : '',
+  })
+    .split('\n')
+    .filter((l) => !l.startsWith('--'))
+    .join('\n')
+    .trim();
+}
+
+export async function ingestLake(
+  store: Store,
+  client: CloudTrailClient,
+  opts: LakeOptions,
+  progress: Progress = silentProgress,
+): Promise<LakeResult> {
+  const statement = lakeQuery(opts);
+  const sleep = opts.sleep ?? realSleep;
+  const throttled = { n: 0 };
+  const call = <T>(fn: () => Promise<T>) => withThrottleRetry(fn, sleep, () => throttled.n++);
+  const seen = new Map<string, number>();
+  const notes: string[] = [];
+  let queryId = '';
+  let rows = 0;
+  let pages = 0;
+  let scanned: number | null = null;
+  const loader = await BatchLoader.create(store, { source: 'lake', eventCoverage: false });
+  try {
+    const started = await call(() =>
+      client.send(
+        new StartQueryCommand({
+          QueryStatement: statement,
+          EventDataStoreOwnerAccountId: opts.ownerAccountId,
+        }),
+      ),
+    );
+    queryId = started.QueryId ?? '';
+    if (!queryId) throw new QuerySourceError('CloudTrail Lake started a query but returned no QueryId');
+    const deadline = Date.now() + (opts.timeoutMs ?? 60 * 60_000);
+    let wait = 250;
+    for (let done = false; !done; ) {
+      if (opts.signal?.aborted || Date.now() > deadline) {
+        await client.send(new CancelQueryCommand({ QueryId: queryId })).catch(() => {});
+        throw new QuerySourceError(
+          opts.signal?.aborted
+            ? `Lake query ${queryId} cancelled: interrupted`
+            : `Lake query ${queryId} did not finish in time; cancelled it`,
+        );
+      }
+      const d = await call(() => client.send(new DescribeQueryCommand({ QueryId: queryId })));
+      switch (d.QueryStatus) {
+        case 'FINISHED':
+          scanned = d.QueryStatistics?.BytesScanned ?? null;
+          done = true;
+          break;
+        case 'FAILED':
+        case 'CANCELLED':
+        case 'TIMED_OUT':
+          throw new QuerySourceError(
+            `Lake query ${queryId} ${d.QueryStatus}${d.ErrorMessage ? `: ${d.ErrorMessage}` : ''}`,
+          );
+        default:
+          await sleep(wait);
+          wait = Math.min(Math.round(wait * 1.5), 5000);
+      }
+    }
+    progress.start(0, 'rows');
+    let token: string | undefined;
+    do {
+      const page: GetQueryResultsCommandOutput = await call(() =>
+        client.send(
+          new GetQueryResultsCommand({ QueryId: queryId, NextToken: token, MaxQueryResults: 1000 }),
+        ),
+      );
+      pages++;
+      const lines: string[] = [];
+      (page.QueryResultRows ?? []).forEach((cells, i) => {
+        const { record, notes: n } = lakeRowToRecord(cells as Record<string, string>[]);
+        for (const note of n)
+          notes.push(
+            `lake://${queryId} row ${rows + i + 1} (${String(record.eventID ?? 'no eventID')}): ${note}`,
+          );
+        const key = `${record.recipientAccountId ?? '*'}|${record.awsRegion ?? '*'}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+        lines.push(JSON.stringify(record));
+      });
+      rows += lines.length;
+      progress.tick(lines.length);
+      if (lines.length > 0) {
+        const body = Buffer.from(lines.join('\n'));
+        await loader.add({
+          location: `lake://${eventDataStoreId(opts.eventDataStore)}/${queryId}/page-${pages}`,
+          size: body.length,
+          read: async () => body,
+        });
+      }
+      token = page.NextToken;
+    } while (token);
+    const summary = await loader.finish();
+    const coverageUnits = await recordQueryCoverage(store, {
+      source: 'lake',
+      since: opts.since,
+      until: opts.until,
+      seen,
+      accounts: opts.accounts,
+      regions: opts.regions,
+      error: null,
+    });
+    return {
+      ...summary,
+      queryId,
+      rows,
+      pages,
+      throttled: throttled.n,
+      notes,
+      dataScannedBytes: scanned,
+      coverageUnits,
+    };
+  } catch (err) {
+    await loader.finish().catch(() => loader.abort());
+    await recordQueryCoverage(store, {
+      source: 'lake',
+      since: opts.since,
+      until: opts.until,
+      seen: new Map(),
+      accounts: opts.accounts,
+      regions: opts.regions,
+      error: (err as Error).message,
+    });
+    throw err;
+  } finally {
+    progress.stop();
+  }
+}

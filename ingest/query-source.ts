@@ -1,0 +1,290 @@
+// What the Athena and CloudTrail Lake sources share: the event filter they push down, turning a
+// result row back into a CloudTrail record for the canonical loader, retrying throttled calls,
+// and recording coverage for the accounts and regions a query covered.
+import type { Store } from '../queries/store.ts';
+import { LINEAGE_EVENT_NAMES } from './lookup.ts';
+
+export class QuerySourceError extends Error {
+  override name = 'QuerySourceError';
+}
+
+/** The services whose events lineage and reports read; names come from LINEAGE_EVENT_NAMES. */
+export const LINEAGE_EVENT_SOURCES = [
+  'ec2.amazonaws.com',
+  'rds.amazonaws.com',
+  'backup.amazonaws.com',
+  'kms.amazonaws.com',
+] as const;
+
+export const EVENT_NAME = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** The pushed-down filter's values, checked against strict patterns before any query is built. */
+export interface EventFilter {
+  since: Date;
+  until: Date;
+  accounts?: string[];
+  regions?: string[];
+  /** event names wanted beyond the lineage set, from any service */
+  extraEvents?: string[];
+}
+
+export function checkFilter(f: EventFilter): void {
+  for (const a of f.accounts ?? [])
+    if (!ACCOUNT_ID.test(a)) throw new QuerySourceError(`--accounts: '${a}' is not an account id`);
+  for (const r of f.regions ?? [])
+    if (!REGION.test(r)) throw new QuerySourceError(`--regions: '${r}' is not a region code`);
+  for (const e of f.extraEvents ?? [])
+    if (!EVENT_NAME.test(e)) throw new QuerySourceError(`--extra-events: '${e}' is not an event name`);
+  if (f.until <= f.since) throw new QuerySourceError('--until must be later than --since');
+}
+
+export function isThrottle(err: unknown): boolean {
+  const name = (err as Error).name;
+  return (
+    name === 'ThrottlingException' ||
+    name === 'Throttling' ||
+    name === 'TooManyRequestsException' ||
+    name === 'RequestLimitExceeded'
+  );
+}
+
+export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Calls `fn`, retrying throttling with doubling waits (the SDK's own retries come first). */
+export async function withThrottleRetry<T>(
+  fn: () => Promise<T>,
+  sleep: (ms: number) => Promise<void>,
+  onThrottle: () => void,
+  attempts = 8,
+): Promise<T> {
+  let wait = 500;
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isThrottle(err) || i >= attempts) throw err;
+      onThrottle();
+      await sleep(wait);
+      wait = Math.min(wait * 2, 20_000);
+    }
+  }
+}
+
+// Athena's CloudTrail table lower-cases struct field names; the record's own spelling is restored
+const FIELD_NAMES = new Map(
+  [
+    'principalId',
+    'accountId',
+    'invokedBy',
+    'accessKeyId',
+    'userName',
+    'onBehalfOf',
+    'userId',
+    'identityStoreArn',
+    'sessionContext',
+    'mfaAuthenticated',
+    'creationDate',
+    'sessionIssuer',
+    'ec2RoleDelivery',
+    'webIdFederationData',
+    'federatedProvider',
+    'sourceIdentity',
+    'tlsVersion',
+    'cipherSuite',
+    'clientProvidedHostHeader',
+    'updatedFields',
+    'originalRequestID',
+    'originalEventID',
+  ].map((k) => [k.toLowerCase(), k]),
+);
+
+/** Restores field names and drops the nulls a struct has for fields a record did not carry. */
+function restore(value: unknown, parent = ''): unknown {
+  if (Array.isArray(value)) return value.map((v) => restore(v, parent));
+  if (value === null || typeof value !== 'object') return value;
+  // webIdFederationData.attributes is a map: its keys are data, not field names
+  const isMap = parent === 'webIdFederationData.attributes';
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v === null) continue;
+    const key = isMap ? k : (FIELD_NAMES.get(k) ?? k);
+    out[key] = isMap ? v : restore(v, `${parent.split('.').pop()}.${key}`);
+  }
+  return out;
+}
+
+export interface Converted {
+  record: Record<string, unknown>;
+  /** fields kept as text because they did not parse as JSON */
+  notes: string[];
+}
+
+/** A JSON-text cell: parsed, or kept as text (nothing lost) with a note naming the field. */
+function jsonCell(
+  row: Record<string, string | null>,
+  column: string,
+  field: string,
+  notes: string[],
+): unknown {
+  const text = row[column];
+  if (text === null || text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    notes.push(`${field} is not JSON; kept as text`);
+    return text;
+  }
+}
+
+/** One Athena result row (columns of the CloudTrail table, structs cast to JSON) as a record. */
+export function athenaRowToRecord(row: Record<string, string | null>): Converted {
+  const notes: string[] = [];
+  const text = (c: string) => row[c] ?? undefined;
+  const struct = (c: string, field: string) => {
+    const v = jsonCell(row, c, field, notes);
+    return v === undefined ? undefined : restore(v);
+  };
+  const record: Record<string, unknown> = {
+    eventVersion: text('eventversion'),
+    userIdentity: struct('useridentity', 'userIdentity'),
+    eventTime: text('eventtime'),
+    eventSource: text('eventsource'),
+    eventName: text('eventname'),
+    awsRegion: text('awsregion'),
+    sourceIPAddress: text('sourceipaddress'),
+    userAgent: text('useragent'),
+    errorCode: text('errorcode'),
+    errorMessage: text('errormessage'),
+    requestParameters: jsonCell(row, 'requestparameters', 'requestParameters', notes),
+    responseElements: jsonCell(row, 'responseelements', 'responseElements', notes),
+    additionalEventData: jsonCell(row, 'additionaleventdata', 'additionalEventData', notes),
+    requestID: text('requestid'),
+    eventID: text('eventid'),
+    readOnly: row.readonly === null || row.readonly === undefined ? undefined : row.readonly === 'true',
+    // resources[].ARN is upper case in records; userIdentity.arn is not
+    resources: (struct('resources', 'resources') as Record<string, unknown>[] | undefined)?.map((r) => {
+      const { arn, ...rest } = r as { arn?: unknown };
+      return arn === undefined ? rest : { ...rest, ARN: arn };
+    }),
+    eventType: text('eventtype'),
+    apiVersion: text('apiversion'),
+    recipientAccountId: text('recipientaccountid'),
+    serviceEventDetails: jsonCell(row, 'serviceeventdetails', 'serviceEventDetails', notes),
+    sharedEventID: text('sharedeventid'),
+    vpcEndpointId: text('vpcendpointid'),
+    vpcEndpointAccountId: text('vpcendpointaccountid'),
+    eventCategory: text('eventcategory'),
+    addendum: struct('addendum', 'addendum'),
+    sessionCredentialFromConsole: text('sessioncredentialfromconsole'),
+    edgeDeviceDetails: jsonCell(row, 'edgedevicedetails', 'edgeDeviceDetails', notes),
+    tlsDetails: struct('tlsdetails', 'tlsDetails'),
+  };
+  for (const k of Object.keys(record)) if (record[k] === undefined) delete record[k];
+  return { record, notes };
+}
+
+/** Lake returns nested values as JSON text inside JSON text: parse down until it stops being JSON. */
+function deepParse(value: unknown): unknown {
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if ((t.startsWith('{') && t.endsWith('}')) || (t.startsWith('[') && t.endsWith(']'))) {
+      try {
+        return deepParse(JSON.parse(t));
+      } catch {
+        return value;
+      }
+    }
+    return value;
+  }
+  if (Array.isArray(value)) return value.map(deepParse);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = deepParse(v);
+    return out;
+  }
+  return value;
+}
+
+/** Lake's eventTime is `2026-03-01 10:00:00.000`; records carry `2026-03-01T10:00:00Z`. */
+export function lakeTime(value: string | undefined): string | undefined {
+  if (!value) return value;
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.\d+)?Z?$/.exec(value.trim());
+  return m ? `${m[1]}T${m[2]}Z` : value;
+}
+
+/** One CloudTrail Lake result row (a list of one-key maps) as a record. */
+export function lakeRowToRecord(cells: Record<string, string>[]): Converted {
+  const notes: string[] = [];
+  const row: Record<string, string> = Object.assign({}, ...cells);
+  const record: Record<string, unknown> = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (value === null || value === undefined || value === '') continue;
+    if (column === 'eventTime') record.eventTime = lakeTime(value);
+    else if (column === 'readOnly') record.readOnly = value === 'true';
+    else {
+      const parsed = deepParse(value);
+      if (typeof parsed === 'string' && /^[[{]/.test(parsed.trim()))
+        notes.push(`${column} is not JSON; kept as text`);
+      record[column] = parsed;
+    }
+  }
+  return { record, notes };
+}
+
+/** Fills a query template's `{{name}}` slots; only identifiers and `?` lists ever go in them. */
+export function fillTemplate(text: string, slots: Record<string, string>): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+    const v = slots[name];
+    if (v === undefined) throw new QuerySourceError(`query template slot {{${name}}} has no value`);
+    return v;
+  });
+}
+
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+export interface QueryCoverage {
+  source: 'athena' | 'lake';
+  since: Date;
+  until: Date;
+  /** events per account and region the results held */
+  seen: Map<string, number>;
+  accounts?: string[];
+  regions?: string[];
+  error: string | null;
+}
+
+/**
+ * Coverage of a query: every requested account x region (or every pair seen in the results) over
+ * the window, with its event count; a failed query records its error against what it asked for.
+ */
+export async function recordQueryCoverage(store: Store, c: QueryCoverage): Promise<number> {
+  const units = new Map<string, number>(c.seen);
+  if (c.accounts && c.regions) {
+    for (const a of c.accounts)
+      for (const r of c.regions) units.set(`${a}|${r}`, c.seen.get(`${a}|${r}`) ?? 0);
+  }
+  if (units.size === 0 && c.error) {
+    for (const a of c.accounts ?? ['*']) for (const r of c.regions ?? ['*']) units.set(`${a}|${r}`, 0);
+  }
+  for (const [key, events] of units) {
+    const [account, region] = key.split('|') as [string, string];
+    await store.run('ingest/upsert_query_coverage', {
+      source: c.source,
+      account,
+      region,
+      since: c.since.toISOString(),
+      until: c.until.toISOString(),
+      events,
+      error: c.error,
+    });
+  }
+  return units.size;
+}
+
+export const lineageNames = (extra: string[] = []): string[] => [
+  ...new Set([...LINEAGE_EVENT_NAMES, ...extra]),
+];

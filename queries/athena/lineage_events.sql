@@ -1,0 +1,36 @@
+-- Trino (Athena engine 3): the records lineage and reports need, every column the table has, with
+-- structs cast to JSON text so the canonical loader can rebuild each record. {{table}} is a
+-- checked identifier; {{filter}} is athena/lineage_filter.sql.
+SELECT eventversion,
+       json_format(CAST(useridentity AS JSON)) AS useridentity,
+       eventtime,
+       eventsource,
+       eventname,
+       awsregion,
+       sourceipaddress,
+       useragent,
+       errorcode,
+       errormessage,
+       requestparameters,
+       responseelements,
+       additionaleventdata,
+       requestid,
+       eventid,
+       readonly,
+       json_format(CAST(resources AS JSON)) AS resources,
+       eventtype,
+       apiversion,
+       recipientaccountid,
+       serviceeventdetails,
+       sharedeventid,
+       vpcendpointid,
+       vpcendpointaccountid,
+       eventcategory,
+       json_format(CAST(addendum AS JSON)) AS addendum,
+       sessioncredentialfromconsole,
+       edgedevicedetails,
+       json_format(CAST(tlsdetails AS JSON)) AS tlsdetails,
+       account_id,
+       region
+FROM {{table}}
+WHERE {{filter}}
