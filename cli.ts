@@ -1,6 +1,7 @@
 // copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
 import { Command, CommanderError } from 'commander';
 import { registerCorrelate } from './correlate/command.ts';
+import { registerExport } from './export/command.ts';
 import { registerIngest, registerVerify } from './ingest/command.ts';
 import { UsageError } from './pipeline/cli-kit.ts';
 import { registerDemo } from './pipeline/command.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerVerify(program);
   registerSimulate(program);
   registerSchedule(program);
+  registerExport(program);
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

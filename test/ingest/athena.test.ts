@@ -274,7 +274,7 @@ describe('ingest athena', () => {
     );
     expect(ddl.QueryString).toContain("'projection.region.values'='us-east-1,eu-west-1'");
     expect(ddl.QueryString).toContain(
-      "'storage.location.template'='s3://org-trail/cloudtrail/AWSLogs/o-7k2m9x4q1z/${account_id}/CloudTrail/${region}/${log_date}'",
+      `'storage.location.template'='s3://org-trail/cloudtrail/AWSLogs/o-7k2m9x4q1z/${'$'}{account_id}/CloudTrail/${'$'}{region}/${'$'}{log_date}'`,
     );
     expect(ddl.ExecutionParameters).toBeUndefined();
 

@@ -1,0 +1,172 @@
+// Exports: each format written, read back by another reader (DuckDB for Parquet and CSV, a plain
+// line reader for JSON, apache-arrow for Arrow IPC), and compared row by row with the store.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { correlate } from '../correlate/correlate.ts';
+import { EXPORT_FORMATS, type ExportKind, exportData } from '../export/export.ts';
+import { ingestDir } from '../ingest/ingest-dir.ts';
+import { Store } from '../queries/store.ts';
+import { simulate } from '../simulator/simulate.ts';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'copytrail.mjs');
+const TIMESTAMPS = new Set(['requested_at', 'event_time']);
+let dir: string;
+let store: Store;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'copytrail-export-'));
+  const sim = simulate({ out: join(dir, 'trail'), events: 5000, days: 2, start: '2026-03-01', seed: 21 });
+  store = await Store.open({ path: join(dir, 'export.duckdb') });
+  await ingestDir(store, [sim.out]);
+  await correlate(store);
+}, 120_000);
+
+afterAll(() => {
+  store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const WINDOW = { since: '2026-03-01T12:00:00Z', until: '2026-03-02T06:00:00Z' };
+
+async function reference(kind: ExportKind): Promise<Record<string, unknown>[]> {
+  return store.rows(`export/${kind}`, kind === 'events' ? WINDOW : {});
+}
+
+/** One value as text, the way every format can be compared: null stays null. */
+function text(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+const epochMs = (ts: string) => Date.parse(ts.replace(' ', 'T').replace(/\+00$/, 'Z'));
+
+async function readBack(format: string, path: string): Promise<Record<string, unknown>[]> {
+  switch (format) {
+    case 'parquet':
+      return (
+        await store.conn.runAndReadAll(`select * from read_parquet('${path}')`)
+      ).getRowObjectsJson() as Record<string, unknown>[];
+    case 'csv':
+      return (
+        await store.conn.runAndReadAll(`select * from read_csv('${path}', header = true, all_varchar = true)`)
+      ).getRowObjectsJson() as Record<string, unknown>[];
+    case 'json':
+      return readFileSync(path, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+    default: {
+      const table = tableFromIPC(readFileSync(path));
+      return table.toArray().map((r) => {
+        const row = r.toJSON() as Record<string, unknown>;
+        for (const k of TIMESTAMPS)
+          if (k in row && row[k] !== null) row[k] = new Date(Number(row[k])).toISOString();
+        return row;
+      });
+    }
+  }
+}
+
+describe('export', () => {
+  for (const kind of ['lineage', 'events'] as const) {
+    for (const format of EXPORT_FORMATS) {
+      it(`${kind} as ${format} reads back equal to the store`, async () => {
+        const want = await reference(kind);
+        expect(want.length).toBeGreaterThan(kind === 'lineage' ? 10 : 500);
+        const out = join(dir, `${kind}.${format}`);
+        const r = await exportData(store, { kind, format, out, ...(kind === 'events' ? WINDOW : {}) });
+        expect(r.rows).toBe(want.length);
+        expect(existsSync(`${out}.partial`)).toBe(false);
+        const got = await readBack(format, out);
+        expect(got).toHaveLength(want.length);
+        expect(Object.keys(got[0]!)).toEqual(Object.keys(want[0]!));
+        for (const [i, row] of got.entries()) {
+          for (const [col, value] of Object.entries(want[i]!)) {
+            if (format === 'arrow' && TIMESTAMPS.has(col)) {
+              expect(Date.parse(String(row[col])), `${i} ${col}`).toBe(epochMs(String(value)));
+            } else {
+              expect(text(row[col]), `row ${i} ${col}`).toBe(text(value));
+            }
+          }
+        }
+        if (kind === 'lineage') {
+          // the evidence column is the lineage JSON's evidence list
+          const withEvidence = got.find((x) => Number(x.evidence_count) > 0)!;
+          const evidence = JSON.parse(String(withEvidence.evidence));
+          expect(evidence).toHaveLength(Number(withEvidence.evidence_count));
+          expect(Object.keys(evidence[0])).toEqual([
+            'event_id',
+            'event_name',
+            'side',
+            'region',
+            'account',
+            'key_arn',
+            'match',
+          ]);
+        }
+      });
+    }
+  }
+
+  it('the events window bounds the rows, and a record’s hostile text is data in every format', async () => {
+    const want = await reference('events');
+    for (const e of want) {
+      const t = Date.parse(String(e.event_time).replace(' ', 'T').replace(/\+00$/, 'Z'));
+      expect(t).toBeGreaterThanOrEqual(Date.parse(WINDOW.since));
+      expect(t).toBeLessThan(Date.parse(WINDOW.until));
+    }
+    const s = await Store.open({ path: ':memory:' });
+    try {
+      const hostile = `=cmd|' /C calc'!A0,"quote",\nnewline'); drop table events; --`;
+      await s.conn.run(
+        `insert into events (event_id, event_time, event_source, event_name, user_agent, file_id) values ('e1', '2026-03-01T00:00:00Z', 'ec2.amazonaws.com', 'CopySnapshot', $ua, 1)`,
+        { ua: hostile },
+      );
+      const out = join(dir, "odd 'name'.csv");
+      await exportData(s, { kind: 'events', format: 'csv', out });
+      const back = (
+        await s.conn.runAndReadAll(
+          `select user_agent from read_csv('${out.replaceAll("'", "''")}', header = true, all_varchar = true)`,
+        )
+      ).getRowObjectsJson();
+      expect(back[0]!.user_agent).toBe(hostile);
+      expect(
+        Number((await s.conn.runAndReadAll('select count(*) as n from events')).getRowObjectsJson()[0]!.n),
+      ).toBe(1);
+    } finally {
+      s.close();
+    }
+  });
+
+  it('the command infers the format from the extension and refuses bad input with exit 2', () => {
+    const db = join(dir, 'export.duckdb');
+    // the command opens the database itself: this is the file's last test
+    store.close();
+    store = undefined as unknown as Store;
+    {
+      const ok = spawnSync(
+        process.execPath,
+        [BIN, '--db', db, 'export', 'lineage', '--out', join(dir, 'cli', 'lineage.arrow')],
+        { encoding: 'utf8' },
+      );
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(ok.stdout).toMatch(/lineage: \d+ rows to .*lineage\.arrow \(arrow,/);
+      expect(readdirSync(join(dir, 'cli'))).toEqual(['lineage.arrow']);
+      const bad = [
+        ['export', 'copies', '--out', 'x.parquet'],
+        ['export', 'events', '--out', 'x.parquet', '--format', 'xlsx'],
+        ['export', 'lineage', '--out', 'x.parquet', '--since', '2026-03-01'],
+        ['export', 'events', '--out', 'x.parquet', '--since', 'last tuesday'],
+      ];
+      for (const args of bad) {
+        const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', cwd: dir });
+        expect(r.status, args.join(' ')).toBe(2);
+        expect(r.stderr).toMatch(/copytrail: /);
+      }
+    }
+  });
+});
