@@ -1,7 +1,8 @@
-// `npm run bench [-- --events 1M] [--days 7] [--keep DIR] [--no-s3] [--suite ingest|correlate|reports] [--fleets N]`: ingest throughput of copytrail
-// against DuckDB's own read_json load of the same simulated trail files, and `ingest s3` from a
-// local S3 server (fauxqs, real HTTP) against `ingest dir` of the same files, in the same run.
-// Each run is its own child process so their memory peaks are measured apart.
+// `npm run bench [-- --scale 1M|10M] [--days N] [--keep DIR] [--s3|--no-s3] [--suite all|ingest] [--fleets N]`:
+// one table for the whole pipeline on a simulated trail. DuckDB's own read_json load of the same
+// files is the yardstick, measured in the same run; then copytrail's ingest (from the folder, and
+// from a local S3 server over real HTTP), correlate (from scratch, and again with nothing new) and
+// each report in each format. Each process is a child of its own, so memory peaks are apart.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -28,14 +29,17 @@ import { simulate } from '../simulator/simulate.ts';
 
 const { values } = parseArgs({
   options: {
-    events: { type: 'string', default: '1M' },
-    days: { type: 'string', default: '7' },
+    scale: { type: 'string' },
+    events: { type: 'string' },
+    days: { type: 'string' },
     keep: { type: 'string' },
     child: { type: 'string' },
     trail: { type: 'string' },
     endpoint: { type: 'string' },
+    s3: { type: 'boolean' },
     'no-s3': { type: 'boolean', default: false },
-    suite: { type: 'string', default: 'ingest' },
+    'no-pdf': { type: 'boolean', default: false },
+    suite: { type: 'string', default: 'all' },
     fleets: { type: 'string', default: '1' },
   },
 });
@@ -54,70 +58,74 @@ interface Measure {
   peakRssMb: number;
 }
 
+interface Step extends Measure {
+  step: string;
+}
+
 async function child(kind: string, trail: string): Promise<void> {
   const dbDir = mkdtempSync(join(tmpdir(), 'copytrail-bench-db-'));
   const store = await Store.open({ path: join(dbDir, 'bench.duckdb') });
   const t0 = performance.now();
   let events = 0;
-  if (kind === 'correlate') {
-    // ingest is not timed here; correlate runs twice: first from scratch, then with nothing new
-    events = (await ingestDir(store, [trail])).eventsNew;
-    const t1 = performance.now();
-    const first = await correlate(store);
-    const firstS = (performance.now() - t1) / 1000;
-    const t2 = performance.now();
-    await correlate(store);
-    const againS = (performance.now() - t2) / 1000;
-    store.close();
-    rmSync(dbDir, { recursive: true, force: true });
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    process.stdout.write(
-      JSON.stringify({ seconds: firstS, again: againS, copies: first.copies, events, peakRssMb }),
-    );
-    return;
-  }
-  if (kind === 'reports') {
-    // ingest and correlate are not timed here; each report is built and written once per format
-    events = (await ingestDir(store, [trail])).eventsNew;
-    const { copies } = await correlate(store);
+  if (kind === 'pipeline') {
+    // ingest, correlate twice, then every report in every format, on one store; after each step the
+    // process's peak RSS so far
+    const steps: Step[] = [];
+    const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
+    const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+      const t = performance.now();
+      const out = await fn();
+      return [out, (performance.now() - t) / 1000];
+    };
+    const [ingest, ingestS] = await timed(() => ingestDir(store, [trail]));
+    events = ingest.eventsNew;
+    steps.push({ step: 'copytrail ingest dir', events, seconds: ingestS, peakRssMb: rss() });
+    const [first, firstS] = await timed(() => correlate(store));
+    steps.push({
+      step: `correlate, first run (${first.copies} copies)`,
+      events,
+      seconds: firstS,
+      peakRssMb: rss(),
+    });
+    const [, againS] = await timed(() => correlate(store));
+    steps.push({ step: 'correlate, again (nothing new)', events, seconds: againS, peakRssMb: rss() });
     const config = loadConfig(DEMO_CONFIG);
     const { subject } = await store.one(
       'pipeline/demo_forensics_subject',
       z.object({ subject: z.string().nullable() }),
     );
-    const pdf = new PdfRenderer(config.reports.chromium);
+    const formats = values['no-pdf'] ? (['json', 'html'] as const) : (['json', 'html', 'pdf'] as const);
+    const pdf = values['no-pdf'] ? undefined : new PdfRenderer(config.reports.chromium);
     const out = join(dbDir, 'reports');
-    const rows: { report: string; format: string; seconds: number; bytes: number; findings: number }[] = [];
     try {
       // first start unpacks and launches Chromium: not charged to any report
-      await pdf.print('<p>warm-up</p>', { title: 'warm-up', generatedAt: '', paper: 'A4' });
+      await pdf?.print('<p>warm-up</p>', { title: 'warm-up', generatedAt: '', paper: 'A4' });
       for (const id of REPORT_IDS) {
-        for (const format of ['json', 'html', 'pdf'] as const) {
-          const t = performance.now();
-          const r = await generateReport(store, {
-            id,
-            config,
-            formats: [format],
-            out,
-            subject: id === 'forensics' ? subject : null,
-            pdf,
-          });
-          rows.push({
-            report: id,
-            format,
-            seconds: (performance.now() - t) / 1000,
-            bytes: r.files[0]!.bytes,
-            findings: r.model.summary.total,
+        for (const format of formats) {
+          const [r, seconds] = await timed(() =>
+            generateReport(store, {
+              id,
+              config,
+              formats: [format],
+              out,
+              subject: id === 'forensics' ? subject : null,
+              pdf,
+            }),
+          );
+          steps.push({
+            step: `report ${id} ${format} (${r.model.summary.total} findings, ${Math.round(r.files[0]!.bytes / 1024)} KB)`,
+            events,
+            seconds,
+            peakRssMb: rss(),
           });
         }
       }
     } finally {
-      await pdf.close();
+      await pdf?.close();
     }
     store.close();
     rmSync(dbDir, { recursive: true, force: true });
-    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    process.stdout.write(JSON.stringify({ seconds: 0, events, copies, rows, peakRssMb }));
+    process.stdout.write(JSON.stringify({ seconds: ingestS, events, peakRssMb: rss(), steps }));
     return;
   }
   if (kind === 'copytrail') {
@@ -130,7 +138,8 @@ async function child(kind: string, trail: string): Promise<void> {
       // the simulated days, plus the day late deliveries spill into
       range: parseRange(
         SIM_START,
-        new Date(Date.parse(SIM_START) + (Number(values.days) + 1) * 86_400_000).toISOString(),
+        // wide enough for any simulated span, plus the day late deliveries spill into
+        new Date(Date.parse(SIM_START) + 32 * 86_400_000).toISOString(),
       ),
       spoolDir: join(dbDir, 'spool'),
     });
@@ -170,11 +179,13 @@ function runChild(kind: string, trail: string): Measure {
 
 async function main(): Promise<void> {
   if (values.child && values.trail) return child(values.child, values.trail);
-  const events = parseCount(values.events!);
-  const days = Number(values.days);
+  const events = parseCount(values.scale ?? values.events ?? '1M');
+  // a large organization's day: 10M events land over 2 days, 1M over a week
+  const days = Number(values.days ?? (events > 3_000_000 ? 2 : 7));
+  const withS3 = values.s3 ?? (!values['no-s3'] && events <= 1_000_000);
   const trail = values.keep ?? mkdtempSync(join(tmpdir(), 'copytrail-bench-trail-'));
   console.log(
-    `machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    `machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, ${process.platform}/${process.arch}`,
   );
   if (!values.keep || !existsSync(join(trail, 'AWSLogs'))) {
     const t0 = performance.now();
@@ -189,64 +200,51 @@ async function main(): Promise<void> {
       fleets: Number(values.fleets),
     });
     console.log(
-      `simulated ${sim.records} records in ${sim.files} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `simulated ${sim.records} records over ${days} days in ${sim.files} files in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
-  }
-  if (values.suite === 'reports') {
-    const m = runChild('reports', trail) as Measure & {
-      copies: number;
-      rows: { report: string; format: string; seconds: number; bytes: number; findings: number }[];
-    };
-    console.log(
-      `\n${m.events} events, ${m.copies} copies; peak RSS ${m.peakRssMb} MB (ingest + correlate + reports)`,
-    );
-    console.log('\n| report | findings | format | seconds | size KB |');
-    console.log('|---|---:|---|---:|---:|');
-    for (const r of m.rows) {
-      console.log(
-        `| ${r.report} | ${r.findings} | ${r.format} | ${r.seconds.toFixed(2)} | ${Math.round(r.bytes / 1024)} |`,
-      );
-    }
-    if (!values.keep) rmSync(trail, { recursive: true, force: true });
-    return;
-  }
-  if (values.suite === 'correlate') {
-    const m = runChild('correlate', trail) as Measure & { again: number; copies: number };
-    console.log(
-      '\n| events | copies | correlate s (first run) | correlate s (again, nothing new) | peak RSS MB (ingest + correlate) |',
-    );
-    console.log('|---:|---:|---:|---:|---:|');
-    console.log(
-      `| ${m.events} | ${m.copies} | ${m.seconds.toFixed(1)} | ${m.again.toFixed(1)} | ${m.peakRssMb} |`,
-    );
-    if (!values.keep) rmSync(trail, { recursive: true, force: true });
-    return;
   }
   const raw = runChild('duckdb', trail);
-  const ours = runChild('copytrail', trail);
+  const rows: Step[] = [{ step: 'DuckDB read_json, raw load (the yardstick)', ...raw }];
+  if (values.suite === 'ingest') {
+    rows.push({ step: 'copytrail ingest dir', ...runChild('copytrail', trail) });
+  } else {
+    rows.push(...(runChild('pipeline', trail) as Measure & { steps: Step[] }).steps);
+  }
+  if (withS3) rows.splice(2, 0, { step: 'copytrail ingest s3 (fauxqs, real HTTP)', ...(await runS3(trail)) });
   const rate = (m: Measure) => Math.round(m.events / m.seconds);
-  const rows: [string, Measure][] = [
-    ['duckdb read_json (raw load)', raw],
-    ['copytrail ingest dir', ours],
-  ];
-  let s3: Measure | null = null;
-  if (!values['no-s3']) {
-    const server = await startFauxqs({ port: 0, logger: false });
-    server.createBucket(BUCKET);
-    const client = makeS3Client({ endpointUrl: server.address, region: 'us-east-1' });
-    const keys = walkPaths([trail]).files.map((f) => f.location);
-    const t0 = performance.now();
-    await mapPool(keys, 32, async (file) => {
-      await client.send(
-        new PutObjectCommand({ Bucket: BUCKET, Key: relative(trail, file), Body: readFileSync(file) }),
-      );
-    });
+  console.log('\n| step | events | seconds | events/s | vs raw DuckDB load | peak RSS MB |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const ingestLike = r.step === rows[0]!.step || r.step.includes('ingest');
     console.log(
-      `uploaded ${keys.length} objects to fauxqs in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+      `| ${r.step} | ${r.events} | ${r.seconds.toFixed(2)} | ${ingestLike ? rate(r) : ''} | ${ingestLike ? `${(rate(r) / rate(raw)).toFixed(2)}x` : ''} | ${r.peakRssMb} |`,
     );
-    client.destroy();
-    // the server answers from this process while the ingest runs in its own
-    s3 = await new Promise<Measure>((resolveRun, reject) => {
+  }
+  console.log(
+    '\nThe raw load keeps duplicates and does no ledger, reject handling, dedup or normalisation; copytrail does all of these. Peak RSS is per process: the pipeline steps share one, so theirs is the peak so far.',
+  );
+  if (!values.keep) rmSync(trail, { recursive: true, force: true });
+}
+
+/** Uploads the trail to an in-process fauxqs and times `ingest s3` in a child over HTTP. */
+async function runS3(trail: string): Promise<Measure> {
+  const server = await startFauxqs({ port: 0, logger: false });
+  server.createBucket(BUCKET);
+  const client = makeS3Client({ endpointUrl: server.address, region: 'us-east-1' });
+  const keys = walkPaths([trail]).files.map((f) => f.location);
+  const t0 = performance.now();
+  await mapPool(keys, 32, async (file) => {
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: relative(trail, file), Body: readFileSync(file) }),
+    );
+  });
+  console.log(
+    `uploaded ${keys.length} objects to fauxqs in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  client.destroy();
+  // the server answers from this process while the ingest runs in its own
+  try {
+    return await new Promise<Measure>((resolveRun, reject) => {
       const args = [
         '--import',
         'tsx',
@@ -273,20 +271,9 @@ async function main(): Promise<void> {
         code === 0 ? resolveRun(JSON.parse(stdout)) : reject(new Error(`s3 bench failed:\n${stderr}`)),
       );
     });
+  } finally {
     await server.stop();
-    rows.push(['copytrail ingest s3 (fauxqs, HTTP)', s3]);
   }
-  console.log('\n| run | events | seconds | events/s | peak RSS MB |\n|---|---:|---:|---:|---:|');
-  for (const [name, m] of rows) {
-    console.log(`| ${name} | ${m.events} | ${m.seconds.toFixed(1)} | ${rate(m)} | ${m.peakRssMb} |`);
-  }
-  console.log(`\ncopytrail / raw DuckDB throughput: ${(rate(ours) / rate(raw)).toFixed(2)}x`);
-  if (s3)
-    console.log(`ingest s3 / ingest dir throughput: ${(rate(s3) / rate(ours)).toFixed(2)}x (target >= 0.7x)`);
-  console.log(
-    'raw DuckDB keeps duplicates and does no ledger, reject handling, dedup or normalisation; copytrail does all of these.',
-  );
-  if (!values.keep) rmSync(trail, { recursive: true, force: true });
 }
 
 await main();
