@@ -39,6 +39,8 @@ describe('README examples', () => {
       'schedule list',
       'schedule once',
       'schedule history',
+      'export lineage',
+      'export events',
     ]) {
       expect(
         lines.some((l) => l.startsWith(`npx copytrail ${cmd}`)),
