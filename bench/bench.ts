@@ -4,7 +4,7 @@
 // from a local S3 server over real HTTP), correlate (from scratch, and again with nothing new) and
 // each report in each format. Each process is a child of its own, so memory peaks are apart.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -79,7 +79,14 @@ async function child(kind: string, trail: string): Promise<void> {
     };
     const [ingest, ingestS] = await timed(() => ingestDir(store, [trail]));
     events = ingest.eventsNew;
-    steps.push({ step: 'copytrail ingest dir', events, seconds: ingestS, peakRssMb: rss() });
+    await store.run('store/checkpoint');
+    const dbMb = Math.round(statSync(join(dbDir, 'bench.duckdb')).size / 1e6);
+    steps.push({
+      step: `copytrail ingest dir (store: ${dbMb} MB)`,
+      events,
+      seconds: ingestS,
+      peakRssMb: rss(),
+    });
     const [first, firstS] = await timed(() => correlate(store));
     steps.push({
       step: `correlate, first run (${first.copies} copies)`,

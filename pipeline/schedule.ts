@@ -6,10 +6,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { correlate } from '../correlate/correlate.ts';
+import { ingestAthena } from '../ingest/athena.ts';
 import { ingestDir } from '../ingest/ingest-dir.ts';
+import { ingestLake } from '../ingest/lake.ts';
 import type { IngestSummary } from '../ingest/loader.ts';
 import { ingestLookup } from '../ingest/lookup.ts';
 import { ingestS3, makeS3Client } from '../ingest/s3.ts';
@@ -100,6 +104,10 @@ export function sourceKey(source: ScheduleSource): string {
       return `s3://${source.bucket}/${source.prefix}${source.org_id ? `#${source.org_id}` : ''}`;
     case 'lookup':
       return `lookup:${source.org_accounts ? 'organization' : (source.accounts?.join(',') ?? 'caller')}:${source.regions?.join(',') ?? 'all'}`;
+    case 'athena':
+      return `athena:${source.database}.${source.table}`;
+    case 'lake':
+      return `lake:${source.event_data_store}`;
   }
 }
 
@@ -245,6 +253,42 @@ async function readSource(
             ? `${failed.length} prefix(es) could not be read: ${failed.slice(0, 3).join('; ')}`
             : null,
         };
+      } finally {
+        client.destroy();
+      }
+    } else if (source.type === 'athena') {
+      const client = new AthenaClient({ region: source.region ?? process.env.AWS_REGION ?? 'us-east-1' });
+      try {
+        const r = await ingestAthena(store, client, {
+          database: source.database,
+          table: source.table,
+          workgroup: source.workgroup,
+          output: source.output,
+          since: since!,
+          until,
+          accounts: source.accounts,
+          regions: source.regions,
+          extraEvents: source.extra_events,
+          signal,
+        });
+        outcome = { ...base, ...fromSummary(r), error: null };
+      } finally {
+        client.destroy();
+      }
+    } else if (source.type === 'lake') {
+      const client = new CloudTrailClient({ region: source.region ?? process.env.AWS_REGION ?? 'us-east-1' });
+      try {
+        const r = await ingestLake(store, client, {
+          eventDataStore: source.event_data_store,
+          ownerAccountId: source.owner_account,
+          since: since!,
+          until,
+          accounts: source.accounts,
+          regions: source.regions,
+          extraEvents: source.extra_events,
+          signal,
+        });
+        outcome = { ...base, ...fromSummary(r), error: null };
       } finally {
         client.destroy();
       }

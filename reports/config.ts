@@ -124,6 +124,35 @@ export const ScheduleSource = z.discriminatedUnion('type', [
       overlap: Duration.default(3600),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('athena'),
+      database: z.string(),
+      table: z.string(),
+      workgroup: z.string().optional(),
+      /** s3:// result location, when the workgroup sets none */
+      output: z.string().optional(),
+      region: z.string().optional(),
+      accounts: z.array(AccountId).optional(),
+      regions: z.array(RegionCode).optional(),
+      extra_events: z.array(z.string()).optional(),
+      lookback: Duration.default(86400),
+      overlap: Duration.default(6 * 3600),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('lake'),
+      event_data_store: z.string(),
+      owner_account: AccountId.optional(),
+      region: z.string().optional(),
+      accounts: z.array(AccountId).optional(),
+      regions: z.array(RegionCode).optional(),
+      extra_events: z.array(z.string()).optional(),
+      lookback: Duration.default(86400),
+      overlap: Duration.default(3600),
+    })
+    .strict(),
 ]);
 export type ScheduleSource = z.infer<typeof ScheduleSource>;
 

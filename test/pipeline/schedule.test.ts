@@ -5,7 +5,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type Clock,
@@ -372,6 +379,73 @@ describe('scheduled runs', () => {
       ['succeeded', '2026-03-03T00:04:00.000Z'],
     ]);
     expect(String(rows[1]!.error)).toMatch(/still going/);
+  });
+});
+
+describe('a schedule over Athena', () => {
+  it('reads from its cursor: the second run asks Athena only for the window since the first ended', async () => {
+    const athena = mockClient(AthenaClient);
+    try {
+      const columns = ['eventid', 'eventtime', 'eventsource', 'eventname', 'awsregion', 'recipientaccountid'];
+      const row = [
+        'a7f3c1e0-0000-4000-8000-000000000001',
+        '2026-03-02T23:10:00Z',
+        'ec2.amazonaws.com',
+        'CopySnapshot',
+        'eu-west-1',
+        '351842270915',
+      ];
+      athena
+        .on(StartQueryExecutionCommand)
+        .resolvesOnce({ QueryExecutionId: 'q-sched-1' })
+        .resolves({ QueryExecutionId: 'q-sched-2' });
+      athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+      athena.on(GetQueryResultsCommand).resolves({
+        ResultSet: {
+          Rows: [
+            { Data: columns.map((c) => ({ VarCharValue: c })) },
+            { Data: row.map((v) => ({ VarCharValue: v })) },
+          ],
+          ResultSetMetadata: { ColumnInfo: columns.map((c) => ({ Name: c, Type: 'varchar' })) },
+        },
+      });
+      const config = schedule({
+        cron: '0 * * * *',
+        timezone: 'UTC',
+        sources: [
+          { type: 'athena', database: 'cloudtrail', table: 'org_trail', lookback: '1d', overlap: '6h' },
+        ],
+        reports: [{ id: 'dr_coverage', formats: ['json'] }],
+      });
+      const db = join(tempDir(), 'athena.duckdb');
+      const clock = new FakeClock(Date.parse('2026-03-03T01:00:00Z'));
+      const run = () =>
+        runSchedule({
+          dbPath: db,
+          config,
+          schedule: config.schedules[0]!,
+          trigger: 'once',
+          scheduledFor: clock.now(),
+          clock,
+        });
+      const first = await run();
+      clock.set('2026-03-03T02:00:00Z');
+      const second = await run();
+      expect([first.status, second.status]).toEqual(['succeeded', 'succeeded']);
+      const windows = athena
+        .commandCalls(StartQueryExecutionCommand)
+        .map((c) => c.args[0].input.ExecutionParameters!.slice(2, 4));
+      expect(windows).toEqual([
+        ["'2026-03-02T01:00:00Z'", "'2026-03-03T01:00:00Z'"], // the first run reads its lookback
+        ["'2026-03-02T19:00:00Z'", "'2026-03-03T02:00:00Z'"], // then from the cursor, less the overlap
+      ]);
+      expect(first.sources[0]!.events_new).toBe(1);
+      expect(second.sources[0]!.events_new).toBe(0);
+      expect(second.sources[0]!.events_duplicate).toBe(1);
+      expect(second.sources[0]!.source).toBe('athena:cloudtrail.org_trail');
+    } finally {
+      athena.restore();
+    }
   });
 });
 

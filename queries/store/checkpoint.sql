@@ -1,0 +1,2 @@
+-- Writes the write-ahead log into the database file (so its size on disk is the store's size).
+checkpoint
