@@ -70,6 +70,13 @@ const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
 const day = (d: string) => d.replaceAll('-', '/');
 const isoSecond = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** KMS records worth pulling: EBS or RDS context, or no encryption context at all (fixed text). */
+const ATHENA_KMS_PREDICATE = `(eventsource <> 'kms.amazonaws.com'
+     OR requestparameters IS NULL
+     OR requestparameters LIKE '%aws:ebs:id%'
+     OR requestparameters LIKE '%aws:rds:db-id%'
+     OR requestparameters NOT LIKE '%ncryptionContext%')`;
+
 export interface BuiltQuery {
   sql: string;
   /** raw values, in placeholder order (Athena gets them quoted, DuckDB bound as they are) */
@@ -89,11 +96,8 @@ export function athenaFilter(f: EventFilter): BuiltQuery {
     sources: placeholders(LINEAGE_EVENT_SOURCES.length),
     names: placeholders(names.length),
     extra_pred: extra.length ? `OR eventname IN (${placeholders(extra.length)})` : '',
-  })
-    .split('\n')
-    .filter((l) => !l.startsWith('--'))
-    .join('\n')
-    .trim();
+    kms_pred: f.allKms ? 'TRUE' : ATHENA_KMS_PREDICATE,
+  });
   const params = [
     day(days[0]!),
     day(days[days.length - 1]!),
@@ -147,11 +151,7 @@ export function createTableDdl(
     accounts: accounts.join(','),
     regions: regions.join(','),
     start: start.toISOString().slice(0, 10).replaceAll('-', '/'),
-  })
-    .split('\n')
-    .filter((l) => !l.startsWith('--'))
-    .join('\n')
-    .trim();
+  });
 }
 
 /** Every commercial-partition region copytrail knows: the default region projection. */

@@ -228,6 +228,7 @@ export function registerIngest(program: Command): void {
     .option('--accounts <ids>', 'comma-separated account ids (partition predicate)')
     .option('--regions <names>', 'comma-separated regions (partition predicate)')
     .option('--extra-events <names>', 'comma-separated event names to pull beyond the lineage set')
+    .option('--all-kms', 'keep KMS records about other resources too (full key-usage timelines)')
     .option(
       '--create-table',
       'create the table (partition projection by account, region, day) if it does not exist',
@@ -250,6 +251,7 @@ export function registerIngest(program: Command): void {
         accounts: splitList(opts.accounts as string | undefined, '--accounts', ACCOUNT_LIST),
         regions: splitList(opts.regions as string | undefined, '--regions', REGION_LIST),
         extraEvents: splitList(opts.extraEvents as string | undefined, '--extra-events', EVENT_LIST),
+        allKms: Boolean(opts.allKms),
       };
       const client = new AthenaClient({
         region: (opts.region as string) ?? process.env.AWS_REGION ?? 'us-east-1',
@@ -290,10 +292,11 @@ export function registerIngest(program: Command): void {
     .option('--accounts <ids>', 'comma-separated account ids')
     .option('--regions <names>', 'comma-separated regions')
     .option('--extra-events <names>', 'comma-separated event names to pull beyond the lineage set')
+    .option('--all-kms', 'keep KMS records about other resources too (full key-usage timelines)')
     .option('--owner-account <id>', 'owner of a shared event data store')
     .option('--region <region>', 'region of the event data store (default: $AWS_REGION or us-east-1)')
     .option('--profile <name>', 'AWS profile, as in the AWS CLI (the SDK default chain reads it)')
-    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+    .action(async (opts: Record<string, string | undefined> & { allKms?: boolean }, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
       if (opts.profile) process.env.AWS_PROFILE = opts.profile;
       if (opts.ownerAccount && !ACCOUNT_LIST.test(opts.ownerAccount))
@@ -314,6 +317,7 @@ export function registerIngest(program: Command): void {
             accounts: splitList(opts.accounts, '--accounts', ACCOUNT_LIST),
             regions: splitList(opts.regions, '--regions', REGION_LIST),
             extraEvents: splitList(opts.extraEvents, '--extra-events', EVENT_LIST),
+            allKms: Boolean(opts.allKms),
             signal,
           },
           terminalProgress('lake'),

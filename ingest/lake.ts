@@ -55,6 +55,17 @@ const lakeTimeLiteral = (d: Date) =>
       .replace(/\.\d{3}Z$/, ''),
   );
 
+// Lake's requestParameters is a map of JSON text: look where KMS keeps encryption contexts
+const CONTEXT_KEYS = [
+  'encryptionContext',
+  'constraints',
+  'sourceEncryptionContext',
+  'destinationEncryptionContext',
+];
+const LAKE_KMS_PREDICATE = `(eventSource <> 'kms.amazonaws.com'
+     OR ${CONTEXT_KEYS.map((k) => `element_at(requestParameters, '${k}') LIKE '%aws:ebs:id%' OR element_at(requestParameters, '${k}') LIKE '%aws:rds:db-id%'`).join('\n     OR ')}
+     OR (${CONTEXT_KEYS.map((k) => `element_at(requestParameters, '${k}') IS NULL`).join(' AND ')}))`;
+
 export function eventDataStoreId(value: string): string {
   const arn = STORE_ARN.exec(value);
   if (arn) return arn[1]!;
@@ -75,11 +86,8 @@ export function lakeQuery(f: LakeOptions): string {
     sources: list(LINEAGE_EVENT_SOURCES),
     names: list(names),
     extra_pred: extra.length ? `OR eventName IN (${list(extra)})` : '',
-  })
-    .split('\n')
-    .filter((l) => !l.startsWith('--'))
-    .join('\n')
-    .trim();
+    kms_pred: f.allKms ? 'TRUE' : LAKE_KMS_PREDICATE,
+  });
 }
 
 export async function ingestLake(

@@ -28,6 +28,12 @@ export interface EventFilter {
   regions?: string[];
   /** event names wanted beyond the lineage set, from any service */
   extraEvents?: string[];
+  /**
+   * Keep every KMS record. By default a KMS record whose encryption context names neither an EBS
+   * nor an RDS resource is left out: it is never copy evidence (it only fills a key's usage
+   * timeline in forensics).
+   */
+  allKms?: boolean;
 }
 
 export function checkFilter(f: EventFilter): void {
@@ -235,7 +241,13 @@ export function lakeRowToRecord(cells: Record<string, string>[]): Converted {
 
 /** Fills a query template's `{{name}}` slots; only identifiers and `?` lists ever go in them. */
 export function fillTemplate(text: string, slots: Record<string, string>): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+  // comments go first: a slot named in a comment must not be filled there
+  const body = text
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('--'))
+    .join('\n')
+    .trim();
+  return body.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
     const v = slots[name];
     if (v === undefined) throw new QuerySourceError(`query template slot {{${name}}} has no value`);
     return v;

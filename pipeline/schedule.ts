@@ -269,6 +269,7 @@ async function readSource(
           accounts: source.accounts,
           regions: source.regions,
           extraEvents: source.extra_events,
+          allKms: source.all_kms,
           signal,
         });
         outcome = { ...base, ...fromSummary(r), error: null };
@@ -286,6 +287,7 @@ async function readSource(
           accounts: source.accounts,
           regions: source.regions,
           extraEvents: source.extra_events,
+          allKms: source.all_kms,
           signal,
         });
         outcome = { ...base, ...fromSummary(r), error: null };

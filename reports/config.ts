@@ -136,6 +136,7 @@ export const ScheduleSource = z.discriminatedUnion('type', [
       accounts: z.array(AccountId).optional(),
       regions: z.array(RegionCode).optional(),
       extra_events: z.array(z.string()).optional(),
+      all_kms: z.boolean().default(false),
       lookback: Duration.default(86400),
       overlap: Duration.default(6 * 3600),
     })
@@ -149,6 +150,7 @@ export const ScheduleSource = z.discriminatedUnion('type', [
       accounts: z.array(AccountId).optional(),
       regions: z.array(RegionCode).optional(),
       extra_events: z.array(z.string()).optional(),
+      all_kms: z.boolean().default(false),
       lookback: Duration.default(86400),
       overlap: Duration.default(3600),
     })

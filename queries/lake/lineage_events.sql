@@ -11,3 +11,4 @@ WHERE eventTime >= {{since}} AND eventTime < {{until}}
   AND {{account_pred}}
   AND {{region_pred}}
   AND ((eventSource IN ({{sources}}) AND eventName IN ({{names}})) {{extra_pred}})
+  AND {{kms_pred}}
