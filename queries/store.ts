@@ -90,6 +90,7 @@ export class Store {
     const store = new Store(instance, conn, path);
     // timestamps print and truncate to days in UTC, whatever the machine's zone
     await store.run('store/session_settings');
+    if (path !== ':memory:') await store.run('store/checkpoint_threshold');
     await store.migrate();
     return store;
   }
