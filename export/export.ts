@@ -78,14 +78,17 @@ export async function exportData(store: Store, opts: ExportOptions): Promise<Exp
     if (opts.format === 'arrow') {
       rows = await writeArrow(store, sql, params, partial);
     } else {
-      // COPY's inner query takes the same bound parameters as any other
+      // COPY's inner query takes the same bound parameters as any other, and COPY answers the
+      // number of rows it wrote
       const body = sql
         .split('\n')
         .filter((l) => !l.startsWith('--'))
         .join('\n');
-      await store.conn.run(`COPY (${body}) TO ${pathLiteral(partial)} ${COPY_OPTIONS[opts.format]}`, params);
-      const counted = await store.conn.runAndReadAll(`select count(*)::bigint as n from (${body})`, params);
-      rows = Number(counted.getRowObjectsJson()[0]!.n);
+      const copied = await store.conn.runAndReadAll(
+        `COPY (${body}) TO ${pathLiteral(partial)} ${COPY_OPTIONS[opts.format]}`,
+        params,
+      );
+      rows = Number(copied.getRowObjectsJson()[0]!.Count);
     }
     renameSync(partial, path);
   } catch (err) {

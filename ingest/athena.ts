@@ -13,7 +13,7 @@ import {
 import type { Store } from '../queries/store.ts';
 import { sqlText } from '../queries/store.ts';
 import { REGIONS } from '../reports/regions.ts';
-import { BatchLoader, type IngestSummary } from './loader.ts';
+import type { IngestSummary } from './loader.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import {
   ACCOUNT_ID,
@@ -26,10 +26,9 @@ import {
   placeholders,
   QuerySourceError,
   REGION,
-  realSleep,
-  recordQueryCoverage,
-  withThrottleRetry,
+  ResultLoader,
 } from './query-source.ts';
+import { realSleep, withThrottleRetry } from './retry.ts';
 import { daysOf } from './time-range.ts';
 
 export interface AthenaOptions extends EventFilter {
@@ -268,13 +267,13 @@ export async function ingestAthena(
     throw new QuerySourceError(`--output: '${opts.output}' is not an s3:// folder`);
   const query = athenaQuery(opts.table, opts);
   const ctx: RunContext = { client, opts, sleep: opts.sleep ?? realSleep, throttled: { n: 0 } };
-  const seen = new Map<string, number>();
-  const notes: string[] = [];
-  let queryId = '';
-  let scanned: number | null = null;
-  let rows = 0;
-  let pages = 0;
-  const loader = await BatchLoader.create(store, { source: 'athena', eventCoverage: false });
+  const results = await ResultLoader.create(store, {
+    source: 'athena',
+    since: opts.since,
+    until: opts.until,
+    accounts: opts.accounts,
+    regions: opts.regions,
+  });
   try {
     if (opts.createTable) {
       const ddl = createTableDdl(
@@ -288,61 +287,30 @@ export async function ingestAthena(
     }
     progress.start(0, 'rows');
     const q = await runQuery(ctx, query.sql, query.params);
-    queryId = q.id;
-    scanned = q.scanned;
-    for await (const page of resultPages(ctx, queryId)) {
-      pages++;
-      const lines: string[] = [];
-      page.forEach((row, i) => {
-        const { record, notes: n } = athenaRowToRecord(row);
-        for (const note of n)
-          notes.push(`athena://${queryId} row ${rows + i + 1} (${row.eventid ?? 'no eventid'}): ${note}`);
-        const key = `${row.account_id ?? record.recipientAccountId ?? '*'}|${row.region ?? record.awsRegion ?? '*'}`;
-        seen.set(key, (seen.get(key) ?? 0) + 1);
-        lines.push(JSON.stringify(record));
-      });
-      rows += page.length;
+    for await (const page of resultPages(ctx, q.id)) {
+      await results.addPage(
+        `athena://${q.id}`,
+        `athena://${opts.workgroup ?? 'primary'}/${q.id}/page-${results.pages + 1}`,
+        page.map((row) => ({
+          converted: athenaRowToRecord(row),
+          account: row.account_id,
+          region: row.region,
+        })),
+      );
       progress.tick(page.length);
-      if (lines.length === 0) continue;
-      const body = Buffer.from(lines.join('\n'));
-      await loader.add({
-        location: `athena://${opts.workgroup ?? 'primary'}/${queryId}/page-${pages}`,
-        size: body.length,
-        read: async () => body,
-      });
     }
-    const summary = await loader.finish();
-    const coverageUnits = await recordQueryCoverage(store, {
-      source: 'athena',
-      since: opts.since,
-      until: opts.until,
-      seen,
-      accounts: opts.accounts,
-      regions: opts.regions,
-      error: null,
-    });
+    const summary = await results.finish();
     return {
       ...summary,
-      queryExecutionId: queryId,
-      rows,
-      pages,
+      queryExecutionId: q.id,
+      rows: results.rows,
+      pages: results.pages,
       throttled: ctx.throttled.n,
-      notes,
-      dataScannedBytes: scanned,
-      coverageUnits,
+      notes: results.notes,
+      dataScannedBytes: q.scanned,
     };
   } catch (err) {
-    // what was loaded stays; the failure is recorded as coverage so reports show it as unknown
-    await loader.finish().catch(() => loader.abort());
-    await recordQueryCoverage(store, {
-      source: 'athena',
-      since: opts.since,
-      until: opts.until,
-      seen: new Map(),
-      accounts: opts.accounts,
-      regions: opts.regions,
-      error: (err as Error).message,
-    });
+    await results.fail(err);
     throw err;
   } finally {
     progress.stop();

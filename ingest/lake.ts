@@ -13,7 +13,6 @@ import {
 import type { Store } from '../queries/store.ts';
 import { sqlText } from '../queries/store.ts';
 import type { AthenaResult } from './athena.ts';
-import { BatchLoader } from './loader.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import {
   checkFilter,
@@ -23,10 +22,9 @@ import {
   lakeRowToRecord,
   lineageNames,
   QuerySourceError,
-  realSleep,
-  recordQueryCoverage,
-  withThrottleRetry,
+  ResultLoader,
 } from './query-source.ts';
+import { realSleep, withThrottleRetry } from './retry.ts';
 
 export interface LakeOptions extends EventFilter {
   /** event data store id or ARN */
@@ -100,13 +98,15 @@ export async function ingestLake(
   const sleep = opts.sleep ?? realSleep;
   const throttled = { n: 0 };
   const call = <T>(fn: () => Promise<T>) => withThrottleRetry(fn, sleep, () => throttled.n++);
-  const seen = new Map<string, number>();
-  const notes: string[] = [];
   let queryId = '';
-  let rows = 0;
-  let pages = 0;
   let scanned: number | null = null;
-  const loader = await BatchLoader.create(store, { source: 'lake', eventCoverage: false });
+  const results = await ResultLoader.create(store, {
+    source: 'lake',
+    since: opts.since,
+    until: opts.until,
+    accounts: opts.accounts,
+    regions: opts.regions,
+  });
   try {
     const started = await call(() =>
       client.send(
@@ -154,61 +154,29 @@ export async function ingestLake(
           new GetQueryResultsCommand({ QueryId: queryId, NextToken: token, MaxQueryResults: 1000 }),
         ),
       );
-      pages++;
-      const lines: string[] = [];
-      (page.QueryResultRows ?? []).forEach((cells, i) => {
-        const { record, notes: n } = lakeRowToRecord(cells as Record<string, string>[]);
-        for (const note of n)
-          notes.push(
-            `lake://${queryId} row ${rows + i + 1} (${String(record.eventID ?? 'no eventID')}): ${note}`,
-          );
-        const key = `${record.recipientAccountId ?? '*'}|${record.awsRegion ?? '*'}`;
-        seen.set(key, (seen.get(key) ?? 0) + 1);
-        lines.push(JSON.stringify(record));
-      });
-      rows += lines.length;
-      progress.tick(lines.length);
-      if (lines.length > 0) {
-        const body = Buffer.from(lines.join('\n'));
-        await loader.add({
-          location: `lake://${eventDataStoreId(opts.eventDataStore)}/${queryId}/page-${pages}`,
-          size: body.length,
-          read: async () => body,
-        });
-      }
+      const items = (page.QueryResultRows ?? []).map((cells) => ({
+        converted: lakeRowToRecord(cells as Record<string, string>[]),
+      }));
+      await results.addPage(
+        `lake://${queryId}`,
+        `lake://${eventDataStoreId(opts.eventDataStore)}/${queryId}/page-${results.pages + 1}`,
+        items,
+      );
+      progress.tick(items.length);
       token = page.NextToken;
     } while (token);
-    const summary = await loader.finish();
-    const coverageUnits = await recordQueryCoverage(store, {
-      source: 'lake',
-      since: opts.since,
-      until: opts.until,
-      seen,
-      accounts: opts.accounts,
-      regions: opts.regions,
-      error: null,
-    });
+    const summary = await results.finish();
     return {
       ...summary,
       queryId,
-      rows,
-      pages,
+      rows: results.rows,
+      pages: results.pages,
       throttled: throttled.n,
-      notes,
+      notes: results.notes,
       dataScannedBytes: scanned,
-      coverageUnits,
     };
   } catch (err) {
-    await loader.finish().catch(() => loader.abort());
-    await recordQueryCoverage(store, {
-      source: 'lake',
-      since: opts.since,
-      until: opts.until,
-      seen: new Map(),
-      accounts: opts.accounts,
-      regions: opts.regions,
-      error: (err as Error).message,
-    });
+    await results.fail(err);
     throw err;
   } finally {
     progress.stop();

@@ -14,6 +14,7 @@ import type { Store } from '../queries/store.ts';
 import { BatchLoader, type IngestSummary } from './loader.ts';
 import { mapPool } from './pool.ts';
 import { type Progress, silentProgress } from './progress.ts';
+import { isThrottle, realSleep } from './retry.ts';
 import type { TimeRange } from './time-range.ts';
 
 export class LookupError extends Error {
@@ -91,8 +92,6 @@ export interface LookupResult extends IngestSummary {
 function emptyUnit(account: string, region: string, over: Partial<LookupUnitResult> = {}): LookupUnitResult {
   return { account, region, pages: 0, events: 0, truncated: false, error: null, skipped: null, ...over };
 }
-
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 function errorText(err: unknown): string {
   const e = err as Error & { $metadata?: { httpStatusCode?: number } };
@@ -177,11 +176,6 @@ async function regionsOf(
   } finally {
     ec2.destroy();
   }
-}
-
-function isThrottle(err: unknown): boolean {
-  const name = (err as Error).name;
-  return name === 'ThrottlingException' || name === 'Throttling' || name === 'TooManyRequestsException';
 }
 
 export async function ingestLookup(

@@ -2,6 +2,7 @@
 // result row back into a CloudTrail record for the canonical loader, retrying throttled calls,
 // and recording coverage for the accounts and regions a query covered.
 import type { Store } from '../queries/store.ts';
+import { BatchLoader, type IngestSummary } from './loader.ts';
 import { LINEAGE_EVENT_NAMES } from './lookup.ts';
 
 export class QuerySourceError extends Error {
@@ -44,38 +45,6 @@ export function checkFilter(f: EventFilter): void {
   for (const e of f.extraEvents ?? [])
     if (!EVENT_NAME.test(e)) throw new QuerySourceError(`--extra-events: '${e}' is not an event name`);
   if (f.until <= f.since) throw new QuerySourceError('--until must be later than --since');
-}
-
-export function isThrottle(err: unknown): boolean {
-  const name = (err as Error).name;
-  return (
-    name === 'ThrottlingException' ||
-    name === 'Throttling' ||
-    name === 'TooManyRequestsException' ||
-    name === 'RequestLimitExceeded'
-  );
-}
-
-export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Calls `fn`, retrying throttling with doubling waits (the SDK's own retries come first). */
-export async function withThrottleRetry<T>(
-  fn: () => Promise<T>,
-  sleep: (ms: number) => Promise<void>,
-  onThrottle: () => void,
-  attempts = 8,
-): Promise<T> {
-  let wait = 500;
-  for (let i = 1; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isThrottle(err) || i >= attempts) throw err;
-      onThrottle();
-      await sleep(wait);
-      wait = Math.min(wait * 2, 20_000);
-    }
-  }
 }
 
 // Athena's CloudTrail table lower-cases struct field names; the record's own spelling is restored
@@ -300,3 +269,69 @@ export async function recordQueryCoverage(store: Store, c: QueryCoverage): Promi
 export const lineageNames = (extra: string[] = []): string[] => [
   ...new Set([...LINEAGE_EVENT_NAMES, ...extra]),
 ];
+
+/**
+ * Loads a query's result pages: each page's records go through the canonical loader as one NDJSON
+ * "file"; events are counted per account and region for coverage, and conversion notes are kept.
+ */
+export class ResultLoader {
+  rows = 0;
+  pages = 0;
+  readonly notes: string[] = [];
+  private readonly seen = new Map<string, number>();
+
+  private constructor(
+    private readonly store: Store,
+    private readonly loader: BatchLoader,
+    private readonly coverage: Omit<QueryCoverage, 'seen' | 'error'>,
+  ) {}
+
+  static async create(store: Store, coverage: Omit<QueryCoverage, 'seen' | 'error'>): Promise<ResultLoader> {
+    const loader = await BatchLoader.create(store, { source: coverage.source, eventCoverage: false });
+    return new ResultLoader(store, loader, coverage);
+  }
+
+  /** One page; `query` names the query in notes, `location` names the page in the ledger. */
+  async addPage(
+    query: string,
+    location: string,
+    items: { converted: Converted; account?: string | null; region?: string | null }[],
+  ): Promise<void> {
+    this.pages++;
+    const lines = items.map(({ converted: { record, notes }, account, region }, i) => {
+      for (const note of notes) {
+        this.notes.push(
+          `${query} row ${this.rows + i + 1} (${String(record.eventID ?? 'no eventID')}): ${note}`,
+        );
+      }
+      const key = `${account ?? record.recipientAccountId ?? '*'}|${region ?? record.awsRegion ?? '*'}`;
+      this.seen.set(key, (this.seen.get(key) ?? 0) + 1);
+      return JSON.stringify(record);
+    });
+    this.rows += lines.length;
+    if (lines.length === 0) return;
+    const body = Buffer.from(lines.join('\n'));
+    await this.loader.add({ location, size: body.length, read: async () => body });
+  }
+
+  /** Commits the last batch and records coverage for what the results held. */
+  async finish(): Promise<IngestSummary & { coverageUnits: number }> {
+    const summary = await this.loader.finish();
+    const coverageUnits = await recordQueryCoverage(this.store, {
+      ...this.coverage,
+      seen: this.seen,
+      error: null,
+    });
+    return { ...summary, coverageUnits };
+  }
+
+  /** After a failure: what was loaded stays, and the gap is recorded so reports show it as unknown. */
+  async fail(err: unknown): Promise<void> {
+    await this.loader.finish().catch(() => this.loader.abort());
+    await recordQueryCoverage(this.store, {
+      ...this.coverage,
+      seen: new Map(),
+      error: (err as Error).message,
+    });
+  }
+}

@@ -32,8 +32,11 @@ export interface RunManifest {
   files: RunFile[];
 }
 
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-const stampOf = (d: Date) => iso(d).replaceAll('-', '').replaceAll(':', '');
+/** 2026-11-23T06:00:00Z: whole seconds, UTC. */
+export const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** 2026-11-23T06:00:00Z → 20261123T060000Z: sortable, and safe in file names and S3 keys. */
+export const stamp = (d: Date): string => iso(d).replaceAll('-', '').replaceAll(':', '');
 
 export interface ManifestInput {
   runId: number;
@@ -55,7 +58,7 @@ export function writeRunManifest(staging: string, input: ManifestInput): RunMani
       const data = readFileSync(join(staging, file));
       return { file, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
     });
-  const name = `${input.schedule.name}_${stampOf(input.period.start)}_${stampOf(input.period.end)}.run.json`;
+  const name = `${input.schedule.name}_${stamp(input.period.start)}_${stamp(input.period.end)}.run.json`;
   const body = {
     tool: { name: 'copytrail', version: VERSION, node: process.version },
     run_id: input.runId,

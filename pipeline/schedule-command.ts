@@ -6,6 +6,7 @@ import { textTable } from '../queries/format.ts';
 import { resolveDbPath, Store } from '../queries/store.ts';
 import { type Config, ConfigError, loadConfig, type Schedule } from '../reports/config.ts';
 import { type GlobalOptions, out, UsageError } from './cli-kit.ts';
+import { iso } from './deliver.ts';
 import { latestFire, nextFire, type RunOutcome, runSchedule, Scheduler } from './schedule.ts';
 
 interface ScheduleFlags {
@@ -37,7 +38,7 @@ function pick(config: Config, file: string, name: string): Schedule {
   return s;
 }
 
-const stamp = (d: Date | null) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
+const stamp = (d: Date | null) => (d ? iso(d) : '-');
 
 /** The wall-clock time in the schedule's zone, for people reading `list`. */
 function local(d: Date | null, tz: string): string {

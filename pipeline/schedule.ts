@@ -21,7 +21,7 @@ import { Store } from '../queries/store.ts';
 import type { Config, Schedule, ScheduleSource } from '../reports/config.ts';
 import { type GenerateResult, generateReport } from '../reports/generate.ts';
 import { PdfRenderer } from '../reports/pdf.ts';
-import { deliverRun, type RunFile, writeRunManifest } from './deliver.ts';
+import { deliverRun, iso, type RunFile, stamp, writeRunManifest } from './deliver.ts';
 
 export type Trigger = 'cron' | 'once' | 'lambda';
 export type RunStatus = 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'skipped';
@@ -83,17 +83,6 @@ export function periodFor(schedule: Schedule, fire: Date): Period {
   const prev = cronOf(schedule).previousRuns(1, fire)[0];
   return { start: prev ?? new Date(fire.getTime() - 86_400_000), end: fire };
 }
-
-/** 2026-11-23T06:00:00Z → 20261123T060000Z: sortable, and safe in file names and S3 keys. */
-export function stamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/\.\d{3}Z$/, 'Z')
-    .replaceAll('-', '')
-    .replaceAll(':', '');
-}
-
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** A source's identity for its cursor: what it reads, not how it is tuned. */
 export function sourceKey(source: ScheduleSource): string {
@@ -256,44 +245,45 @@ async function readSource(
       } finally {
         client.destroy();
       }
-    } else if (source.type === 'athena') {
-      const client = new AthenaClient({ region: source.region ?? process.env.AWS_REGION ?? 'us-east-1' });
-      try {
-        const r = await ingestAthena(store, client, {
-          database: source.database,
-          table: source.table,
-          workgroup: source.workgroup,
-          output: source.output,
-          since: since!,
-          until,
-          accounts: source.accounts,
-          regions: source.regions,
-          extraEvents: source.extra_events,
-          allKms: source.all_kms,
-          signal,
-        });
-        outcome = { ...base, ...fromSummary(r), error: null };
-      } finally {
-        client.destroy();
+    } else if (source.type === 'athena' || source.type === 'lake') {
+      // the pushed-down filter both query sources share
+      const filter = {
+        since: since!,
+        until,
+        accounts: source.accounts,
+        regions: source.regions,
+        extraEvents: source.extra_events,
+        allKms: source.all_kms,
+        signal,
+      };
+      const region = source.region ?? process.env.AWS_REGION ?? 'us-east-1';
+      let r: IngestSummary;
+      if (source.type === 'athena') {
+        const client = new AthenaClient({ region });
+        try {
+          r = await ingestAthena(store, client, {
+            ...filter,
+            database: source.database,
+            table: source.table,
+            workgroup: source.workgroup,
+            output: source.output,
+          });
+        } finally {
+          client.destroy();
+        }
+      } else {
+        const client = new CloudTrailClient({ region });
+        try {
+          r = await ingestLake(store, client, {
+            ...filter,
+            eventDataStore: source.event_data_store,
+            ownerAccountId: source.owner_account,
+          });
+        } finally {
+          client.destroy();
+        }
       }
-    } else if (source.type === 'lake') {
-      const client = new CloudTrailClient({ region: source.region ?? process.env.AWS_REGION ?? 'us-east-1' });
-      try {
-        const r = await ingestLake(store, client, {
-          eventDataStore: source.event_data_store,
-          ownerAccountId: source.owner_account,
-          since: since!,
-          until,
-          accounts: source.accounts,
-          regions: source.regions,
-          extraEvents: source.extra_events,
-          allKms: source.all_kms,
-          signal,
-        });
-        outcome = { ...base, ...fromSummary(r), error: null };
-      } finally {
-        client.destroy();
-      }
+      outcome = { ...base, ...fromSummary(r), error: null };
     } else {
       const r = await ingestLookup(store, {
         regions: source.regions,

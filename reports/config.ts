@@ -89,6 +89,16 @@ const S3Location = z.object({
   endpoint_url: z.string().url().optional(),
 });
 
+/** What the Athena and Lake sources share: their service's region and the pushed-down filter. */
+const QUERY_FILTER = {
+  region: z.string().optional(),
+  accounts: z.array(AccountId).optional(),
+  regions: z.array(RegionCode).optional(),
+  extra_events: z.array(z.string()).optional(),
+  all_kms: z.boolean().default(false),
+  lookback: Duration.default(86400),
+};
+
 export const ScheduleSource = z.discriminatedUnion('type', [
   z
     .object({
@@ -132,12 +142,7 @@ export const ScheduleSource = z.discriminatedUnion('type', [
       workgroup: z.string().optional(),
       /** s3:// result location, when the workgroup sets none */
       output: z.string().optional(),
-      region: z.string().optional(),
-      accounts: z.array(AccountId).optional(),
-      regions: z.array(RegionCode).optional(),
-      extra_events: z.array(z.string()).optional(),
-      all_kms: z.boolean().default(false),
-      lookback: Duration.default(86400),
+      ...QUERY_FILTER,
       overlap: Duration.default(6 * 3600),
     })
     .strict(),
@@ -146,12 +151,7 @@ export const ScheduleSource = z.discriminatedUnion('type', [
       type: z.literal('lake'),
       event_data_store: z.string(),
       owner_account: AccountId.optional(),
-      region: z.string().optional(),
-      accounts: z.array(AccountId).optional(),
-      regions: z.array(RegionCode).optional(),
-      extra_events: z.array(z.string()).optional(),
-      all_kms: z.boolean().default(false),
-      lookback: Duration.default(86400),
+      ...QUERY_FILTER,
       overlap: Duration.default(3600),
     })
     .strict(),
