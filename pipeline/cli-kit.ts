@@ -1,4 +1,5 @@
-// What every command shares: the global options, opening the store, and output.
+// What every command shares: the global options, opening the store, output that is safe for a
+// terminal, and the one way a command stops on SIGINT/SIGTERM.
 import { resolveDbPath, Store } from '../queries/store.ts';
 
 export interface GlobalOptions {
@@ -13,6 +14,72 @@ export async function openStoreFor(opts: GlobalOptions): Promise<Store> {
   return Store.open({ path: resolveDbPath(opts.db) });
 }
 
+// C0 controls but tab and newline, DEL, and C1 controls: a record can carry ESC sequences that
+// would rewrite the analyst's terminal (clear it, move the cursor, set the title).
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text from a record or a file name, made safe to print: control characters become `\xNN`. */
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function out(text: string): void {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const safe = terminalSafe(text);
+  process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+export function warn(text: string): void {
+  const safe = terminalSafe(text);
+  process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+}
+
+export type StopSignal = 'SIGINT' | 'SIGTERM';
+
+/** Exit status of a command stopped by a signal, as a shell reports it: 128 + the signal number. */
+export const SIGNAL_EXIT: Record<StopSignal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+export interface Interrupt {
+  /** Aborted on the first SIGINT or SIGTERM. */
+  readonly signal: AbortSignal;
+  /** The signal that stopped the command, if any. */
+  readonly received: StopSignal | null;
+  /** Sets process.exitCode to 130/143 when a signal arrived; returns true if one did. */
+  settleExitCode(): boolean;
+  release(): void;
+}
+
+/**
+ * Catches the first SIGINT or SIGTERM so the command can finish or roll back the batch in flight,
+ * checkpoint and say what was saved. The handler is removed at once, so a second signal takes
+ * Node's default action and ends the process: committed batches are safe either way.
+ */
+export function onInterrupt(what = 'stopping after the batch in flight'): Interrupt {
+  const abort = new AbortController();
+  let received: StopSignal | null = null;
+  const handler = (sig: StopSignal) => {
+    received = sig;
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    process.stderr.write(`\ncopytrail: ${sig}: ${what} (again to quit now)\n`);
+    abort.abort(new Error(`interrupted by ${sig}`));
+  };
+  const onInt = () => handler('SIGINT');
+  const onTerm = () => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: abort.signal,
+    get received() {
+      return received;
+    },
+    settleExitCode() {
+      if (!received) return false;
+      process.exitCode = SIGNAL_EXIT[received];
+      return true;
+    },
+    release() {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
 }
