@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCorrelate } from './correlate/command.ts';
 import { registerExport } from './export/command.ts';
 import { registerIngest, registerVerify } from './ingest/command.ts';
-import { UsageError } from './pipeline/cli-kit.ts';
+import { UsageError, warn } from './pipeline/cli-kit.ts';
 import { registerDemo } from './pipeline/command.ts';
 import { registerSchedule } from './pipeline/schedule-command.ts';
 import { registerQuery } from './queries/command.ts';
@@ -44,13 +44,13 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`copytrail: ${err.message}\n`);
+      warn(`copytrail: ${err.message}`);
       return 2;
     }
     const e = err as Error;
-    process.stderr.write(`copytrail: ${e.message}\n`);
+    warn(`copytrail: ${e.message}`);
     if (e.cause instanceof Error && !e.message.includes(e.cause.message)) {
-      process.stderr.write(`  caused by: ${e.cause.message}\n`);
+      warn(`  caused by: ${e.cause.message}`);
     }
     if (process.env.COPYTRAIL_DEBUG) process.stderr.write(`${e.stack}\n`);
     return 1;

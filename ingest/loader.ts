@@ -344,6 +344,8 @@ export class BatchLoader {
         await this.store.run('ingest/insert_digests', { path: digestsPath, max_bytes: digestsMax });
       }
       await this.store.run('ingest/stage_records');
+      await this.store.run('ingest/stage_seen_events');
+      await this.store.run('ingest/reject_conflicting_ids');
       await this.store.run('ingest/stage_new_events');
       await this.store.run('ingest/insert_record_rejects');
       await this.store.run('ingest/insert_events');

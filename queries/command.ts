@@ -1,21 +1,53 @@
-// `copytrail query "SQL"`: ad-hoc questions against the store, for analysts.
+// `copytrail query "SQL"`: ad-hoc questions against the store, for analysts. The database is opened
+// read-only with file and network access off, so a query can read the store and nothing else.
 import type { Command } from 'commander';
-import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
+import { type GlobalOptions, out, UsageError } from '../pipeline/cli-kit.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './format.ts';
+import { resolveDbPath, Store, StoreError } from './store.ts';
+
+/** The user's SQL was refused or failed: an input error (exit 2), not a failure of copytrail. */
+export class QueryRefused extends UsageError {
+  override name = 'QueryRefused';
+}
 
 export function registerQuery(program: Command): void {
   program
     .command('query')
-    .description('run SQL against the store and print the rows')
+    .description('run read-only SQL against the store and print the rows')
     .argument('<sql>', 'a SQL statement, e.g. "select event_name, count(*) from events group by all"')
     .option('--format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`, 'table')
     .action(async (sql: string, opts: { format: string }, cmd: Command) => {
       if (!OUTPUT_FORMATS.includes(opts.format as OutputFormat)) {
         throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not '${opts.format}'`);
       }
-      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+      const path = resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db);
+      let store: Store;
       try {
-        const result = await store.userQuery(sql);
+        store = await Store.open({ path, readOnly: true });
+      } catch (err) {
+        if (err instanceof StoreError && err.message.startsWith('no database at')) {
+          throw new UsageError(`no database at ${path}; run \`copytrail ingest …\` first`);
+        }
+        throw err;
+      }
+      try {
+        let result: Awaited<ReturnType<Store['userQuery']>>;
+        try {
+          result = await store.userQuery(sql);
+        } catch (cause) {
+          const msg = (cause as Error).message.split('\n')[0] ?? '';
+          if (
+            /read-only mode|disabled by configuration|configuration has been locked|disabled through configuration/.test(
+              msg,
+            )
+          ) {
+            throw new QueryRefused(
+              `query is read-only: it may read the store and nothing else (no writes, files, ATTACH, INSTALL/LOAD or network): ${msg}`,
+              { cause },
+            );
+          }
+          throw new QueryRefused(`query failed: ${msg}`, { cause });
+        }
         out(formatRows(result.columns, result.rows, opts.format as OutputFormat));
       } finally {
         store.close();

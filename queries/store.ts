@@ -1,6 +1,6 @@
 // The DuckDB store: opens the one database file, applies the migrations in queries/schema/,
 // and runs named queries from queries/**/*.sql with bound parameters, reading rows losslessly.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
@@ -21,6 +21,11 @@ export interface StoreOptions {
   /** DuckDB memory_limit, e.g. '4GB'. DuckDB's own default (80% of RAM) is too greedy beside Node. */
   memoryLimit?: string;
   threads?: number;
+  /**
+   * Open for reading only (the `query` command): no migrations, no writes, no file or network
+   * access beyond the database, configuration locked. The file must exist.
+   */
+  readOnly?: boolean;
 }
 
 /** Resolves the database path the way every command does: flag, then COPYTRAIL_DB, then ./copytrail.duckdb. */
@@ -80,6 +85,12 @@ export class Store {
       memory_limit: options.memoryLimit ?? process.env.COPYTRAIL_MEMORY_LIMIT ?? '4GB',
     };
     if (options.threads) config.threads = String(options.threads);
+    if (options.readOnly) {
+      if (path === ':memory:' || !existsSync(resolve(path))) throw new StoreError(`no database at ${path}`);
+      config.access_mode = 'READ_ONLY';
+      // user SQL may read only the database: no read_text('/etc/shadow'), COPY TO, ATTACH or INSTALL
+      config.enable_external_access = 'false';
+    }
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path === ':memory:' ? ':memory:' : resolve(path), config);
@@ -90,19 +101,28 @@ export class Store {
     const store = new Store(instance, conn, path);
     // timestamps print and truncate to days in UTC, whatever the machine's zone
     await store.run('store/session_settings');
+    if (options.readOnly) {
+      // after this no SET can turn external access back on
+      await store.run('store/lock_configuration');
+      return store;
+    }
     if (path !== ':memory:') await store.run('store/checkpoint_threshold');
-    await store.migrate();
+    // Migrations reach the database file before any data does: a WAL that holds schema changes
+    // (a column with a current_timestamp default) cannot be replayed after a crash.
+    if ((await store.migrate()) > 0 && path !== ':memory:') await store.run('store/checkpoint');
     return store;
   }
 
-  /** Applies queries/schema/*.sql in name order, each once. */
-  async migrate(): Promise<void> {
+  /** Applies queries/schema/*.sql in name order, each once; returns how many it applied. */
+  async migrate(): Promise<number> {
     await this.conn.run(sqlText('store/create_migrations'));
     const applied = new Set(
       (await this.rows('store/applied_migrations')).map((r) => String((r as { name: string }).name)),
     );
+    let count = 0;
     for (const name of migrationNames()) {
       if (applied.has(name)) continue;
+      count++;
       await this.transaction(async () => {
         const statements = await this.conn.extractStatements(sqlText(name));
         for (let i = 0; i < statements.count; i++) {
@@ -112,6 +132,7 @@ export class Store {
         await this.run('store/record_migration', { name });
       });
     }
+    return count;
   }
 
   /** Runs a named single-statement query with bound parameters. */
