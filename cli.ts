@@ -53,6 +53,8 @@ export async function main(argv: string[]): Promise<number> {
       warn(`  caused by: ${e.cause.message}`);
     }
     if (process.env.COPYTRAIL_DEBUG) process.stderr.write(`${e.stack}\n`);
+    // a command stopped by SIGINT/SIGTERM exits 130/143 even when the stop surfaced as an error
+    if (process.exitCode === 130 || process.exitCode === 143) return process.exitCode;
     return 1;
   }
 }

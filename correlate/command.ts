@@ -1,6 +1,6 @@
 // The `correlate` and `lineage` commands.
 import type { Command } from 'commander';
-import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
+import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } from '../pipeline/cli-kit.ts';
 import { correlate, formatCorrelateSummary } from './correlate.ts';
 import { LINEAGE_FORMATS, type LineageFormat, lineage, renderLineage } from './lineage.ts';
 
@@ -10,9 +10,18 @@ export function registerCorrelate(program: Command): void {
     .description('link copy calls to the KMS and service events they caused (copy lineage)')
     .action(async (_opts, cmd: Command) => {
       const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+      // correlate rebuilds the lineage in one transaction: a signal stops the statement running and
+      // the transaction rolls back, so the lineage stays as the last completed run left it
+      const stop = onInterrupt('stopping correlate; the lineage stays as the last completed run left it');
+      stop.signal.addEventListener('abort', () => store.interrupt(), { once: true });
       try {
-        out(formatCorrelateSummary(await correlate(store)));
+        out(formatCorrelateSummary(await correlate(store, stop.signal)));
+      } catch (err) {
+        if (!stop.received) throw err;
+        warn(`correlate stopped by ${stop.received}: rolled back, nothing changed`);
       } finally {
+        stop.settleExitCode();
+        stop.release();
         store.close();
       }
     });

@@ -26,7 +26,31 @@ export type CorrelateSummary = z.infer<typeof CorrelateSummary> & { seconds: num
 
 const Watermark = z.object({ watermark: z.coerce.number() });
 
-export async function correlate(store: Store): Promise<CorrelateSummary> {
+export const CORRELATE_STEPS = [
+  'correlate/extract_kms_context',
+  'correlate/copy_calls',
+  'correlate/ami_backing',
+  'correlate/clear_artifacts',
+  'correlate/rebuild_artifacts',
+  'correlate/clear_shares',
+  'correlate/rebuild_shares',
+  'correlate/copy_edges',
+  'correlate/evidence',
+  'correlate/clear_kms_keys',
+  'correlate/rebuild_kms_keys',
+  'correlate/clear_copies',
+  'correlate/insert_copies',
+  'correlate/clear_lineage',
+  'correlate/insert_evidence',
+  'correlate/save_watermark',
+] as const;
+
+/** A stop requested between two statements of the rebuild: the transaction rolls back. */
+export class CorrelateStopped extends Error {
+  override name = 'CorrelateStopped';
+}
+
+export async function correlate(store: Store, signal?: AbortSignal): Promise<CorrelateSummary> {
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'copytrail-correlate-'));
   try {
@@ -53,22 +77,11 @@ export async function correlate(store: Store): Promise<CorrelateSummary> {
     const { watermark } = await store.one('correlate/watermark', Watermark);
     await store.transaction(async () => {
       await store.run('correlate/load_rules', { path: rulesPath, max_bytes: max });
-      await store.run('correlate/extract_kms_context', { watermark });
-      await store.run('correlate/copy_calls');
-      await store.run('correlate/ami_backing');
-      await store.run('correlate/clear_artifacts');
-      await store.run('correlate/rebuild_artifacts');
-      await store.run('correlate/clear_shares');
-      await store.run('correlate/rebuild_shares');
-      await store.run('correlate/copy_edges');
-      await store.run('correlate/evidence');
-      await store.run('correlate/clear_kms_keys');
-      await store.run('correlate/rebuild_kms_keys');
-      await store.run('correlate/clear_copies');
-      await store.run('correlate/insert_copies');
-      await store.run('correlate/clear_lineage');
-      await store.run('correlate/insert_evidence');
-      await store.run('correlate/save_watermark');
+      for (const step of CORRELATE_STEPS) {
+        if (signal?.aborted)
+          throw new CorrelateStopped('correlate stopped before it finished', { cause: signal.reason });
+        await store.run(step, step === 'correlate/extract_kms_context' ? { watermark } : {});
+      }
     });
     const summary = await store.one('correlate/summary', CorrelateSummary);
     return { ...summary, seconds: (performance.now() - t0) / 1000, newKmsFrom: watermark };

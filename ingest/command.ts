@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
-import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
+import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } from '../pipeline/cli-kit.ts';
 import type { Store } from '../queries/store.ts';
 import { resolveDbPath } from '../queries/store.ts';
 import { type AthenaResult, ingestAthena } from './athena.ts';
@@ -89,15 +89,12 @@ const ACCOUNT_LIST = /^\d{12}$/;
 const REGION_LIST = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const EVENT_LIST = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
 
-/** A SIGINT handler that stops a query source: the running query is stopped or cancelled too. */
-function interruptible(): { signal: AbortSignal; release: () => void } {
-  const abort = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\ncopytrail: stopping the query\n');
-    abort.abort();
-  };
-  process.once('SIGINT', onSigint);
-  return { signal: abort.signal, release: () => process.off('SIGINT', onSigint) };
+/** After a stop by signal: what is safe in the store, on stderr even when output is piped. */
+function reportStop(stop: ReturnType<typeof onInterrupt>, s: IngestSummary): void {
+  if (!stop.settleExitCode()) return;
+  warn(
+    `copytrail: stopped by ${stop.received}: ${s.loaded} files and ${s.eventsNew} new events are committed; run the same command again to read the rest`,
+  );
 }
 
 function asUsage(err: unknown): never {
@@ -163,11 +160,15 @@ export function registerIngest(program: Command): void {
     .option('--public-keys <file>', 'with --verify: PEM or ListPublicKeys JSON, for offline verification')
     .action(async (paths: string[], opts: VerifyFlags & { verify?: boolean }, cmd: Command) => {
       const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+      const stop = onInterrupt();
       try {
-        const summary = await ingestDir(store, paths, terminalProgress('ingest'));
+        const summary = await ingestDir(store, paths, terminalProgress('ingest'), stop.signal);
         out(formatIngestSummary(summary));
-        if (opts.verify) await runVerify(store, opts);
+        reportStop(stop, summary);
+        if (opts.verify && !stop.received) await runVerify(store, opts);
       } finally {
+        stop.settleExitCode();
+        stop.release();
         store.close();
       }
     });
@@ -192,9 +193,7 @@ export function registerIngest(program: Command): void {
       }
       const range = rangeFrom(String(opts.since), opts.until as string | undefined);
       const store = await openStoreFor(global);
-      const abort = new AbortController();
-      const onSigint = () => abort.abort();
-      process.once('SIGINT', onSigint);
+      const stop = onInterrupt('stopping after the page in flight');
       try {
         const r = await ingestLookup(
           store,
@@ -205,13 +204,15 @@ export function registerIngest(program: Command): void {
             roleName: opts.roleName as string | undefined,
             range,
             allManagement: Boolean(opts.allManagement),
-            signal: abort.signal,
+            signal: stop.signal,
           },
           terminalProgress('lookup'),
         );
         out(formatLookupSummary(r));
+        reportStop(stop, r);
       } finally {
-        process.off('SIGINT', onSigint);
+        stop.settleExitCode();
+        stop.release();
         store.close();
       }
     });
@@ -257,7 +258,8 @@ export function registerIngest(program: Command): void {
         region: (opts.region as string) ?? process.env.AWS_REGION ?? 'us-east-1',
       });
       const store = await openStoreFor(global);
-      const { signal, release } = interruptible();
+      const stop = onInterrupt('stopping the query');
+      const { signal } = stop;
       try {
         const r = await ingestAthena(
           store,
@@ -274,8 +276,10 @@ export function registerIngest(program: Command): void {
           terminalProgress('athena'),
         ).catch(asUsage);
         out(formatQuerySummary(r, `athena ${r.queryExecutionId}`));
+        reportStop(stop, r);
       } finally {
-        release();
+        stop.settleExitCode();
+        stop.release();
         client.destroy();
         store.close();
       }
@@ -304,7 +308,8 @@ export function registerIngest(program: Command): void {
       const range = rangeFrom(opts.since!, opts.until);
       const client = new CloudTrailClient({ region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1' });
       const store = await openStoreFor(global);
-      const { signal, release } = interruptible();
+      const stop = onInterrupt('stopping the query');
+      const { signal } = stop;
       try {
         const r = await ingestLake(
           store,
@@ -323,8 +328,10 @@ export function registerIngest(program: Command): void {
           terminalProgress('lake'),
         ).catch(asUsage);
         out(formatQuerySummary(r, `lake ${r.queryId}`));
+        reportStop(stop, r);
       } finally {
-        release();
+        stop.settleExitCode();
+        stop.release();
         client.destroy();
         store.close();
       }

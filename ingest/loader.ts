@@ -143,7 +143,8 @@ export class BatchLoader {
     private readonly store: Store,
     private readonly options: LoaderOptions,
   ) {
-    this.batchBytes = options.batchBytes ?? 64 * 1024 * 1024;
+    // COPYTRAIL_BATCH_MB trades memory for speed; each batch is one transaction
+    this.batchBytes = options.batchBytes ?? batchBytesFromEnv() ?? 64 * 1024 * 1024;
     if (options.spoolDir) mkdirSync(options.spoolDir, { recursive: true });
     this.spool = mkdtempSync(join(options.spoolDir ?? tmpdir(), 'copytrail-spool-'));
   }
@@ -370,6 +371,11 @@ export class BatchLoader {
     rmSync(rejectsPath, { force: true });
     rmSync(digestsPath, { force: true });
   }
+}
+
+function batchBytesFromEnv(): number | undefined {
+  const mb = Number(process.env.COPYTRAIL_BATCH_MB);
+  return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : undefined;
 }
 
 function emptyBatch(index: number): Batch {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { textTable } from '../queries/format.ts';
 import { resolveDbPath, Store } from '../queries/store.ts';
 import { type Config, ConfigError, loadConfig, type Schedule } from '../reports/config.ts';
-import { type GlobalOptions, out, UsageError } from './cli-kit.ts';
+import { type GlobalOptions, onInterrupt, out, SIGNAL_EXIT, type StopSignal, UsageError } from './cli-kit.ts';
 import { iso } from './deliver.ts';
 import { latestFire, nextFire, type RunOutcome, runSchedule, Scheduler } from './schedule.ts';
 
@@ -115,7 +115,9 @@ export function registerSchedule(program: Command): void {
       if (config.schedules.length === 0) throw new UsageError(`${file} has no schedules`);
       const log = (line: string) => out(`${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')} ${line}`);
       const abort = new AbortController();
-      const stop = (signal: string) => {
+      let received: StopSignal | null = null;
+      const stop = (signal: StopSignal) => {
+        received ??= signal;
         log(`${signal}: stopping; a run in progress ends after its current batch and is recorded`);
         abort.abort();
       };
@@ -135,6 +137,8 @@ export function registerSchedule(program: Command): void {
         log(`copytrail scheduler started (pid ${process.pid}, ${file})`);
         await scheduler.run(abort.signal);
         log('copytrail scheduler stopped');
+        // stopped by a signal: exit 130/143, as every command does (systemd: SuccessExitStatus=143)
+        if (received) process.exitCode = SIGNAL_EXIT[received];
       } finally {
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
@@ -157,10 +161,7 @@ export function registerSchedule(program: Command): void {
       const scheduledFor = latestFire(s, at);
       if (!scheduledFor)
         throw new UsageError(`${name}: '${s.cron}' has no scheduled time before ${stamp(at)}`);
-      const abort = new AbortController();
-      const stop = () => abort.abort();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
+      const stop = onInterrupt('stopping the run after its current batch; it is recorded as interrupted');
       try {
         const outcome = await runSchedule({
           dbPath: resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db),
@@ -168,16 +169,16 @@ export function registerSchedule(program: Command): void {
           schedule: s,
           trigger: 'once',
           scheduledFor,
-          signal: abort.signal,
+          signal: stop.signal,
           endpointUrl: opts.endpointUrl,
           spoolDir: opts.spool,
         });
         out(formatRunOutcome(outcome));
-        if (outcome.status === 'interrupted') process.exitCode = 130;
+        if (outcome.status === 'interrupted') process.exitCode = SIGNAL_EXIT[stop.received ?? 'SIGINT'];
         else if (outcome.status !== 'succeeded') process.exitCode = 1;
       } finally {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
+        stop.settleExitCode();
+        stop.release();
       }
     });
 

@@ -5,6 +5,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { z } from 'zod';
+import { beforeStatement } from './fault.ts';
 
 export const QUERIES_DIR = dirname(fileURLToPath(import.meta.url));
 export const DEFAULT_DB = 'copytrail.duckdb';
@@ -126,6 +127,7 @@ export class Store {
       await this.transaction(async () => {
         const statements = await this.conn.extractStatements(sqlText(name));
         for (let i = 0; i < statements.count; i++) {
+          beforeStatement();
           const prepared = await statements.prepare(i);
           await prepared.run();
         }
@@ -137,6 +139,7 @@ export class Store {
 
   /** Runs a named single-statement query with bound parameters. */
   async run(name: string, params: Params = {}): Promise<void> {
+    beforeStatement();
     try {
       await this.conn.run(sqlText(name), params);
     } catch (cause) {
@@ -146,6 +149,7 @@ export class Store {
 
   /** Rows of a named query as JSON-safe objects (BIGINT, DECIMAL and timestamps as strings). */
   async rows(name: string, params: Params = {}): Promise<Record<string, unknown>[]> {
+    beforeStatement();
     try {
       const reader = await this.conn.runAndReadAll(sqlText(name), params);
       return reader.getRowObjectsJson() as Record<string, unknown>[];
@@ -182,12 +186,18 @@ export class Store {
     await this.conn.run('begin transaction');
     try {
       const out = await fn();
+      beforeStatement();
       await this.conn.run('commit');
       return out;
     } catch (err) {
       await this.conn.run('rollback');
       throw err;
     }
+  }
+
+  /** Stops the statement running on this store (from a signal handler); its transaction rolls back. */
+  interrupt(): void {
+    this.conn.interrupt();
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // `copytrail report residency|dr_coverage|forensics`: renders a report as HTML, PDF and/or JSON,
 // with its evidence manifest.
 import type { Command } from 'commander';
-import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
+import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } from '../pipeline/cli-kit.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { FORMATS, type Format, generateReport } from './generate.ts';
 import { PdfRenderer } from './pdf.ts';
@@ -58,8 +58,15 @@ export function registerReport(program: Command): void {
       }
       const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
       const pdf = formats.includes('pdf') ? new PdfRenderer(config.reports.chromium) : undefined;
+      // a signal stops the report where it is: the store is only read, each file is written whole
+      // or not at all, and Chromium is closed rather than orphaned
+      const stop = onInterrupt('stopping the report');
+      const stopped = new Promise<null>((resolve) =>
+        stop.signal.addEventListener('abort', () => resolve(null), { once: true }),
+      );
+      let running: ReturnType<typeof generateReport> | undefined;
       try {
-        const result = await generateReport(store, {
+        running = generateReport(store, {
           id: report as ReportId,
           config,
           formats,
@@ -68,13 +75,27 @@ export function registerReport(program: Command): void {
           until: opts.until ?? null,
           subject: opts.subject ?? null,
           pdf,
+          signal: stop.signal,
         });
+        running.catch(() => {});
+        const result = await Promise.race([running, stopped]);
+        if (!result) {
+          // stop the query in flight and Chromium, then let the report unwind before closing the store
+          store.interrupt();
+          await pdf?.close();
+          await running.catch(() => {});
+          warn(`${report}: stopped by ${stop.received}; no report file was left half-written`);
+          return;
+        }
         const s = result.model.summary;
         out(`${report}: ${s.fail} fail, ${s.unknown} unknown, ${s.pass} pass (${s.total} findings)`);
         for (const f of result.files) out(`  ${f.format.padEnd(4)} ${f.path}`);
         out(`  manifest ${result.manifest}`);
       } finally {
+        stop.settleExitCode();
+        stop.release();
         await pdf?.close();
+        await running?.catch(() => {});
         store.close();
       }
     });

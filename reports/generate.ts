@@ -1,7 +1,7 @@
 // Renders one report: builds its view model, writes the chosen formats, then the evidence manifest
 // (inputs with their hashes and digest status, the queries run, versions, and each output's hash).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Store } from '../queries/store.ts';
@@ -33,6 +33,8 @@ export interface GenerateOptions {
   /** file name without extension; default: the report id (and subject) */
   name?: string;
   pdf?: PdfRenderer;
+  /** A stop (SIGINT/SIGTERM): no file is started after it. */
+  signal?: AbortSignal;
 }
 
 export interface OutputFile {
@@ -117,7 +119,8 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   const files: OutputFile[] = [];
   const write = (format: OutputFile['format'], ext: string, data: string | Buffer) => {
     const path = join(out, `${base}.${ext}`);
-    writeFileSync(path, data);
+    options.signal?.throwIfAborted();
+    writeAtomic(path, data);
     files.push({ format, path, sha256: sha256(data), bytes: Buffer.byteLength(data) });
   };
   let blocked: string[] = [];
@@ -127,6 +130,7 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
     if (options.formats.includes('html')) write('html', 'html', html);
     if (options.formats.includes('pdf')) {
       if (!options.pdf) throw new Error('PDF output needs a renderer');
+      options.signal?.throwIfAborted();
       const printed = await options.pdf.print(html, {
         title: `${def.title} · ${options.config.organization}`,
         generatedAt: iso(now),
@@ -156,6 +160,14 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
     })),
   };
   const manifestPath = join(out, `${base}.manifest.json`);
-  writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  options.signal?.throwIfAborted();
+  writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return { id: def.id, files, manifest: manifestPath, model, blockedRequests: blocked };
+}
+
+/** A report file appears whole or not at all: a run killed mid-write leaves the previous one. */
+function writeAtomic(path: string, data: string | Buffer): void {
+  const tmp = `${path}.${process.pid}.partial`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
 }

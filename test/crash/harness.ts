@@ -1,0 +1,88 @@
+// A kill harness: runs the real copytrail executable as a child process, stops it at an exact
+// store statement (COPYTRAIL_FAULT) or at a random time, and reads back what the database holds.
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { Store } from '../../queries/store.ts';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
+
+export interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs copytrail to the end; `fault` is COPYTRAIL_FAULT (e.g. '40:SIGKILL'). */
+export function copytrail(args: string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, COPYTRAIL_BATCH_MB: '0.2', ...env },
+  });
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Starts copytrail and kills it with `signal` after `ms` (the stress script's random points). */
+export function killAfter(args: string[], ms: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, COPYTRAIL_BATCH_MB: '0.2' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill(signal), ms);
+    child.on('close', (code, sig) => {
+      clearTimeout(timer);
+      resolve({ code, signal: sig, stdout, stderr });
+    });
+  });
+}
+
+export interface Contents {
+  events: number;
+  eventsHash: string;
+  loadedFiles: number;
+  copies: number;
+  lineageHash: string;
+}
+
+const CONTENTS = `
+select
+  (select count(*) from events)::integer as events,
+  (select coalesce(md5(string_agg(event_id, ',' order by event_id)), '') from events) as events_hash,
+  (select count(*) from ingested_files where status = 'loaded')::integer as loaded_files,
+  (select count(*) from copies)::integer as copies,
+  (select coalesce(md5(string_agg(concat_ws('|', c.copy_id, c.status, c.target_id, c.key_change, c.parent_copy_id,
+      (select string_agg(concat_ws(':', e.event_id, e.side, e.match), ',' order by e.event_id, e.side)
+       from copy_evidence e where e.copy_id = c.copy_id)), ',' order by c.copy_id)), '') from copies c) as lineage_hash`;
+
+/** What a store holds, in a form two stores can be compared by; opening it is itself the first check. */
+export async function contents(db: string): Promise<Contents> {
+  const store = await Store.open({ path: db, readOnly: db !== ':memory:' });
+  try {
+    return fromRows((await store.userQuery(CONTENTS)).rows[0]!);
+  } finally {
+    store.close();
+  }
+}
+
+export async function contentsOf(store: Store): Promise<Contents> {
+  return fromRows((await store.userQuery(CONTENTS)).rows[0]!);
+}
+
+function fromRows(r: Record<string, unknown>): Contents {
+  return {
+    events: Number(r.events),
+    eventsHash: String(r.events_hash),
+    loadedFiles: Number(r.loaded_files),
+    copies: Number(r.copies),
+    lineageHash: String(r.lineage_hash),
+  };
+}
