@@ -1,14 +1,11 @@
 // Shared test helpers: a fresh store per test, temp folders, and where the shared data lives.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { Store } from '../queries/store.ts';
 
-export const SHARED = resolve(import.meta.dirname, '..', '..', 'shared');
-export const REAL_DATA = join(SHARED, 'real-data');
-export const SAMPLES = join(SHARED, 'reference', 'samples');
-export const HAVE_SHARED = existsSync(REAL_DATA) && existsSync(SAMPLES);
+export { HAVE_SHARED, REAL_DATA, SAMPLES, SHARED } from './helpers-paths.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {

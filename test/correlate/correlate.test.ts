@@ -9,7 +9,7 @@ import { lineage, renderLineage } from '../../correlate/lineage.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import type { Store } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
-import { count, HAVE_SHARED, memoryStore, REAL_DATA, tempDir } from '../helpers.ts';
+import { count, memoryStore, REAL_DATA, tempDir } from '../helpers.ts';
 import {
   A1,
   A2,
@@ -739,7 +739,7 @@ describe('correlate: the simulated organization', () => {
   });
 });
 
-describe.runIf(HAVE_SHARED)('correlate: real data', () => {
+describe('correlate: real data', () => {
   it('Invictus: the share lifecycle becomes shares (add then remove) and no copies', async () => {
     const store = await memoryStore();
     await ingestDir(store, [join(REAL_DATA, 'invictus-aws-dataset')]);

@@ -1,0 +1,17 @@
+// End-to-end runs (`npm run test:e2e`): the README from a fresh folder, kill stress, fault and
+// throughput runs, large fuzz. Heavy and slow by design, so they stay out of `npm test`.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.e2e.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 1_800_000,
+    hookTimeout: 1_800_000,
+    pool: 'forks',
+    // one file at a time: these runs measure and stress the machine themselves
+    maxWorkers: 1,
+    fileParallelism: false,
+    env: { TZ: 'UTC', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  },
+});
