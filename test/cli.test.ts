@@ -105,8 +105,9 @@ describe('copytrail CLI', () => {
     const missing = copytrail(['--db', db, 'ingest', 'dir', join(dir, 'nope')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no such file or folder: .*nope/);
+    // the user's SQL is input: a query that fails is exit 2, like any other bad input
     const badSql = copytrail(['--db', db, 'query', 'select * from no_such_table']);
-    expect(badSql.code).toBe(1);
+    expect(badSql.code).toBe(2);
     expect(badSql.stderr).toMatch(/no_such_table/);
     expect(copytrail(['--help']).code).toBe(0);
   });
