@@ -1,22 +1,11 @@
 // Bad input under an ingested root: every file is read, rejected with a named reason or skipped by a
 // named rule; nothing is dropped in silence, nothing hangs the run or blows its memory.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  closeSync,
-  constants as fsConstants,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { walkPaths } from '../../ingest/dir.ts';
 import { type DirIngestResult, ingestDir } from '../../ingest/ingest-dir.ts';
 import type { Store } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
@@ -55,8 +44,14 @@ function write(dir: string, rel: string, content: string | Buffer): string {
 const DAY = join('AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2026', '03', '02');
 
 async function rejects(store: Store): Promise<{ location: string; reason: string; record_index: unknown }[]> {
-  const { rows } = await store.userQuery('select location, reason, record_index from rejects order by location');
-  return rows.map((r) => ({ location: String(r.location), reason: String(r.reason), record_index: r.record_index }));
+  const { rows } = await store.userQuery(
+    'select location, reason, record_index from rejects order by location',
+  );
+  return rows.map((r) => ({
+    location: String(r.location),
+    reason: String(r.reason),
+    record_index: r.record_index,
+  }));
 }
 
 async function reasonFor(store: Store, suffix: string): Promise<string | undefined> {
@@ -161,11 +156,23 @@ describe('ingest dir: the Records field', () => {
 
   it('rejects a file with two top-level "Records" keys, naming the key, and loads none of it', async () => {
     const dir = tempDir();
-    write(dir, 'two.json', `{"Records":[${JSON.stringify(rec())}],"Records":[${JSON.stringify(rec())},${JSON.stringify(rec())}]}`);
+    write(
+      dir,
+      'two.json',
+      `{"Records":[${JSON.stringify(rec())}],"Records":[${JSON.stringify(rec())},${JSON.stringify(rec())}]}`,
+    );
     // the same key spelled with a JSON escape is the same key to every reader
-    write(dir, 'escaped.json', `{"Records":[${JSON.stringify(rec())}], "Reco\\u0072ds":[${JSON.stringify(rec())}]}`);
+    write(
+      dir,
+      'escaped.json',
+      `{"Records":[${JSON.stringify(rec())}], "Reco\\u0072ds":[${JSON.stringify(rec())}]}`,
+    );
     // and when Records is not the first key (the slow path)
-    write(dir, 'later.json', `{"Meta":1,"Records":[${JSON.stringify(rec())}],"Records":[${JSON.stringify(rec())}]}`);
+    write(
+      dir,
+      'later.json',
+      `{"Meta":1,"Records":[${JSON.stringify(rec())}],"Records":[${JSON.stringify(rec())}]}`,
+    );
     const store = await memoryStore();
     const s = await ingestDir(store, [dir]);
     expect(s.rejectedFiles).toBe(3);
@@ -190,7 +197,7 @@ describe('ingest dir: the Records field', () => {
     expect(s.rejectedFiles).toBe(0);
     expect(s.eventsNew).toBe(4);
     const { rows } = await store.userQuery(
-      "select f.location, count(*)::integer as n from events e join ingested_files f using (file_id) group by all order by 1",
+      'select f.location, count(*)::integer as n from events e join ingested_files f using (file_id) group by all order by 1',
     );
     expect(rows.map((r) => [String(r.location).replace(/.*\//, ''), r.n])).toEqual([
       ['a-nested.json', 3],
@@ -211,7 +218,9 @@ describe('ingest dir: folders and special files', () => {
       fs: {
         readdirSync: ((path: string, opts: unknown) => {
           if (path === bad) {
-            throw Object.assign(new Error(`EACCES: permission denied, scandir '${path}'`), { code: 'EACCES' });
+            throw Object.assign(new Error(`EACCES: permission denied, scandir '${path}'`), {
+              code: 'EACCES',
+            });
           }
           return readdirSync(path, opts as { withFileTypes: true });
         }) as typeof readdirSync,
@@ -225,7 +234,11 @@ describe('ingest dir: folders and special files', () => {
     expect(r[0]!.reason).toMatch(/^unreadable folder: EACCES/);
     // that day folder is a known hole in coverage, not a quiet day
     expect(
-      await count(store, 'ingest_coverage', "region = 'us-east-1' and window_start = '2026-03-03' and error is not null"),
+      await count(
+        store,
+        'ingest_coverage',
+        "region = 'us-east-1' and window_start = '2026-03-03' and error is not null",
+      ),
     ).toBe(1);
   });
 
@@ -252,7 +265,7 @@ describe('ingest dir: folders and special files', () => {
     expect(r.status, r.stderr).toBe(0);
     const files = JSON.parse(r.stdout) as { location: string; problem: string | null }[];
     expect(files).toEqual([
-      { location: join(dir, 'locked') + '/', problem: expect.stringMatching(/^unreadable folder: EACCES/) },
+      { location: `${join(dir, 'locked')}/`, problem: expect.stringMatching(/^unreadable folder: EACCES/) },
       { location: join(dir, 'ok', 'a.json'), problem: null },
     ]);
   });
@@ -299,7 +312,9 @@ describe('ingest dir: symbolic links', () => {
     const s = await ingestDir(store, [dir]);
     expect(s.eventsNew).toBe(3);
     expect(s.rejectedFiles).toBe(0);
-    expect(await count(store, 'ingested_files', `location = '${join(dir, 'linked-bucket', 'x.json')}'`)).toBe(1);
+    expect(await count(store, 'ingested_files', `location = '${join(dir, 'linked-bucket', 'x.json')}'`)).toBe(
+      1,
+    );
   });
 
   it('records a link back up the tree and a link to itself as "symlink loop", a dangling link as "broken symlink"', async () => {
@@ -326,7 +341,7 @@ describe('ingest dir: symbolic links', () => {
     expect(s.loaded).toBe(1);
     expect(s.duplicateFiles).toBe(0);
     expect(await count(store, 'ingested_files')).toBe(1);
-    expect(s.skippedFiles?.['other names (links) for a file already read']).toEqual([join(dir, 'b.json')]);
+    expect(s.skippedFiles?.['other names (links) for a file already seen']).toEqual([join(dir, 'b.json')]);
   });
 });
 
@@ -390,12 +405,18 @@ describe('ingest dir: size caps', () => {
     const under = trail([rec({ userAgent: 'x'.repeat(512 * 1024) })]);
     write(dir, 'under.json.gz', gzipSync(under));
     // two gzip members: the trailer's size field only describes the last, small one
-    write(dir, 'two-members.json.gz', Buffer.concat([gzipSync(Buffer.alloc(8 * MiB, 0x20)), gzipSync(trail([]))]));
+    write(
+      dir,
+      'two-members.json.gz',
+      Buffer.concat([gzipSync(Buffer.alloc(8 * MiB, 0x20)), gzipSync(trail([]))]),
+    );
     const store = await memoryStore();
     const s = await ingestDir(store, [dir], undefined, undefined, { maxFileBytes: MiB });
     expect(s.eventsNew).toBe(1);
     expect(await reasonFor(store, '/bomb.json.gz')).toBe(`too large after decompression (> ${MiB} bytes)`);
-    expect(await reasonFor(store, '/two-members.json.gz')).toBe(`too large after decompression (> ${MiB} bytes)`);
+    expect(await reasonFor(store, '/two-members.json.gz')).toBe(
+      `too large after decompression (> ${MiB} bytes)`,
+    );
   });
 
   it('rejects a raw file over the cap by its size, without opening it', async () => {
@@ -468,7 +489,11 @@ describe('ingest dir: Insights and digests', () => {
               insight: [{ value: 'arn:aws:iam::111122223333:user/alice', average: 14 }],
               baseline: [{ value: 'arn:aws:iam::111122223333:role/backup', average: 0.0104 }],
             },
-            { attribute: 'errorCode', insight: [{ value: 'null', average: 14 }], baseline: [{ value: 'null', average: 0.0104 }] },
+            {
+              attribute: 'errorCode',
+              insight: [{ value: 'null', average: 14 }],
+              baseline: [{ value: 'null', average: 0.0104 }],
+            },
           ],
         },
       },
@@ -481,7 +506,16 @@ describe('ingest dir: Insights and digests', () => {
     const shared = 'aaaaaaaa-0000-4000-9000-000000000001';
     write(
       dir,
-      join('AWSLogs', '111122223333', 'CloudTrail-Insight', 'us-east-1', '2026', '03', '02', '111122223333_CloudTrail-Insight_us-east-1_20260302T1010Z_abcdefghijklmnop.json.gz'),
+      join(
+        'AWSLogs',
+        '111122223333',
+        'CloudTrail-Insight',
+        'us-east-1',
+        '2026',
+        '03',
+        '02',
+        '111122223333_CloudTrail-Insight_us-east-1_20260302T1010Z_abcdefghijklmnop.json.gz',
+      ),
       gzipSync(trail([insight('Start', shared), insight('End', shared)])),
     );
     // an ordinary API call that talks about Insights is still an event
@@ -492,7 +526,11 @@ describe('ingest dir: Insights and digests', () => {
         rec({
           eventSource: 'cloudtrail.amazonaws.com',
           eventName: 'PutInsightSelectors',
-          requestParameters: { trailName: 't', insightSelectors: [{ insightType: 'ApiCallRateInsight' }], note: 'AwsCloudTrailInsight' },
+          requestParameters: {
+            trailName: 't',
+            insightSelectors: [{ insightType: 'ApiCallRateInsight' }],
+            note: 'AwsCloudTrailInsight',
+          },
         }),
       ]),
     );
@@ -506,7 +544,11 @@ describe('ingest dir: Insights and digests', () => {
     expect(await count(store, 'events', "event_name = 'CopySnapshot'")).toBe(0);
     expect(s.skippedByRule?.['Insights files (call-rate statistics, not API activity)']).toBe(1);
     expect(
-      await count(store, 'ingested_files', "status = 'skipped' and record_count = 2 and error like 'Insights%'"),
+      await count(
+        store,
+        'ingested_files',
+        "status = 'skipped' and record_count = 2 and error like 'Insights%'",
+      ),
     ).toBe(1);
   });
 
@@ -525,7 +567,11 @@ describe('ingest dir: Insights and digests', () => {
     };
     write(dir, 'downloads/digest-copy.dat', JSON.stringify(digest));
     write(dir, 'downloads/digest-copy.dat.sig', `${'ab'.repeat(256)}\n`);
-    write(dir, 'downloads/zipped-digest.gz', gzipSync(JSON.stringify({ ...digest, digestEndTime: '2026-03-02T12:00:00Z' })));
+    write(
+      dir,
+      'downloads/zipped-digest.gz',
+      gzipSync(JSON.stringify({ ...digest, digestEndTime: '2026-03-02T12:00:00Z' })),
+    );
     write(dir, 'stray.sig', 'cd'.repeat(256));
     write(dir, 'log.json', trail([rec()]));
     write(dir, 'log.json.sig', 'ef'.repeat(256));
@@ -535,11 +581,15 @@ describe('ingest dir: Insights and digests', () => {
     expect(s.rejectedFiles).toBe(0);
     expect(await count(store, 'events')).toBe(1);
     expect(await count(store, 'digests', `signature = '${'ab'.repeat(256)}'`)).toBe(1);
-    expect(s.skippedFiles?.['digest signature files (.sig)']).toEqual([join(dir, 'downloads', 'digest-copy.dat.sig')]);
-    expect(s.skippedFiles?.['signature files (.sig) with no file beside them']).toEqual([join(dir, 'stray.sig')]);
-    expect(s.skippedFiles?.['signature files (.sig) unused: the file beside them was not read as a digest']).toEqual([
-      join(dir, 'log.json.sig'),
+    expect(s.skippedFiles?.['digest signature files (.sig)']).toEqual([
+      join(dir, 'downloads', 'digest-copy.dat.sig'),
     ]);
+    expect(s.skippedFiles?.['signature files (.sig) with no file beside them']).toEqual([
+      join(dir, 'stray.sig'),
+    ]);
+    expect(
+      s.skippedFiles?.['signature files (.sig) unused: the file beside them was not read as a digest'],
+    ).toEqual([join(dir, 'log.json.sig')]);
     expect(await accountedFor(store, s)).toEqual(regularFiles(dir));
   });
 });
