@@ -6,7 +6,10 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { byteSize } from '../../ingest/byte-size.ts';
+import { formatIngestSummary } from '../../ingest/command.ts';
 import { type DirIngestResult, ingestDir } from '../../ingest/ingest-dir.ts';
+import { printable } from '../../ingest/printable.ts';
 import type { Store } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 
@@ -608,5 +611,90 @@ describe('ingest dir: re-runs', () => {
     expect(again.skipped).toBe(4);
     expect(again.alreadyRejected).toBe(1);
     expect(again.alreadyDuplicate).toBe(1);
+  });
+});
+
+describe('ingest dir: what the summary prints', () => {
+  it('shows control characters from names and reasons as escapes, keeping the summary its own lines', async () => {
+    const dir = tempDir();
+    write(dir, 'good.json', trail([rec()]));
+    write(dir, 'evil\x1b[2J\x1b]0;owned\x07.txt', 'not json');
+    const badFolder = join(dir, 'bad\x1b[31m');
+    mkdirSync(badFolder);
+    const store = await memoryStore();
+    const s = await ingestDir(store, [dir], undefined, undefined, {
+      fs: {
+        readdirSync: ((path: string, opts: unknown) => {
+          if (path === badFolder) throw new Error(`EACCES: permission denied, scandir '${path}'`);
+          return readdirSync(path, opts as { withFileTypes: true });
+        }) as typeof readdirSync,
+      },
+    });
+    const text = formatIngestSummary(s);
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(text).toContain('evil\\x1b[2J\\x1b]0;owned\\x07.txt');
+    expect(text).toContain('rejected: 1 unreadable folder');
+    expect(text).toContain('skipped: 1 not JSON, gzip or zip (evil');
+    expect(text.split('\n')[0]).toBe(
+      'files:   3 seen, 1 loaded, 0 already loaded, 0 duplicate content, 1 rejected, 0 digest, 1 skipped by rule',
+    );
+  });
+
+  it('printable escapes C0, DEL, C1 and bidi controls; multiline keeps newlines and tabs', () => {
+    expect(printable('a\x1b[31mred\x1b[0m')).toBe('a\\x1b[31mred\\x1b[0m');
+    expect(printable('\x00\x7f\x9b\u202e!')).toBe('\\x00\\x7f\\x9b\\u202e!');
+    expect(printable('one\ntwo\tthree')).toBe('one\\x0atwo\\x09three');
+    expect(printable('one\ntwo\tthree\r', { multiline: true })).toBe('one\ntwo\tthree\\x0d');
+    // ordinary text, including non-ASCII names, is left alone
+    expect(printable('Zürich ✓ 東京')).toBe('Zürich ✓ 東京');
+  });
+
+  it('counts a re-run by what the ledger knows: already loaded, already rejected, already duplicate', async () => {
+    const dir = tempDir();
+    write(dir, 'a.json', trail([rec()]));
+    write(dir, 'b.json', trail([]));
+    write(dir, 'c-copy.json', trail([]));
+    write(dir, 'd-bad.json', '{"Records": [');
+    const store = await memoryStore();
+    const first = formatIngestSummary(await ingestDir(store, [dir]));
+    expect(first).toMatch(
+      /^files: {3}4 seen, 2 loaded, 0 already loaded, 1 duplicate content, 1 rejected, 0 digest$/m,
+    );
+    expect(first).toMatch(/^rejected: 1 malformed JSON$/m);
+    const again = formatIngestSummary(await ingestDir(store, [dir]));
+    expect(again).toMatch(
+      /^files: {3}4 seen, 0 loaded, 2 already loaded, 1 already rejected, 1 already duplicate, 0 duplicate content, 0 rejected, 0 digest$/m,
+    );
+  });
+
+  it('reads --max-file-size values with their units, and refuses nonsense and sizes past the ceiling', () => {
+    const size = byteSize(512 * 1024 * 1024);
+    expect(size.parse('256MB')).toBe(256_000_000);
+    expect(size.parse('256MiB')).toBe(256 * 1024 * 1024);
+    expect(size.parse('1.5kib')).toBe(1536);
+    expect(size.parse('1000')).toBe(1000);
+    expect(size.safeParse('lots').success).toBe(false);
+    expect(size.safeParse('0').success).toBe(false);
+    expect(size.safeParse('1GB').success).toBe(false);
+    expect(size.safeParse('-5MB').success).toBe(false);
+  });
+
+  it('copytrail ingest dir --max-file-size: caps the run, and a bad value is a usage error', () => {
+    const dir = tempDir();
+    write(dir, 'big.json', trail([rec({ userAgent: 'z'.repeat(4000) })]));
+    write(dir, 'small.json', trail([rec()]));
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [bin, '--db', join(dir, 'x.duckdb'), 'ingest', 'dir', ...args], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+    const ok = run(['--max-file-size', '2KiB', join(dir, 'big.json'), join(dir, 'small.json')]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/1 loaded, .*1 rejected/);
+    expect(ok.stdout).toMatch(/^rejected: 1 too large$/m);
+    const bad = run(['--max-file-size', '2 lots', dir]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--max-file-size: '2 lots' is not a size/);
   });
 });
