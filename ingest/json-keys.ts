@@ -1,5 +1,7 @@
-// Finds the keys of a JSON document's top-level object without parsing it. JSON.parse and DuckDB both
-// keep only one of two equal keys, so a second "Records" would drop records without a word.
+// Walks the structure of a JSON document's top-level value without parsing it: where it ends, and the
+// keys of a top-level object. JSON.parse and DuckDB both keep only one of two equal keys, so a second
+// "Records" would drop records without a word; and a value that never closes would make DuckDB's
+// line reader run on into the next file's line and lose that file too.
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -17,12 +19,20 @@ function stringEnd(text: string, open: number): number {
   }
 }
 
+export interface TopLevel {
+  /** index of the bracket that closes the top-level value */
+  end: number;
+  /** keys of a top-level object, decoded, in order (empty for an array) */
+  keys: string[];
+}
+
 /**
- * The top-level keys, decoded, of the object that opens at `start`; null when the text is not an
- * object or ends before it closes (the parser that reads it will name that problem).
+ * The structure of the object or array that opens at `start`; null when it never closes (or a key
+ * cannot be decoded). Brackets inside strings are skipped; other tokens are left to the parser.
  */
-export function topLevelKeys(text: string, start: number): string[] | null {
-  if (text[start] !== '{') return null;
+export function scanTopLevel(text: string, start: number): TopLevel | null {
+  const open = text.charCodeAt(start);
+  if (open !== 0x7b && open !== 0x5b) return null;
   const keys: string[] = [];
   let depth = 0;
   let expectKey = false;
@@ -43,48 +53,33 @@ export function topLevelKeys(text: string, start: number): string[] | null {
       i = end;
     } else if (c === 0x7b || c === 0x5b) {
       depth++;
-      expectKey = depth === 1;
+      expectKey = depth === 1 && c === 0x7b;
     } else if (c === 0x7d || c === 0x5d) {
       depth--;
-      if (depth === 0) return keys;
-    } else if (c === 0x2c && depth === 1) {
+      if (depth === 0) return { end: i, keys };
+    } else if (c === 0x2c && depth === 1 && open === 0x7b) {
       expectKey = true;
     }
   }
   return null;
 }
 
-/** True when the text escapes an ASCII letter (\u0041-\u007a), the way a key can hide from a plain search. */
-function escapesALetter(text: string): boolean {
-  for (let at = text.indexOf('\\u00'); at >= 0; at = text.indexOf('\\u00', at + 4)) {
-    const c = text.charCodeAt(at + 4);
-    if (c >= 0x34 && c <= 0x37) return true;
-  }
-  return false;
-}
-
 export interface TopLevelShape {
+  /** the top-level value closes, and only whitespace follows it */
+  complete: boolean;
   /** a key written twice at the top level, of those that matter: Records */
   duplicate: string | null;
   /** the document has its own "_f", the key the loader uses to tag a file's records */
   ownFileKey: boolean;
 }
 
-const NOTHING: TopLevelShape = { duplicate: null, ownFileKey: false };
-
-/**
- * Looks for a second "Records" key (or our own "_f") at the top level. Cheap searches decide whether a
- * precise scan is needed, so an ordinary delivery file costs two or three indexOf calls.
- */
 export function topLevelShape(text: string, start: number): TopLevelShape {
-  const first = text.indexOf('"Records"', start);
-  const suspicious =
-    (first >= 0 && text.indexOf('"Records"', first + 9) >= 0) ||
-    text.includes('"_f"') ||
-    escapesALetter(text);
-  if (!suspicious) return NOTHING;
-  const keys = topLevelKeys(text, start);
-  if (!keys) return NOTHING;
-  const records = keys.filter((k) => k === 'Records').length;
-  return { duplicate: records > 1 ? 'Records' : null, ownFileKey: keys.includes('_f') };
+  const top = scanTopLevel(text, start);
+  if (!top) return { complete: false, duplicate: null, ownFileKey: false };
+  const records = top.keys.filter((k) => k === 'Records').length;
+  return {
+    complete: !/\S/.test(text.slice(top.end + 1)),
+    duplicate: records > 1 ? 'Records' : null,
+    ownFileKey: top.keys.includes('_f'),
+  };
 }

@@ -103,7 +103,7 @@ export async function prepareFile(
   digestByPath: boolean,
   options: PrepareOptions = {},
 ): Promise<Prepared> {
-  const maxBytes = Math.min(options.maxBytes ?? MAX_FILE_BYTES, MAX_TEXT_BYTES);
+  const maxBytes = options.maxBytes ?? MAX_FILE_BYTES;
   let body = bytes;
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     const inflated = await gunzipCapped(bytes, maxBytes);
@@ -118,6 +118,14 @@ export async function prepareFile(
     };
   }
   const sha256 = createHash('sha256').update(body).digest('hex');
+  if (body.length > MAX_TEXT_BYTES) {
+    return {
+      kind: 'rejected',
+      sha256,
+      reason: `too large to read as text: ${body.length} bytes (> ${MAX_TEXT_BYTES} bytes)`,
+      raw: '',
+    };
+  }
   let text = body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const start = text.search(/\S/);
@@ -128,7 +136,7 @@ export async function prepareFile(
   if (first !== '{' && first !== '[') {
     return { kind: 'rejected', sha256, reason: 'not JSON: expected an object or an array', raw: text };
   }
-  const shape = first === '{' ? topLevelShape(text, start) : { duplicate: null, ownFileKey: false };
+  const shape = topLevelShape(text, start);
   if (shape.duplicate) {
     return {
       kind: 'rejected',
@@ -147,6 +155,8 @@ export async function prepareFile(
       note: `Insights records (eventType AwsCloudTrailInsight): call-rate statistics about API activity, not API activity; ${insights} not loaded as events`,
     };
   }
+  // only a value that closes where the text ends may go to DuckDB as text; anything else is parsed here
+  if (!shape.complete) return parseSlowPath(text, fileId, sha256);
   // Valid JSON has raw newlines only between tokens, so flattening keeps the value intact.
   if (first === '[') {
     return {

@@ -185,6 +185,27 @@ describe('ingest dir: the Records field', () => {
     }
   });
 
+  it('a truncated file is rejected alone: it never takes the next file of the batch down with it', async () => {
+    const dir = tempDir();
+    const full = trail([rec(), rec()]);
+    // cut where a value should follow (DuckDB's line reader would take the next line as that value),
+    // inside a string, and just after a record's closing brace (the text still ends in "}")
+    write(dir, 'a-cut-after-colon.json', full.slice(0, full.indexOf('"eventName":') + 12));
+    write(dir, 'b-good.json', trail([rec(), rec()]));
+    write(dir, 'c-cut-in-string.json', full.slice(0, full.indexOf('DescribeSnapshots') + 5));
+    write(dir, 'd-good.json', trail([rec()]));
+    write(dir, 'e-cut-after-record.json', `{"Records":[${JSON.stringify(rec())}`);
+    write(dir, 'f-good.json', trail([rec()]));
+    const store = await memoryStore();
+    const s = await ingestDir(store, [dir]);
+    expect(s.eventsNew).toBe(4);
+    expect(s.loaded).toBe(3);
+    expect(s.rejectedFiles).toBe(3);
+    for (const f of ['a-cut-after-colon.json', 'c-cut-in-string.json', 'e-cut-after-record.json']) {
+      expect(await reasonFor(store, `/${f}`), f).toMatch(/^malformed JSON/);
+    }
+  });
+
   it('loads every record when "Records" appears only inside records, and never lets a file pick its own file id', async () => {
     const dir = tempDir();
     const kinesis = rec({
