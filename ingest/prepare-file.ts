@@ -16,6 +16,9 @@ export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 /** The longest text Node can hold: a file just under MAX_FILE_BYTES cannot become a string. */
 const MAX_TEXT_BYTES = Math.min(MAX_FILE_BYTES, bufferConstants.MAX_STRING_LENGTH);
 
+/** Largest corrupt binary file whose bytes are copied into rejects (as base64). */
+const MAX_RAW_COPY_BYTES = 64 * 1024 * 1024;
+
 export interface RecordReject {
   index: number;
   reason: string;
@@ -73,11 +76,12 @@ function inflatesPast(bytes: Buffer, maxBytes: number): Promise<boolean | Error>
 
 /** The inflated bytes, or the rejection: corrupt, or larger than the cap (memory never exceeds it). */
 async function gunzipCapped(bytes: Buffer, maxBytes: number): Promise<Buffer | Prepared> {
+  // the bytes are kept as base64 while that stays a modest string; past it, the file itself is the copy
   const corrupt = (err: Error): Prepared => ({
     kind: 'rejected',
     sha256: null,
     reason: `corrupt gzip: ${err.message}`,
-    raw: `base64:${bytes.toString('base64')}`,
+    raw: bytes.length <= MAX_RAW_COPY_BYTES ? `base64:${bytes.toString('base64')}` : '',
   });
   // The trailer holds the last member's size mod 2^32: a hint only. When it claims more than the cap,
   // count the output first, so a bomb is refused without ever holding a cap's worth of it.

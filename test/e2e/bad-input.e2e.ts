@@ -1,6 +1,7 @@
 // Heavy bad input for `ingest dir`: a 1 GiB gzip bomb and a file past the cap at the default 512 MiB
 // limit, measured in a child process's peak memory, and a corpus of broken files fuzzed from good ones.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -102,6 +103,19 @@ describe('bad input at scale', () => {
       { location: file, reason: `too large: ${MAX_FILE_BYTES + 1} bytes (> ${MAX_FILE_BYTES} bytes)` },
     ]);
     expect(r.maxRssBytes).toBeLessThan(MAX_FILE_BYTES / 2);
+  });
+
+  it('a large corrupt gzip is rejected as corrupt, its bytes left where they are rather than copied', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'noise.json.gz');
+    // gzip magic, then 80 MiB of noise: too big to copy into rejects as base64
+    writeFileSync(file, Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), randomBytes(80 * 1024 * 1024)]));
+    const store = await memoryStore();
+    await ingestDir(store, [dir]);
+    const { rows } = await store.userQuery('select reason, length(raw)::integer as n from rejects');
+    expect(rows).toHaveLength(1);
+    expect(String(rows[0]!.reason)).toMatch(/^corrupt gzip/);
+    expect(rows[0]!.n).toBe(0);
   });
 
   it('a fuzzed corpus of 3,000 broken files: every file is accounted for and every good record loads', async () => {
