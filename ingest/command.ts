@@ -34,7 +34,8 @@ function countList(counts: Record<string, number>, examples: Record<string, stri
     .join(', ');
 }
 
-type SummaryInput = IngestSummary & Partial<Pick<DirIngestResult, 'found' | 'skippedFiles' | 'unaccounted'>>;
+type SummaryInput = IngestSummary &
+  Partial<Pick<DirIngestResult, 'found' | 'skippedFiles' | 'unaccounted' | 'interrupted'>>;
 
 /**
  * The end-of-run summary: one outcome per file found (loaded, already in the ledger, duplicate,
@@ -63,7 +64,11 @@ export function formatIngestSummary(s: SummaryInput): string {
     `time:    ${s.seconds.toFixed(1)} s${s.seconds > 0 ? ` (${Math.round(s.records / s.seconds)} records/s)` : ''}`,
   );
   if (s.unaccounted) {
-    lines.push(`not read: ${s.unaccounted} files found were not read before the run stopped; run again`);
+    lines.push(
+      s.interrupted
+        ? `not read: ${s.unaccounted} files found were not read before the run stopped; run again`
+        : `unaccounted: ${s.unaccounted} files found have no outcome; this is a copytrail bug, please report it`,
+    );
   }
   if (s.rejectedFiles + s.recordsRejected > 0) {
     lines.push(`see the reasons: copytrail query "select location, record_index, reason from rejects"`);

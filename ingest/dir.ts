@@ -162,7 +162,9 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
         location,
         m.compressedSize,
         () => m.read(),
-        sig ? async () => sig.read().subarray(0, MAX_SIGNATURE_BYTES).toString('utf8').trim() : undefined,
+        sig
+          ? async () => (sig.size > MAX_SIGNATURE_BYTES ? null : sig.read().toString('utf8').trim())
+          : undefined,
       );
     }
   };

@@ -661,6 +661,22 @@ describe('ingest dir: what the summary prints', () => {
     );
   });
 
+  it('a stopped run says how many files it found but did not read', async () => {
+    const dir = tempDir();
+    write(dir, 'a.json', trail([rec()]));
+    write(dir, 'b.json', trail([rec()]));
+    write(dir, 'NOTES', 'text');
+    const stop = new AbortController();
+    stop.abort();
+    const s = await ingestDir(await memoryStore(), [dir], undefined, stop.signal);
+    expect(s.interrupted).toBe(true);
+    expect(s.unaccounted).toBe(2);
+    expect(formatIngestSummary(s)).toMatch(/^not read: 2 files found were not read before the run stopped/m);
+    const done = await ingestDir(await memoryStore(), [dir]);
+    expect(done.unaccounted).toBe(0);
+    expect(formatIngestSummary(done)).not.toMatch(/not read|unaccounted/);
+  });
+
   it('printable escapes C0, DEL, C1 and bidi controls; multiline keeps newlines and tabs', () => {
     expect(printable('a\x1b[31mred\x1b[0m')).toBe('a\\x1b[31mred\\x1b[0m');
     expect(printable('\x00\x7f\x9b\u202e!')).toBe('\\x00\\x7f\\x9b\\u202e!');
