@@ -1,6 +1,6 @@
 // The `ingest` subcommands.
 
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
@@ -8,27 +8,72 @@ import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } 
 import type { Store } from '../queries/store.ts';
 import { resolveDbPath } from '../queries/store.ts';
 import { type AthenaResult, ingestAthena } from './athena.ts';
-import { ingestDir } from './ingest-dir.ts';
+import { byteSize } from './byte-size.ts';
+import { type DirIngestResult, ingestDir } from './ingest-dir.ts';
 import { ingestLake, type LakeResult } from './lake.ts';
 import type { IngestSummary } from './loader.ts';
 import { ingestLookup, type LookupResult } from './lookup.ts';
+import { MAX_FILE_BYTES } from './prepare-file.ts';
+import { printable } from './printable.ts';
 import { terminalProgress } from './progress.ts';
 import { QuerySourceError } from './query-source.ts';
 import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
 import { parseRange, TimeRangeError } from './time-range.ts';
 import { fetchPublicKeys, formatVerifyReport, loadPublicKeys, verifyStore } from './verify.ts';
 
-export function formatIngestSummary(s: IngestSummary & { ignored?: number }): string {
-  const lines = [
-    `files:   ${s.files} seen, ${s.loaded} loaded, ${s.skipped} already loaded, ${s.duplicateFiles} duplicate content, ${s.rejectedFiles} rejected, ${s.digests} digest`,
+/** Counts by name, largest first, each with up to three example names: "3 malformed JSON (a.json, …)". */
+function countList(counts: Record<string, number>, examples: Record<string, string[]> = {}): string {
+  return Object.entries(counts)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([label, n]) => {
+      const names = [...new Set((examples[label] ?? []).map((l) => basename(l.replace(/\/$/, ''))))];
+      const shown = names.slice(0, 3).map((x) => printable(x));
+      const more = names.length > 3 ? ', …' : '';
+      return `${n} ${printable(label)}${shown.length > 0 ? ` (${shown.join(', ')}${more})` : ''}`;
+    })
+    .join(', ');
+}
+
+type SummaryInput = IngestSummary &
+  Partial<Pick<DirIngestResult, 'found' | 'skippedFiles' | 'unaccounted' | 'interrupted'>>;
+
+/**
+ * The end-of-run summary: one outcome per file found (loaded, already in the ledger, duplicate,
+ * rejected by reason, skipped by rule), then events. Everything from input is shown escaped.
+ */
+export function formatIngestSummary(s: SummaryInput): string {
+  const alreadyLoaded = s.skipped - (s.alreadyRejected ?? 0) - (s.alreadyDuplicate ?? 0);
+  const skippedByRule = s.skippedByRule ?? {};
+  const skippedTotal = Object.values(skippedByRule).reduce((a, b) => a + b, 0);
+  const files = [
+    `${s.found ?? s.files} seen`,
+    `${s.loaded} loaded`,
+    `${alreadyLoaded} already loaded`,
+    ...(s.alreadyRejected ? [`${s.alreadyRejected} already rejected`] : []),
+    ...(s.alreadyDuplicate ? [`${s.alreadyDuplicate} already duplicate`] : []),
+    `${s.duplicateFiles} duplicate content`,
+    `${s.rejectedFiles} rejected`,
+    `${s.digests} digest`,
+    ...(skippedTotal > 0 ? [`${skippedTotal} skipped by rule`] : []),
+  ];
+  const lines = [`files:   ${files.join(', ')}`];
+  if (s.rejectedFiles > 0 && s.rejectedByReason) lines.push(`rejected: ${countList(s.rejectedByReason)}`);
+  if (skippedTotal > 0) lines.push(`skipped: ${countList(skippedByRule, s.skippedFiles)}`);
+  lines.push(
     `events:  ${s.eventsNew} new, ${s.eventsDuplicate} duplicate, ${s.recordsRejected} records rejected (of ${s.records} records)`,
     `time:    ${s.seconds.toFixed(1)} s${s.seconds > 0 ? ` (${Math.round(s.records / s.seconds)} records/s)` : ''}`,
-  ];
-  if (s.ignored) lines.push(`ignored: ${s.ignored} files that are not log files`);
+  );
+  if (s.unaccounted) {
+    lines.push(
+      s.interrupted
+        ? `not read: ${s.unaccounted} files found were not read before the run stopped; run again`
+        : `unaccounted: ${s.unaccounted} files found have no outcome; this is a copytrail bug, please report it`,
+    );
+  }
   if (s.rejectedFiles + s.recordsRejected > 0) {
     lines.push(`see the reasons: copytrail query "select location, record_index, reason from rejects"`);
   }
-  return lines.join('\n');
+  return printable(lines.join('\n'), { multiline: true });
 }
 
 export function splitList(value: string | undefined, flag: string, pattern?: RegExp): string[] | undefined {
@@ -148,6 +193,18 @@ export function registerVerify(program: Command): void {
     });
 }
 
+interface DirFlags extends VerifyFlags {
+  verify?: boolean;
+  maxFileSize?: string;
+}
+
+function parseMaxFileSize(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = byteSize(MAX_FILE_BYTES).safeParse(value);
+  if (!parsed.success) throw new UsageError(`--max-file-size: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
+
 export function registerIngest(program: Command): void {
   const ingest = program.command('ingest').description('load CloudTrail records into the store');
   ingest
@@ -158,11 +215,18 @@ export function registerIngest(program: Command): void {
     .argument('<paths...>', 'files or folders (.json, .json.gz, NDJSON, .json.cloudtrail, .zip)')
     .option('--verify', 'verify digests and log files after loading (see `copytrail verify`)')
     .option('--public-keys <file>', 'with --verify: PEM or ListPublicKeys JSON, for offline verification')
-    .action(async (paths: string[], opts: VerifyFlags & { verify?: boolean }, cmd: Command) => {
+    .option(
+      '--max-file-size <size>',
+      `largest file read, after decompression, e.g. 256MB or 64MiB (default and ceiling: ${MAX_FILE_BYTES} bytes)`,
+    )
+    .action(async (paths: string[], opts: DirFlags, cmd: Command) => {
+      const maxFileBytes = parseMaxFileSize(opts.maxFileSize);
       const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
       const stop = onInterrupt();
       try {
-        const summary = await ingestDir(store, paths, terminalProgress('ingest'), stop.signal);
+        const summary = await ingestDir(store, paths, terminalProgress('ingest'), stop.signal, {
+          maxFileBytes,
+        });
         out(formatIngestSummary(summary));
         reportStop(stop, summary);
         if (opts.verify && !stop.received) await runVerify(store, opts);

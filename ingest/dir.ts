@@ -1,81 +1,279 @@
 // `ingest dir`: local files and folders, either a downloaded trail bucket (account or organization
-// layout, any key prefix) or loose files. Zip archives are read member by member.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { isDigestLocation, isLogFileName } from './layout.ts';
+// layout, any key prefix) or loose files. Every file under a root ends up read, rejected with a reason,
+// or skipped by a named rule; links are followed, loops and special files are named, never opened.
+import type { Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputRejected } from './input-rejected.ts';
+import { isLogFileName } from './layout.ts';
 import type { InputFile } from './loader.ts';
-import { zipMembers } from './zip.ts';
-
-function readSidecar(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return null;
-  }
-}
+import {
+  kindOf,
+  type LocalFs,
+  localFs,
+  readAt,
+  readHead,
+  readRegularFile,
+  withRegularFile,
+} from './local-fs.ts';
+import type { SkipRule } from './outcomes.ts';
+import { MAX_FILE_BYTES } from './prepare-file.ts';
+import { printable } from './printable.ts';
+import { gzipHoldsJson, HEAD_BYTES, type Sniffed, sniff } from './sniff.ts';
+import { type ZipMember, zipMembers } from './zip.ts';
 
 export class SourceError extends Error {
   override name = 'SourceError';
 }
 
+export interface SkippedFile {
+  location: string;
+  rule: SkipRule;
+}
+
 export interface Walked {
+  /** Inputs for the loader; those with a `problem` are rejected without being read. */
   files: InputFile[];
-  /** Files found while walking folders that are not log files (licences, notes, …). */
-  ignored: string[];
+  /** Files left out by a rule, each named. */
+  skipped: SkippedFile[];
+  /** For each `.sig` skipped as a signature: the location of the file it signs. */
+  signed: Map<string, string>;
+  /** Everything found under the roots: files.length + skipped.length. */
+  found: number;
+}
+
+export interface WalkOptions {
+  fs?: Partial<LocalFs>;
+  /** Largest file read, after decompression (default MAX_FILE_BYTES). */
+  maxFileBytes?: number;
+}
+
+/** A signature is a few hundred hex digits; anything much larger is not one. */
+const MAX_SIGNATURE_BYTES = 64 * 1024;
+
+const message = (err: unknown) => (err as Error).message;
+const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** The rule that leaves a file with this content out, or null when it may hold CloudTrail records. */
+function skipRule(kind: Sniffed, head: Buffer): SkipRule | null {
+  if (kind === 'empty') return 'empty';
+  if (kind === 'other') return 'not_json';
+  if (kind === 'gzip' && !gzipHoldsJson(head)) return 'gzip_not_json';
+  return null;
 }
 
 /** Lists the input files under the given paths, sorted so runs are repeatable. */
-export function walkPaths(paths: string[]): Walked {
+export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
+  const fs = localFs(options.fs);
+  const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
   const files: InputFile[] = [];
-  const ignored: string[] = [];
-  const addFile = (full: string, size: number) => {
-    if (/\.zip$/i.test(full)) {
-      let members: ReturnType<typeof zipMembers>;
-      try {
-        members = zipMembers(readFileSync(full), full);
-      } catch {
-        // an unreadable archive is still an input: the loader rejects it with the reason
-        files.push({ location: full, size, read: async () => readFileSync(full) });
-        return;
-      }
-      for (const m of members) {
-        if (!isLogFileName(m.name)) {
-          ignored.push(`${full}!/${m.name}`);
-          continue;
-        }
-        files.push({ location: `${full}!/${m.name}`, size: m.size, read: async () => m.read() });
-      }
-      return;
-    }
+  const skipped: SkippedFile[] = [];
+  const signed = new Map<string, string>();
+  const seenFiles = new Set<string>();
+  const walkedFolders = new Set<string>();
+  const identity = (st: Stats) => `${st.dev}:${st.ino}`;
+
+  const problem = (location: string, reason: string) => {
     files.push({
-      location: full,
-      size,
-      read: async () => readFileSync(full),
-      // S3 keeps a digest's signature in object metadata; a local copy keeps it in <digest>.sig
-      ...(isDigestLocation(full) ? { signature: async () => readSidecar(`${full}.sig`) } : {}),
+      location,
+      size: 0,
+      problem: reason,
+      read: async () => {
+        throw new InputRejected(reason);
+      },
     });
   };
-  const walk = (dir: string) => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    for (const entry of entries) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) {
-        if (isLogFileName(entry.name)) addFile(full, statSync(full).size);
-        else if (!entry.name.endsWith('.sig')) ignored.push(full);
-      }
+  const skip = (location: string, rule: SkipRule) => skipped.push({ location, rule });
+
+  const readSignature = (path: string) => async (): Promise<string | null> => {
+    try {
+      return withRegularFile(fs, path, (fd, size) =>
+        size > MAX_SIGNATURE_BYTES ? null : readAt(fs, fd, 0, size).toString('utf8').trim(),
+      );
+    } catch {
+      return null;
     }
   };
+
+  /** A link that cannot be followed: the reason names which way it is broken. */
+  const linkProblem = (path: string, err: unknown): string => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return `symlink loop: ${message(err)}`;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      let target = '?';
+      try {
+        target = fs.readlinkSync(path);
+      } catch {}
+      return `broken symlink: its target ${target} does not exist`;
+    }
+    return `cannot follow symlink: ${message(err)}`;
+  };
+
+  const addFile = (
+    location: string,
+    size: number,
+    read: () => Buffer,
+    signature?: () => Promise<string | null>,
+  ) => {
+    files.push({ location, size, read: async () => read(), ...(signature ? { signature } : {}) });
+  };
+
+  const addZip = (full: string, size: number) => {
+    let members: ZipMember[];
+    try {
+      members = zipMembers(
+        { size, read: (at, length) => withRegularFile(fs, full, (fd) => readAt(fs, fd, at, length)) },
+        full,
+        maxBytes,
+      );
+    } catch (err) {
+      problem(full, `corrupt zip: ${message(err)}`);
+      return;
+    }
+    const names = new Set(members.map((m) => m.name));
+    for (const m of members) {
+      const location = `${full}!/${m.name}`;
+      if (/\.sig$/i.test(m.name)) {
+        const target = m.name.slice(0, -4);
+        if (names.has(target)) {
+          skip(location, 'signature');
+          signed.set(location, `${full}!/${target}`);
+        } else skip(location, 'orphan_signature');
+        continue;
+      }
+      let rule: SkipRule | null = null;
+      let kind: Sniffed = 'json';
+      try {
+        const head = m.head(HEAD_BYTES);
+        kind = sniff(head);
+        rule = skipRule(kind, head);
+      } catch {
+        // the member does not inflate: read it anyway, so the loader names the fault
+      }
+      if (kind === 'zip' || /\.zip$/i.test(m.name)) {
+        problem(location, 'zip archive inside a zip archive: not read, unpack it first');
+        continue;
+      }
+      if (rule && !isLogFileName(m.name)) {
+        skip(location, rule);
+        continue;
+      }
+      const sig = names.has(`${m.name}.sig`) ? members.find((x) => x.name === `${m.name}.sig`) : undefined;
+      addFile(
+        location,
+        m.compressedSize,
+        () => m.read(),
+        sig
+          ? async () => (sig.size > MAX_SIGNATURE_BYTES ? null : sig.read().toString('utf8').trim())
+          : undefined,
+      );
+    }
+  };
+
+  /** A regular file reached for the first time: read it, or skip it by a rule. */
+  const visitFile = (full: string, size: number, siblings: Set<string> | null) => {
+    const name = basename(full);
+    if (siblings && /\.sig$/i.test(name)) {
+      const target = name.slice(0, -4);
+      if (siblings.has(target)) {
+        skip(full, 'signature');
+        signed.set(full, join(dirname(full), target));
+      } else skip(full, 'orphan_signature');
+      return;
+    }
+    // a file named on the command line is always read; in a folder, a log name is enough to be read
+    const explicit = siblings === null;
+    let kind: Sniffed = 'json';
+    let rule: SkipRule | null = null;
+    if (explicit || !isLogFileName(name) || /\.zip$/i.test(name)) {
+      try {
+        const head = readHead(fs, full, HEAD_BYTES);
+        kind = sniff(head);
+        rule = skipRule(kind, head);
+      } catch (err) {
+        problem(full, err instanceof InputRejected ? err.message : `cannot read: ${message(err)}`);
+        return;
+      }
+    }
+    if (kind === 'zip' || /\.zip$/i.test(name)) {
+      addZip(full, size);
+      return;
+    }
+    if (rule && !explicit && !isLogFileName(name)) {
+      skip(full, rule);
+      return;
+    }
+    const sig = `${full}.sig`;
+    addFile(
+      full,
+      size,
+      () => readRegularFile(fs, full, maxBytes),
+      explicit || siblings?.has(`${name}.sig`) ? readSignature(sig) : undefined,
+    );
+  };
+
+  /** Any entry, after following links: a folder is walked once, a file read once, the rest refused. */
+  const visit = (full: string, st: Stats, siblings: Set<string> | null, above: Set<string>) => {
+    const id = identity(st);
+    if (st.isDirectory()) {
+      if (above.has(id)) problem(`${full}/`, 'symlink loop: leads back to a folder above it');
+      else if (walkedFolders.has(id)) skip(`${full}/`, 'same_folder');
+      else {
+        walkedFolders.add(id);
+        above.add(id);
+        walkFolder(full, above);
+        above.delete(id);
+      }
+    } else if (st.isFile()) {
+      if (seenFiles.has(id)) skip(full, 'same_file');
+      else {
+        seenFiles.add(id);
+        visitFile(full, st.size, siblings);
+      }
+    } else problem(full, `not a regular file (${kindOf(st)})`);
+  };
+
+  const walkFolder = (dir: string, above: Set<string>) => {
+    let entries: ReturnType<LocalFs['readdirSync']>;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true }).sort(byName);
+    } catch (err) {
+      // the trailing slash says it is a folder, and lets a day folder's coverage show the hole
+      problem(`${dir}/`, `unreadable folder: ${message(err)}`);
+      return;
+    }
+    const names = new Set(entries.map((e) => e.name));
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      if (!entry.isDirectory() && !entry.isFile() && !entry.isSymbolicLink()) {
+        problem(full, `not a regular file (${kindOf(entry)})`);
+        continue;
+      }
+      let st: Stats;
+      try {
+        st = fs.statSync(full);
+      } catch (err) {
+        problem(full, entry.isSymbolicLink() ? linkProblem(full, err) : `cannot read: ${message(err)}`);
+        continue;
+      }
+      visit(full, st, names, above);
+    }
+  };
+
   for (const p of paths) {
     const full = resolve(p);
-    let st: ReturnType<typeof statSync>;
+    let st: Stats;
     try {
-      st = statSync(full);
+      st = fs.statSync(full);
     } catch (cause) {
-      throw new SourceError(`no such file or folder: ${p}`, { cause });
+      let link = false;
+      try {
+        link = fs.lstatSync(full).isSymbolicLink();
+      } catch {}
+      if (!link) throw new SourceError(`no such file or folder: ${printable(p)}`, { cause });
+      problem(full, linkProblem(full, cause));
+      continue;
     }
-    if (st.isDirectory()) walk(full);
-    else addFile(full, st.size);
+    visit(full, st, null, new Set());
   }
-  return { files, ignored };
+  return { files, skipped, signed, found: files.length + skipped.length };
 }

@@ -1,24 +1,41 @@
-// Runs `ingest dir`: walk the paths, feed every file to the batch loader, report progress.
+// Runs `ingest dir`: walk the paths, feed every file to the batch loader, report progress, and account
+// for every file found: loaded, already known, duplicate, rejected with a reason, or skipped by a rule.
 import type { Store } from '../queries/store.ts';
-import { walkPaths } from './dir.ts';
-import { BatchLoader, type IngestSummary } from './loader.ts';
+import { type WalkOptions, walkPaths } from './dir.ts';
+import { BatchLoader, type IngestSummary, type InputFile } from './loader.ts';
+import { SKIP_RULES, type SkipRule } from './outcomes.ts';
 import { type Progress, silentProgress } from './progress.ts';
 
 export interface DirIngestResult extends IngestSummary {
-  ignored: number;
+  /** every file found under the roots (zip members counted one by one), each with one outcome */
+  found: number;
+  /** files the walk left out, by the summary's name for the rule, with their locations */
+  skippedFiles: Record<string, string[]>;
+  /** found but given no outcome: non-zero only when the run was interrupted */
+  unaccounted: number;
   /** the signal stopped the walk; what was added before it is loaded */
   interrupted: boolean;
 }
+
+export type DirOptions = WalkOptions;
 
 export async function ingestDir(
   store: Store,
   paths: string[],
   progress: Progress = silentProgress,
   signal?: AbortSignal,
+  options: DirOptions = {},
 ): Promise<DirIngestResult> {
-  const walked = walkPaths(paths);
+  const walked = walkPaths(paths, options);
   progress.start(walked.files.length, 'files');
-  const loader = await BatchLoader.create(store, { source: 'dir', onFileDone: () => progress.tick() });
+  const loader = await BatchLoader.create(store, {
+    source: 'dir',
+    maxFileBytes: options.maxFileBytes,
+    onFileDone: () => progress.tick(),
+  });
+  // which files were read in this run, and which of them asked for their signature (digests do)
+  const read = new Set<string>();
+  const signatureUsed = new Set<string>();
   try {
     let interrupted = false;
     for (const file of walked.files) {
@@ -26,15 +43,58 @@ export async function ingestDir(
         interrupted = true;
         break;
       }
-      await loader.add(file);
+      if (!loader.isKnown(file.location, file.size, file.etag)) read.add(file.location);
+      await loader.add(withSignatureNoted(file, signatureUsed));
     }
     // a stop still commits the files already added: each batch is one transaction
     const summary = await loader.finish();
-    return { ...summary, ignored: walked.ignored.length, interrupted };
+    const byRule = new Map<string, string[]>();
+    for (const s of walked.skipped) {
+      let rule: SkipRule = s.rule;
+      const target = walked.signed.get(s.location);
+      if (rule === 'signature' && target && read.has(target) && !signatureUsed.has(target)) {
+        rule = 'unused_signature';
+      }
+      const list = byRule.get(SKIP_RULES[rule]);
+      if (list) list.push(s.location);
+      else byRule.set(SKIP_RULES[rule], [s.location]);
+    }
+    const skippedFiles = Object.fromEntries(byRule);
+    const skippedByRule = { ...summary.skippedByRule };
+    for (const [label, locations] of Object.entries(skippedFiles)) {
+      skippedByRule[label] = (skippedByRule[label] ?? 0) + locations.length;
+    }
+    const outcomes =
+      summary.loaded +
+      summary.skipped +
+      summary.duplicateFiles +
+      summary.rejectedFiles +
+      summary.digests +
+      Object.values(skippedByRule).reduce((a, b) => a + b, 0);
+    return {
+      ...summary,
+      skippedByRule,
+      found: walked.found,
+      skippedFiles,
+      unaccounted: walked.found - outcomes,
+      interrupted,
+    };
   } catch (err) {
     loader.abort();
     throw err;
   } finally {
     progress.stop();
   }
+}
+
+function withSignatureNoted(file: InputFile, used: Set<string>): InputFile {
+  const signature = file.signature;
+  if (!signature) return file;
+  return {
+    ...file,
+    signature: () => {
+      used.add(file.location);
+      return signature();
+    },
+  };
 }

@@ -27,7 +27,11 @@ export function isDigestLocation(location: string): boolean {
   return /(^|\/)CloudTrail-Digest\//.test(location) || /_CloudTrail-Digest_/.test(location);
 }
 
-/** File names ingest reads when it walks a folder; a path named on the command line is always read. */
+/**
+ * Names that make a walked file be read whatever its first bytes look like, so a damaged log is
+ * rejected with its fault rather than skipped; other files are read when their content is JSON,
+ * gzip or zip. A path named on the command line is always read.
+ */
 export function isLogFileName(name: string): boolean {
   return /\.(json|jsonl|ndjson)(\.gz)?$|\.json\.cloudtrail$|\.zip$/i.test(name);
 }

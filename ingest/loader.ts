@@ -7,8 +7,10 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
+import { InputRejected } from './input-rejected.ts';
 import { isDigestLocation, parseLayout } from './layout.ts';
-import { diagnoseJson, type Prepared, prepareFile } from './prepare-file.ts';
+import { reasonClass } from './outcomes.ts';
+import { diagnoseJson, MAX_FILE_BYTES, type Prepared, prepareFile } from './prepare-file.ts';
 
 export interface InputFile {
   location: string;
@@ -17,11 +19,16 @@ export interface InputFile {
   read(): Promise<Buffer>;
   /** A digest's hex signature: S3 object metadata, or the `.sig` file beside a local copy. */
   signature?(): Promise<string | null>;
+  /** Why this input cannot be read at all (a FIFO, an unreadable folder): rejected without reading. */
+  problem?: string;
 }
 
 export interface IngestSummary {
   files: number;
+  /** files the ledger already holds unchanged, not read again; of them, these two were not loaded: */
   skipped: number;
+  alreadyRejected: number;
+  alreadyDuplicate: number;
   loaded: number;
   duplicateFiles: number;
   rejectedFiles: number;
@@ -30,6 +37,10 @@ export interface IngestSummary {
   eventsNew: number;
   eventsDuplicate: number;
   recordsRejected: number;
+  /** files rejected in this run, by reason class */
+  rejectedByReason: Record<string, number>;
+  /** files read but kept out of events by a rule (Insights), by rule */
+  skippedByRule: Record<string, number>;
   seconds: number;
 }
 
@@ -44,6 +55,8 @@ export interface LoaderOptions {
   eventCoverage?: boolean;
   /** Folder for batch files (default: the system temp folder). */
   spoolDir?: string;
+  /** Largest file read, after decompression (default MAX_FILE_BYTES, DuckDB's per-object ceiling). */
+  maxFileBytes?: number;
   onFileDone?: () => void;
 }
 
@@ -61,7 +74,7 @@ interface LedgerRow {
   org_id: string | null;
   record_count: number;
   rejected_count: number;
-  status: 'loaded' | 'rejected' | 'duplicate';
+  status: 'loaded' | 'rejected' | 'duplicate' | 'skipped';
   error: string | null;
 }
 
@@ -119,7 +132,7 @@ const BatchCounts = z.object({
 export class BatchLoader {
   private readonly spool: string;
   private readonly batchBytes: number;
-  private known = new Map<string, { size: number | null; etag: string | null }>();
+  private known = new Map<string, { size: number | null; etag: string | null; status: string }>();
   private hashes = new Set<string>();
   private nextId = 0;
   private batch: Batch = emptyBatch(0);
@@ -128,6 +141,8 @@ export class BatchLoader {
   readonly summary: IngestSummary = {
     files: 0,
     skipped: 0,
+    alreadyRejected: 0,
+    alreadyDuplicate: 0,
     loaded: 0,
     duplicateFiles: 0,
     rejectedFiles: 0,
@@ -136,6 +151,8 @@ export class BatchLoader {
     eventsNew: 0,
     eventsDuplicate: 0,
     recordsRejected: 0,
+    rejectedByReason: {},
+    skippedByRule: {},
     seconds: 0,
   };
 
@@ -153,7 +170,7 @@ export class BatchLoader {
     const loader = new BatchLoader(store, options);
     for (const row of await store.all('ingest/known_files', KnownFile, { source: options.source })) {
       // a rejected file is read again only if it changed; loaded and duplicate files never are
-      loader.known.set(row.location, { size: row.size, etag: row.etag });
+      loader.known.set(row.location, { size: row.size, etag: row.etag, status: row.status });
     }
     for (const row of await store.all('ingest/known_hashes', Hash)) loader.hashes.add(row.sha256);
     loader.nextId = (await store.one('ingest/max_file_id', MaxId)).max_id;
@@ -171,6 +188,9 @@ export class BatchLoader {
     this.summary.files++;
     if (this.isKnown(file.location, file.size, file.etag)) {
       this.summary.skipped++;
+      const status = this.known.get(file.location)!.status;
+      if (status === 'rejected') this.summary.alreadyRejected++;
+      else if (status === 'duplicate') this.summary.alreadyDuplicate++;
       this.options.onFileDone?.();
       return;
     }
@@ -188,21 +208,40 @@ export class BatchLoader {
         path_date: layout.date,
         org_id: layout.orgId,
       };
+    const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
     let prepared: Prepared;
-    try {
-      prepared = await prepareFile(await file.read(), fileId, isDigestLocation(file.location));
-    } catch (err) {
+    if (file.problem !== undefined) {
+      prepared = { kind: 'rejected', sha256: null, reason: file.problem, raw: '' };
+    } else if (file.size > maxBytes) {
+      // refused by its size before a byte is read: compressed data practically never shrinks when inflated
       prepared = {
         kind: 'rejected',
         sha256: null,
-        reason: `cannot read: ${(err as Error).message}`,
+        reason: `too large: ${file.size} bytes (> ${maxBytes} bytes)`,
         raw: '',
       };
+    } else {
+      try {
+        prepared = await prepareFile(await file.read(), fileId, isDigestLocation(file.location), {
+          maxBytes,
+        });
+      } catch (err) {
+        prepared = {
+          kind: 'rejected',
+          sha256: null,
+          reason: err instanceof InputRejected ? err.message : `cannot read: ${(err as Error).message}`,
+          raw: '',
+        };
+      }
     }
     const b = this.batch;
-    this.known.set(file.location, { size: file.size, etag: file.etag ?? null });
+    this.known.set(file.location, {
+      size: file.size,
+      etag: file.etag ?? null,
+      status: prepared.kind === 'rejected' ? 'rejected' : 'loaded',
+    });
     if (prepared.kind === 'rejected') {
-      this.summary.rejectedFiles++;
+      this.countReject(prepared.reason);
       b.ledger.push({
         ...base,
         kind: 'log',
@@ -218,6 +257,17 @@ export class BatchLoader {
         record_index: null,
         reason: prepared.reason,
         raw: prepared.raw,
+      });
+    } else if (prepared.kind === 'skipped') {
+      this.summary.skippedByRule[prepared.rule] = (this.summary.skippedByRule[prepared.rule] ?? 0) + 1;
+      b.ledger.push({
+        ...base,
+        kind: 'log',
+        sha256: prepared.sha256,
+        status: 'skipped',
+        error: prepared.note,
+        record_count: prepared.records,
+        rejected_count: 0,
       });
     } else if (this.hashes.has(prepared.sha256)) {
       this.summary.duplicateFiles++;
@@ -268,6 +318,12 @@ export class BatchLoader {
     if (b.bytes >= this.batchBytes) await this.flush();
   }
 
+  private countReject(reason: string): void {
+    this.summary.rejectedFiles++;
+    const cls = reasonClass(reason);
+    this.summary.rejectedByReason[cls] = (this.summary.rejectedByReason[cls] ?? 0) + 1;
+  }
+
   /** Starts loading the current batch; waits for the previous load first so one runs at a time. */
   private async flush(): Promise<void> {
     const batch = this.batch;
@@ -310,7 +366,7 @@ export class BatchLoader {
       const reason = diagnoseJson(text);
       row.status = 'rejected';
       row.error = reason;
-      this.summary.rejectedFiles++;
+      this.countReject(reason);
       batch.rejects.push({
         file_id: l.fileId,
         location: row.location,

@@ -232,14 +232,17 @@ describe('ingest dir', () => {
     expect(await count(store, 'ingested_files', "kind = 'digest' and digest_status = 'unchecked'")).toBe(1);
   });
 
-  it('walks only log files in folders, but reads a file named explicitly', () => {
+  it('in folders, skips files that cannot hold CloudTrail by a named rule, but reads a file named explicitly', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'LICENSE'), 'text');
     writeFileSync(join(dir, 'notes.md'), 'text');
     writeFileSync(join(dir, 'a.json.cloudtrail'), '[]');
     const walked = walkPaths([dir]);
     expect(walked.files.map((f) => f.location.replace(/.*\//, ''))).toEqual(['a.json.cloudtrail']);
-    expect(walked.ignored).toHaveLength(2);
+    expect(walked.skipped).toEqual([
+      { location: join(dir, 'LICENSE'), rule: 'not_json' },
+      { location: join(dir, 'notes.md'), rule: 'not_json' },
+    ]);
     expect(walkPaths([join(dir, 'LICENSE')]).files).toHaveLength(1);
     expect(() => walkPaths([join(dir, 'missing')])).toThrow(/no such file or folder: .*missing/);
   });

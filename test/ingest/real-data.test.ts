@@ -1,14 +1,79 @@
-// Third-party real CloudTrail data and the reference samples: every file loads or is rejected with a reason.
+// Third-party real CloudTrail data and the reference samples: every file loads, is rejected with a
+// reason, or is skipped by a named rule. Without ../shared these tests fail: they never skip.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { count, HAVE_SHARED, memoryStore, REAL_DATA, SAMPLES } from '../helpers.ts';
 
-if (!HAVE_SHARED)
-  console.warn(`skipping shared-data tests: ${REAL_DATA} is not here (clone with ../shared beside it)`);
+function requireShared(): void {
+  expect(HAVE_SHARED, `${REAL_DATA} and ${SAMPLES} must exist: clone with ../shared beside the project`).toBe(
+    true,
+  );
+}
 
-describe.runIf(HAVE_SHARED)('real third-party data', () => {
+/** Regular files under root, found without following links and without the code under test. */
+function regularFiles(root: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(root, { withFileTypes: true })) {
+    const full = join(root, e.name);
+    if (e.isDirectory()) out.push(...regularFiles(full));
+    else if (e.isFile()) out.push(full);
+  }
+  return out.sort();
+}
+
+/** Entries a zip's end-of-central-directory record declares (the shared archive has no folder entries). */
+function zipEntries(file: string): number {
+  const bytes = readFileSync(file);
+  const end = bytes.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  return bytes.readUInt16LE(end + 10);
+}
+
+describe('real third-party data', () => {
+  it('the whole folder: every file found is loaded, a duplicate, rejected with a reason or skipped by a rule', async () => {
+    requireShared();
+    const files = regularFiles(REAL_DATA);
+    const zips = files.filter((f) => f.endsWith('.zip'));
+    const expected = files.length - zips.length + zips.reduce((n, z) => n + zipEntries(z), 0);
+    const store = await memoryStore();
+    const s = await ingestDir(store, [REAL_DATA]);
+    expect(s.found).toBe(expected);
+    const skipped = Object.values(s.skippedFiles).flat();
+    expect(s.loaded + s.duplicateFiles + s.rejectedFiles + s.digests + skipped.length).toBe(expected);
+    expect(s.unaccounted).toBe(0);
+    // the same, file by file: the ledger and the skipped lists name each file found exactly once
+    const { rows } = await store.userQuery('select location, status from ingested_files');
+    const ledger = rows.map((r) => String(r.location));
+    expect(new Set([...ledger, ...skipped]).size).toBe(ledger.length + skipped.length);
+    expect([...ledger.filter((l) => !l.includes('!/')), ...skipped].sort()).toEqual(
+      files.filter((f) => !f.endsWith('.zip')),
+    );
+    expect(ledger.filter((l) => l.includes('.zip!/'))).toHaveLength(expected - files.length + zips.length);
+    // licences and the dataset notes are skipped by name in the summary, not read and not rejected
+    expect(s.skippedFiles).toEqual({
+      'not JSON, gzip or zip': files.filter((f) => /LICENSE$|\.md$/.test(f)),
+    });
+    // each rejected file has its reason and raw text in rejects
+    expect(
+      await count(
+        store,
+        'ingested_files f',
+        "status = 'rejected' and not exists (select 1 from rejects r where r.file_id = f.file_id and r.reason is not null)",
+      ),
+    ).toBe(0);
+    expect(s.rejectedByReason).toEqual({ 'malformed JSON': 1 });
+    // a second run reads nothing and still accounts for every file
+    const again = await ingestDir(store, [REAL_DATA]);
+    expect(again.loaded + again.rejectedFiles + again.duplicateFiles).toBe(0);
+    expect(again.skipped).toBe(s.loaded + s.duplicateFiles + s.rejectedFiles);
+    expect(again.alreadyRejected).toBe(1);
+    expect(again.alreadyDuplicate).toBe(s.duplicateFiles);
+    expect(again.unaccounted).toBe(0);
+  });
+
   it('Invictus: 2,900 events from 55 delivery files, accounts from the records and not the file names', async () => {
+    requireShared();
     const store = await memoryStore();
     const s = await ingestDir(store, [join(REAL_DATA, 'invictus-aws-dataset')]);
     expect(s.loaded).toBe(55);
@@ -27,6 +92,7 @@ describe.runIf(HAVE_SHARED)('real third-party data', () => {
   });
 
   it('Stratus: top-level arrays load, fake regions kept as written', async () => {
+    requireShared();
     const store = await memoryStore();
     const s = await ingestDir(store, [join(REAL_DATA, 'stratus-red-team-detonation-logs')]);
     expect(s.loaded).toBe(35);
@@ -36,6 +102,7 @@ describe.runIf(HAVE_SHARED)('real third-party data', () => {
   });
 
   it('TrailDiscover: one-event files, empty arrays and bare objects; duplicates counted once', async () => {
+    requireShared();
     const store = await memoryStore();
     const s = await ingestDir(store, [join(REAL_DATA, 'traildiscover-log-examples')]);
     expect(s.files).toBe(584);
@@ -47,6 +114,7 @@ describe.runIf(HAVE_SHARED)('real third-party data', () => {
   });
 
   it('cloudtrail2sightings zip: the malformed member is rejected with its reason, its siblings load', async () => {
+    requireShared();
     const store = await memoryStore();
     const s = await ingestDir(store, [join(REAL_DATA, 'zmallen-cloudtrail2sightings')]);
     expect(s.loaded).toBe(3);
@@ -62,6 +130,7 @@ describe.runIf(HAVE_SHARED)('real third-party data', () => {
   });
 
   it('reference samples: each loads, or is rejected with a reason naming the problem', async () => {
+    requireShared();
     const store = await memoryStore();
     const s = await ingestDir(store, [SAMPLES]);
     expect(s.files).toBe(34);
