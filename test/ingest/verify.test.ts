@@ -625,6 +625,22 @@ describe('verify: scope', () => {
         /^scope: {5}sources dir, s3; delivered 2026-03-02T00:00:00Z to any time$/m,
       );
 
+      // a chain whose last three hours were never ingested, while its siblings go on: a hole alone fails verify
+      const { rows } = await store.userQuery(
+        "select d.file_id from digests d join ingested_files f using (file_id) where f.location like '%/351842270915/CloudTrail-Digest/ca-central-1/%' order by d.digest_end_time desc limit 3",
+      );
+      const ids = rows.map((x) => Number(x.file_id)).join(',');
+      await store.userQuery(`delete from digests where file_id in (${ids})`);
+      await store.userQuery(`delete from ingested_files where file_id in (${ids})`);
+      const cut = await verifyStore(store, { keys, since });
+      expect(cut.findings).toEqual([
+        expect.objectContaining({ kind: 'chain', reason: expect.stringMatching(/^truncated: /) }),
+      ]);
+      expect(
+        cut.logFiles.tampered + cut.logFiles.unverified + cut.digests.invalid + cut.digests.unverified,
+      ).toBe(0);
+      expect(cut.ok).toBe(false);
+
       // nothing from the dir source in an s3-only scope: nothing was proven
       const none = await verifyStore(store, { keys, sources: ['s3'] });
       expect(none.ok).toBe(false);
