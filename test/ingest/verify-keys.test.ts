@@ -1,11 +1,9 @@
 // Which keys verify trusts: ListPublicKeys answers from each digest's own Region inside their validity
 // windows, saved ListPublicKeys answers with their windows, PEM keys for any time, nothing else; and
 // signatures read from S3 object metadata. A small signed trail (three Regions, four hours) is enough.
-import { createPublicKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
 import { CloudTrailClient, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,59 +18,25 @@ import {
   verifyStore,
 } from '../../ingest/verify.ts';
 import type { Store } from '../../queries/store.ts';
-import { DigestWriter } from '../../simulator/digests.ts';
 import { ORG_ID } from '../../simulator/org.ts';
 import { SIMULATOR_KEY_FINGERPRINT, SIMULATOR_PUBLIC_KEY_DER } from '../../simulator/signing-key.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
 import { startS3 } from '../s3-server.ts';
-import { attackerSigner, readDigest, TRUSTED, writeDigest } from './verify-trail.ts';
-
-const ACCOUNT = '351842270915';
-const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
-const START = Date.parse('2026-03-01T00:00:00Z');
-const HOUR = 3_600_000;
-const HOURS = 4;
+import {
+  MICRO_ACCOUNT as ACCOUNT,
+  attackerSigner,
+  MICRO_HOURS as HOURS,
+  microTrail,
+  MICRO_REGIONS as REGIONS,
+  readDigest,
+  MICRO_START as START,
+  TRUSTED,
+  writeDigest,
+} from './verify-trail.ts';
 
 let trail: string;
 let pem: string;
-
-/** Four signed hourly digests per Region, one log file in each hour, as CloudTrail lays them out. */
-function microTrail(dir: string): void {
-  const digests = new DigestWriter(dir, 'micro-trail', ORG_ID, [ACCOUNT], REGIONS, START);
-  REGIONS.forEach((region, r) => {
-    for (let h = 0; h < HOURS; h++) {
-      const at = START + h * HOUR + 10 * 60_000;
-      const time = new Date(at).toISOString();
-      const stamp = `${time.slice(0, 4)}${time.slice(5, 7)}${time.slice(8, 10)}T${time.slice(11, 13)}${time.slice(14, 16)}Z`;
-      const unique = `M${r}${h}${region.replaceAll('-', '')}`.padEnd(16, 'x').slice(0, 16);
-      const file = `AWSLogs/${ORG_ID}/${ACCOUNT}/CloudTrail/${region}/2026/03/01/${ACCOUNT}_CloudTrail_${region}_${stamp}_${unique}.json.gz`;
-      const body = JSON.stringify({
-        Records: [
-          {
-            eventVersion: '1.09',
-            eventID: `00000000-0000-4000-8000-${String(r * 10 + h).padStart(12, '0')}`,
-            eventTime: time,
-            eventSource: 'ec2.amazonaws.com',
-            eventName: 'DescribeSnapshots',
-            awsRegion: region,
-            recipientAccountId: ACCOUNT,
-          },
-        ],
-      });
-      mkdirSync(dirname(join(dir, file)), { recursive: true });
-      writeFileSync(join(dir, file), gzipSync(body));
-      digests.addLogFile(ACCOUNT, region, at, file, body, time, time);
-    }
-  });
-  digests.flushThrough(START + HOURS * HOUR);
-  writeFileSync(
-    join(dir, 'public.pem'),
-    createPublicKey({ key: SIMULATOR_PUBLIC_KEY_DER, format: 'der', type: 'pkcs1' }).export({
-      type: 'pkcs1',
-      format: 'pem',
-    }),
-  );
-}
+const HOUR = 3_600_000;
 
 const digestFiles = (region: string) =>
   (
@@ -87,7 +51,7 @@ const digestFiles = (region: string) =>
 beforeAll(() => {
   trail = mkdtempSync(join(tmpdir(), 'copytrail-verify-keys-'));
   microTrail(trail);
-  pem = join(trail, 'public.pem');
+  pem = join(trail, 'cloudtrail-public-key.pem');
 });
 afterAll(() => rmSync(trail, { recursive: true, force: true }));
 

@@ -11,8 +11,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { DigestWriter } from '../../simulator/digests.ts';
 import { ORG_ID } from '../../simulator/org.ts';
 import { SIMULATOR_KEY_FINGERPRINT, SIMULATOR_PRIVATE_KEY } from '../../simulator/signing-key.ts';
 import { simulate } from '../../simulator/simulate.ts';
@@ -179,3 +180,46 @@ export function logName(dir: string, c: ChainRef, at: number, unique: string, su
 
 /** A digest's window start (ms). */
 export const startOf = (body: DigestBody) => Date.parse(body.digestStartTime);
+
+export const MICRO_ACCOUNT = '351842270915';
+export const MICRO_REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
+export const MICRO_START = Date.parse('2026-03-01T00:00:00Z');
+export const MICRO_HOURS = 4;
+
+/**
+ * A small signed trail: one account, three Regions, four hourly digests each with one log file, and
+ * the public key beside it as cloudtrail-public-key.pem. Cheap enough to build in any test.
+ */
+export function microTrail(dir: string): void {
+  const digests = new DigestWriter(dir, 'micro-trail', ORG_ID, [MICRO_ACCOUNT], MICRO_REGIONS, MICRO_START);
+  MICRO_REGIONS.forEach((region, r) => {
+    for (let h = 0; h < MICRO_HOURS; h++) {
+      const at = MICRO_START + h * HOUR + 10 * 60_000;
+      const time = new Date(at).toISOString();
+      const stamp = `${time.slice(0, 4)}${time.slice(5, 7)}${time.slice(8, 10)}T${time.slice(11, 13)}${time.slice(14, 16)}Z`;
+      const unique = `M${r}${h}${region.replaceAll('-', '')}`.padEnd(16, 'x').slice(0, 16);
+      const file = `AWSLogs/${ORG_ID}/${MICRO_ACCOUNT}/CloudTrail/${region}/2026/03/01/${MICRO_ACCOUNT}_CloudTrail_${region}_${stamp}_${unique}.json.gz`;
+      const body = JSON.stringify({
+        Records: [
+          {
+            eventVersion: '1.09',
+            eventID: `00000000-0000-4000-8000-${String(r * 10 + h).padStart(12, '0')}`,
+            eventTime: time,
+            eventSource: 'ec2.amazonaws.com',
+            eventName: 'DescribeSnapshots',
+            awsRegion: region,
+            recipientAccountId: MICRO_ACCOUNT,
+          },
+        ],
+      });
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), gzipSync(body));
+      digests.addLogFile(MICRO_ACCOUNT, region, at, file, body, time, time);
+    }
+  });
+  digests.flushThrough(MICRO_START + MICRO_HOURS * HOUR);
+  writeFileSync(
+    join(dir, 'cloudtrail-public-key.pem'),
+    createPublicKey(SIMULATOR_PRIVATE_KEY).export({ type: 'pkcs1', format: 'pem' }),
+  );
+}

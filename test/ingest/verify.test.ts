@@ -1,6 +1,6 @@
-// Digest-chain verification on a simulated, signed trail. The intact trail verifies (exit 0); one
-// copy of it carries every attack at once, each in its own account-Region chain, and each must be
-// named for what it is: tampered when an authentic digest proves it, unverified when nothing can.
+// Digest-chain verification on a simulated, signed trail. The intact trail verifies (exit 0); then
+// the same trail is attacked in every way at once, each attack in its own account-Region chain, and
+// each must be named for what it is: tampered when an authentic digest proves it, unverified otherwise.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
