@@ -80,7 +80,7 @@ interface Work extends JudgedDigest {
 
 const lower = (s: string | null) => s?.trim().toLowerCase() ?? null;
 
-/** One hour of CloudTrail-Digest: later digests of a trail more than this before its others end look cut off. */
+/** Digests arrive hourly for every Region of a trail; a chain that ends this long before its trail lost its last ones. */
 const TRUNCATION_SLACK = 2 * 3_600_000;
 
 export interface ChainOptions {
@@ -231,8 +231,9 @@ export function judgeDigests(
   return { digests: all, findings };
 }
 
+/** One trail: an organization trail spans its member accounts; any other trail belongs to one account. */
 const trailOf = (n: DigestName) =>
-  `${n.trail}/${n.homeRegion}/${n.chain.startsWith('o-') ? n.chain.split('/')[0] : ''}`;
+  `${n.chain.startsWith('o-') ? n.chain.split('/')[0] : n.account}/${n.trail}/${n.homeRegion}`;
 
 function examine(d: DigestInput, keys: KeyRing): Work {
   const parsed = d.s3_object ? parseDigestName(d.s3_object) : null;
