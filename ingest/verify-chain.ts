@@ -1,7 +1,6 @@
 // Judges the ingested digests (reference §6.3): which are authentic (signed by a trusted key, or
-// vouched for by an authentic successor's signed previousDigestHashValue and previousDigestSignature),
-// which are linked to their predecessor, and where a chain has a hole. Nothing here trusts a digest
-// field before the digest is authentic.
+// vouched for by an authentic successor's previousDigestHashValue and Signature), which are linked to
+// their predecessor, and where a chain has a hole. No digest field is trusted before it is authentic.
 import { createVerify } from 'node:crypto';
 import { z } from 'zod';
 import type { KeyRing } from './verify-keys.ts';

@@ -1,7 +1,6 @@
-// `verify`: CloudTrail log-file integrity for what was ingested (reference §6.3), fail-closed. A log
-// file is valid only when a digest, authentic under a trusted key and linked into its chain, lists it
-// with its SHA-256; everything else is tampered or unverified with a reason. Results go to
-// ingested_files.digest_status / digest_reason and digests.status / status_reason.
+// `verify`: CloudTrail log-file integrity for what was ingested (reference §6.3), fail-closed: a log
+// file is valid only when an authentic digest, linked into its chain, lists it with its SHA-256. Results
+// go to ingested_files.digest_status / digest_reason and digests.status / status_reason.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
