@@ -1,5 +1,6 @@
 // The `ingest` subcommands.
 
+import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -18,8 +19,15 @@ import { printable } from './printable.ts';
 import { terminalProgress } from './progress.ts';
 import { QuerySourceError } from './query-source.ts';
 import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
-import { parseRange, TimeRangeError } from './time-range.ts';
-import { fetchPublicKeys, formatVerifyReport, loadPublicKeys, verifyStore } from './verify.ts';
+import { parseRange, parseTime, TimeRangeError } from './time-range.ts';
+import {
+  formatVerifyReport,
+  listPublicKeysPerRegion,
+  loadPublicKeys,
+  type TrustedKey,
+  VerifyError,
+  verifyStore,
+} from './verify.ts';
 
 /** Counts by name, largest first, each with up to three example names: "3 malformed JSON (a.json, …)". */
 function countList(counts: Record<string, number>, examples: Record<string, string[]> = {}): string {
@@ -150,41 +158,64 @@ function asUsage(err: unknown): never {
 
 interface VerifyFlags {
   publicKeys?: string;
+  /** no longer used: public keys are fetched in each digest's own Region */
   keysRegion?: string;
+  source?: string;
+  since?: string;
+  until?: string;
 }
 
-/** Runs verification, prints the report and sets a non-zero exit code when tampering is found. */
+/** Runs verification, prints the report, and sets exit code 1 unless every file and digest in scope is valid. */
 async function runVerify(store: Store, flags: VerifyFlags): Promise<void> {
+  let keys: TrustedKey[] | undefined;
+  try {
+    keys = flags.publicKeys ? loadPublicKeys(flags.publicKeys) : undefined;
+  } catch (err) {
+    if (err instanceof VerifyError) throw new UsageError(err.message);
+    throw err;
+  }
+  const sources = splitList(flags.source, '--source', /^(dir|s3)$/);
+  let since: number | null = null;
+  let until: number | null = null;
+  try {
+    if (flags.since) since = parseTime(flags.since, '--since').getTime();
+    if (flags.until) until = parseTime(flags.until, '--until').getTime();
+  } catch (err) {
+    if (err instanceof TimeRangeError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (since !== null && until !== null && until <= since)
+    throw new UsageError('--until must be later than --since');
   const report = await verifyStore(store, {
-    keys: flags.publicKeys ? loadPublicKeys(flags.publicKeys) : undefined,
-    fetchKeys: async (start, end) => {
-      const client = new CloudTrailClient({
-        region: flags.keysRegion ?? process.env.AWS_REGION ?? 'us-east-1',
-      });
-      try {
-        return await fetchPublicKeys(client, start, end);
-      } finally {
-        client.destroy();
-      }
-    },
+    keys,
+    fetchKeys: keys ? undefined : listPublicKeysPerRegion(),
+    sources,
+    since,
+    until,
   });
   out(formatVerifyReport(report));
-  if (report.tampered > 0) process.exitCode = 1;
+  if (!report.ok) process.exitCode = 1;
 }
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
     .description(
-      'check CloudTrail digest signatures, the digest chain and every ingested log file against its digest',
+      'prove ingested trail log files against CloudTrail digests: signatures, the digest chain, every listed hash; exit 1 unless all valid',
     )
     .option(
       '--public-keys <file>',
-      'PEM public keys, or a saved `aws cloudtrail list-public-keys` answer (offline)',
+      'trust these keys instead of calling ListPublicKeys: PEM, or a saved `aws cloudtrail list-public-keys` answer (offline)',
     )
-    .option('--keys-region <region>', 'region to call ListPublicKeys in (default: $AWS_REGION or us-east-1)')
+    .option('--source <sources>', "only files ingested by these sources: 'dir', 's3' or 'dir,s3' (default)")
+    .option('--since <time>', 'only log files delivered from this time (and the digests covering them)')
+    .option('--until <time>', 'only log files delivered before this time')
     .action(async (opts: VerifyFlags, cmd: Command) => {
-      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      const db = resolveDbPath(global.db);
+      if (db !== ':memory:' && !existsSync(db))
+        throw new UsageError(`no database at ${db}: ingest a trail first`);
+      const store = await openStoreFor(global);
       try {
         await runVerify(store, opts);
       } finally {

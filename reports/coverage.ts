@@ -10,7 +10,9 @@ const DataWindow = z.object({
   events: z.coerce.number(),
   coverage_end: z.string().nullable(),
 });
-const DigestRow = z.object({ digest_status: z.string(), files: z.coerce.number() });
+const DigestRow = z.object({ digest_status: z.string(), api_page: z.boolean(), files: z.coerce.number() });
+/** What verify stores per log file; 'unchecked' means verify has not run on it. */
+const FILE_STATUSES = ['valid', 'tampered', 'unverified', 'unchecked'] as const;
 const Unit = z.object({
   account_id: z.string(),
   region: z.string(),
@@ -27,17 +29,21 @@ export async function buildBanner(ctx: ReportContext): Promise<Banner> {
   const gaps = await ctx.all('reports/common/coverage_gaps', GapRow, ctx.range);
   const digestRows = await ctx.all('reports/common/digest_status', DigestRow);
   const data = await dataWindow(ctx);
-  const digests = { valid: 0, invalid: 0, missing: 0, unchecked: 0 };
+  const digests = { valid: 0, tampered: 0, unverified: 0, unchecked: 0, api_pages: 0 };
   for (const d of digestRows) {
-    if (d.digest_status in digests) digests[d.digest_status as keyof typeof digests] += d.files;
+    if (d.api_page) digests.api_pages += d.files;
+    // a status this code does not know is not a pass
+    else if ((FILE_STATUSES as readonly string[]).includes(d.digest_status))
+      digests[d.digest_status as (typeof FILE_STATUSES)[number]] += d.files;
+    else digests.unverified += d.files;
   }
-  const total = digests.valid + digests.invalid + digests.missing + digests.unchecked;
+  const total = digests.valid + digests.tampered + digests.unverified + digests.unchecked;
   const warnings: string[] = [];
   if (cells.length === 0)
     warnings.push('No ingest coverage overlaps this window: every requirement is unknown.');
-  if (digests.invalid > 0)
+  if (digests.tampered > 0)
     warnings.push(
-      `${digests.invalid} log file(s) failed digest validation: their events may have been altered.`,
+      `${digests.tampered} log file(s) are contradicted by an authentic CloudTrail digest (modified or inserted): their events may be forged.`,
     );
   if (total > 0 && digests.valid < total)
     warnings.push(`${total - digests.valid} of ${total} log files are not proven by a valid digest.`);
@@ -60,10 +66,11 @@ export async function buildBanner(ctx: ReportContext): Promise<Banner> {
     gaps,
     gaps_truncated: gaps.length >= 500,
     digests,
-    digest_summary:
+    digest_summary: `${
       total === 0
         ? 'no log files'
-        : `${digests.valid} valid, ${digests.invalid} invalid, ${digests.missing} not in any digest, ${digests.unchecked} unchecked`,
+        : `${digests.valid} valid, ${digests.tampered} tampered, ${digests.unverified} unverified, ${digests.unchecked} unchecked`
+    }${digests.api_pages > 0 ? `; ${digests.api_pages} API pages, not covered by digests` : ''}`,
     warnings,
   };
 }

@@ -48,11 +48,13 @@ export const Banner = z.object({
   cells: z.array(CoverageRow),
   gaps: z.array(GapRow),
   gaps_truncated: z.boolean(),
+  /** log files by verify status (unchecked: verify has not run); API pages apart, no digest covers them */
   digests: z.object({
     valid: z.number(),
-    invalid: z.number(),
-    missing: z.number(),
+    tampered: z.number(),
+    unverified: z.number(),
     unchecked: z.number(),
+    api_pages: z.number(),
   }),
   digest_summary: z.string(),
   warnings: z.array(z.string()),

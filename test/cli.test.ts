@@ -33,7 +33,7 @@ describe('copytrail CLI', () => {
     expect(r.stdout).toMatch(/events:\s+\d+ new/);
     expect(r.stdout).toMatch(/CopySnapshot\s+us-west-2/);
     expect(r.stdout).toMatch(/SharedSnapshotCopyInitiated/);
-    expect(r.stdout).toMatch(/digests:\s+\d+ valid, 0 invalid, 0 unverifiable/);
+    expect(r.stdout).toMatch(/digests:\s+\d+ valid, 0 invalid, 0 unverified/);
     expect(r.stdout).toMatch(/no tampering found/);
     expect(r.stdout).toMatch(/copies:\s+\d+ \(\d+ failed\), \d+ cross-region, \d+ cross-account/);
     expect(existsSync(db)).toBe(true);

@@ -1,12 +1,13 @@
--- Every ingested log file that a digest could vouch for. params: none.
--- output: file_id, location, sha256, path_account_id, path_region.
+-- Every ingested file that is not a readable digest: log files of every source, loaded, duplicate or
+-- rejected (a file that could not be read is still something someone put in the trail). params: none.
+-- output: file_id, location, source, sha256, status, error.
 select
   file_id,
   location,
+  source,
   sha256,
-  path_account_id,
-  path_region
+  status,
+  error
 from ingested_files
 where kind = 'log'
-  and sha256 is not null
 order by file_id
