@@ -14,6 +14,7 @@ import { type DirIngestResult, ingestDir } from './ingest-dir.ts';
 import { ingestLake, type LakeResult } from './lake.ts';
 import type { IngestSummary } from './loader.ts';
 import { ingestLookup, type LookupResult } from './lookup.ts';
+import { SKIP_RULES } from './outcomes.ts';
 import { MAX_FILE_BYTES } from './prepare-file.ts';
 import { printable } from './printable.ts';
 import { terminalProgress } from './progress.ts';
@@ -34,7 +35,11 @@ function countList(counts: Record<string, number>, examples: Record<string, stri
   return Object.entries(counts)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([label, n]) => {
-      const names = [...new Set((examples[label] ?? []).map((l) => basename(l.replace(/\/$/, ''))))];
+      // a digest's .sig is read with the digest: naming a few of thousands adds nothing
+      const quiet = label === SKIP_RULES.signature;
+      const names = quiet
+        ? []
+        : [...new Set((examples[label] ?? []).map((l) => basename(l.replace(/\/$/, ''))))];
       const shown = names.slice(0, 3).map((x) => printable(x));
       const more = names.length > 3 ? ', …' : '';
       return `${n} ${printable(label)}${shown.length > 0 ? ` (${shown.join(', ')}${more})` : ''}`;
