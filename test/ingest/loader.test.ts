@@ -258,4 +258,28 @@ describe('ingest dir', () => {
       { event_id: "x'); drop table events; --", user_agent: '<script>alert(1)</script>' },
     ]);
   });
+
+  it("keeps a digest's logFiles as written, so verify can tell a list that is not one from an empty list", async () => {
+    const dir = tempDir();
+    const folder = join(dir, 'AWSLogs', '111122223333', 'CloudTrail-Digest', 'us-east-1', '2026', '03', '02');
+    mkdirSync(folder, { recursive: true });
+    const digest = (logFiles: unknown) => ({
+      awsAccountId: '111122223333',
+      digestStartTime: '2026-03-02T10:00:00Z',
+      digestEndTime: '2026-03-02T11:00:00Z',
+      digestPublicKeyFingerprint: 'ab',
+      logFiles,
+    });
+    const name = (h: string) =>
+      `111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20260302T${h}0000Z.json.gz`;
+    writeFileSync(
+      join(folder, name('11')),
+      gzipSync(JSON.stringify(digest({ s3Object: 'x', hashValue: 'y' }))),
+    );
+    writeFileSync(join(folder, name('12')), gzipSync(JSON.stringify(digest([]))));
+    const store = await memoryStore();
+    await ingestDir(store, [dir]);
+    const { rows } = await store.userQuery('select log_files::varchar as l from digests order by file_id');
+    expect(rows.map((r) => r.l).sort()).toEqual(['[]', '{"s3Object":"x","hashValue":"y"}']);
+  });
 });
