@@ -119,7 +119,7 @@ const BatchCounts = z.object({
 export class BatchLoader {
   private readonly spool: string;
   private readonly batchBytes: number;
-  private known = new Map<string, { size: number | null; etag: string | null }>();
+  private known = new Map<string, { size: number | null; etag: string | null; status: string }>();
   private hashes = new Set<string>();
   private nextId = 0;
   private batch: Batch = emptyBatch(0);
@@ -152,7 +152,7 @@ export class BatchLoader {
     const loader = new BatchLoader(store, options);
     for (const row of await store.all('ingest/known_files', KnownFile, { source: options.source })) {
       // a rejected file is read again only if it changed; loaded and duplicate files never are
-      loader.known.set(row.location, { size: row.size, etag: row.etag });
+      loader.known.set(row.location, { size: row.size, etag: row.etag, status: row.status });
     }
     for (const row of await store.all('ingest/known_hashes', Hash)) loader.hashes.add(row.sha256);
     loader.nextId = (await store.one('ingest/max_file_id', MaxId)).max_id;
@@ -164,6 +164,11 @@ export class BatchLoader {
     const k = this.known.get(location);
     if (!k || k.size !== size) return false;
     return etag === undefined || k.etag === etag;
+  }
+
+  /** How the ledger holds a file isKnown() would skip: 'loaded', 'rejected' or 'duplicate'; else null. */
+  knownStatus(location: string, size: number, etag?: string): string | null {
+    return this.isKnown(location, size, etag) ? this.known.get(location)!.status : null;
   }
 
   async add(file: InputFile): Promise<void> {
@@ -199,7 +204,9 @@ export class BatchLoader {
       };
     }
     const b = this.batch;
-    this.known.set(file.location, { size: file.size, etag: file.etag ?? null });
+    const status =
+      prepared.kind === 'rejected' ? 'rejected' : this.hashes.has(prepared.sha256) ? 'duplicate' : 'loaded';
+    this.known.set(file.location, { size: file.size, etag: file.etag ?? null, status });
     if (prepared.kind === 'rejected') {
       this.summary.rejectedFiles++;
       b.ledger.push({
