@@ -390,7 +390,8 @@ export function registerIngest(program: Command): void {
       }
       if (opts.profile) process.env.AWS_PROFILE = opts.profile;
       const range = rangeFrom(opts.since!, opts.until);
-      const client = makeS3Client({ endpointUrl: opts.endpointUrl, region: opts.region });
+      // one retry layer: ingest retries each object itself, so a throttled one waits without its place
+      const client = makeS3Client({ endpointUrl: opts.endpointUrl, region: opts.region, maxAttempts: 1 });
       const store = await openStoreFor(global);
       const interrupt = onInterrupt('no new downloads; committing what has arrived');
       try {

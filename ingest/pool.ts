@@ -1,5 +1,6 @@
-// Bounded concurrency, two ways: results in input order (mapPool), or each result as soon as it is
-// ready (mapUnordered), so one slow item never holds back the ones behind it.
+// Bounded concurrency: results in input order (mapPool), each result as soon as it is ready
+// (mapUnordered), so one slow item never holds back the ones behind it, and a gate that bounds
+// requests in flight while items waiting to retry hold no place.
 
 /** Runs async work with at most `limit` tasks in flight, keeping results in input order. */
 export async function mapPool<T, R>(
@@ -60,5 +61,27 @@ export async function* mapUnordered<T, R>(
   } finally {
     // an early exit (throw, break) still waits for the work already started, so nothing outlives the caller
     await Promise.allSettled(running.values());
+  }
+}
+
+/** At most `size` holders at once; waiters get in in the order they came. */
+export class Gate {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
   }
 }

@@ -10,7 +10,10 @@ export interface S3ClientOptions {
   connectTimeoutMs?: number;
   /** Close a socket that carried no data for this long (default 60 s). */
   socketTimeoutMs?: number;
-  /** SDK tries per call, the first included (default 3); ingest adds its own per-object retries. */
+  /**
+   * SDK tries per call, the first included (default 3). `ingest s3` passes 1: it retries each object
+   * itself, and a wait inside the SDK would hold a download place that other objects could use.
+   */
   maxAttempts?: number;
   /** Sockets per host (default 256, the highest --concurrency). */
   maxSockets?: number;

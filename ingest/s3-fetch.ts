@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { addAbortSignal, Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Gate } from './pool.ts';
 import { type BackoffPolicy, Interrupted, retryTransient } from './retry.ts';
 import { describeError, isTransientS3, TransferError } from './s3-errors.ts';
 
@@ -154,13 +155,17 @@ async function fetchOnce(
   return { bytes: Buffer.concat(chunks, length), signature: res.Metadata?.signature ?? null };
 }
 
-/** Fetches one listed object with retries; never throws. */
+/**
+ * Fetches one listed object with retries; never throws. Each try passes `gate` (requests in flight);
+ * the backoff between tries does not, so an object waiting out a SlowDown holds no place.
+ */
 export async function fetchObject(
   client: S3Client,
   bucket: string,
   o: ListedObject,
   policy: FetchPolicy,
   signal?: AbortSignal,
+  gate: Gate = new Gate(1),
 ): Promise<FetchOutcome> {
   if (o.size > policy.maxObjectBytes) {
     return {
@@ -174,8 +179,11 @@ export async function fetchObject(
     const got = await retryTransient(
       (attempt) => {
         attempts = attempt;
-        return withIdleTimeout(policy.idleTimeoutMs, signal, (s, progress) =>
-          fetchOnce(client, bucket, o, s, progress),
+        // the idle clock starts inside the gate: waiting for a place is not silence from S3
+        return gate.run(() =>
+          withIdleTimeout(policy.idleTimeoutMs, signal, (s, progress) =>
+            fetchOnce(client, bucket, o, s, progress),
+          ),
         );
       },
       isTransientS3,

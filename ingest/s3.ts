@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Store } from '../queries/store.ts';
 import { BatchLoader, type IngestSummary } from './loader.ts';
-import { mapPool, mapUnordered } from './pool.ts';
+import { Gate, mapPool, mapUnordered } from './pool.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { Interrupted } from './retry.ts';
 import {
@@ -204,10 +204,13 @@ async function run(
 
     progress.start(todo.length, 'objects');
     const handled = new Set<Todo>();
+    // `concurrency` requests in flight; twice as many objects under way, so those waiting to retry
+    // (or waiting for the loader) leave room for others. Bodies in memory stay under 2 x concurrency.
+    const gate = new Gate(concurrency);
     const downloads = mapUnordered(
       todo,
-      concurrency,
-      async (t) => ({ t, got: await fetchObject(client, opts.bucket, t.object, policy, signal) }),
+      concurrency * 2,
+      async (t) => ({ t, got: await fetchObject(client, opts.bucket, t.object, policy, signal, gate) }),
       () => Boolean(signal?.aborted),
     );
     for await (const { t, got } of downloads) {

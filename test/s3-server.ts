@@ -48,7 +48,7 @@ export interface ProxyRules {
   faults?: FaultRule[];
   /** Seed for `probability` (default 1). */
   seed?: number;
-  /** Settings for the fixture's client (timeouts, attempts). */
+  /** Settings for the fixture's client (default: one SDK attempt per call, as `ingest s3` uses). */
   client?: Omit<S3ClientOptions, 'endpointUrl'>;
 }
 
@@ -69,6 +69,8 @@ export interface S3Fixture {
   getsOf(fragment: string): number;
   /** Calls `fn` once, when the first GET of a key containing `fragment` arrives (before it is answered). */
   onGet(fragment: string, fn: () => void): void;
+  /** Calls `fn` once, when the `n`th object GET from now arrives (before it is answered). */
+  afterGets(n: number, fn: () => void): void;
   /** Replaces the fault rules (and their counts), e.g. to heal the server before a re-run. */
   setFaults(faults: FaultRule[]): void;
   put(
@@ -108,6 +110,7 @@ export async function startS3(bucket: string, rules: ProxyRules = {}): Promise<S
   const random = seeded(rules.seed ?? 1);
   let faults = rules.faults ?? [];
   const watchers: { fragment: string; fn: () => void }[] = [];
+  const counters: { left: number; fn: () => void }[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -195,6 +198,11 @@ export async function startS3(bucket: string, rules: ProxyRules = {}): Promise<S
         watchers.splice(watchers.indexOf(w), 1);
         w.fn();
       }
+      for (const c of [...counters]) {
+        if (--c.left > 0) continue;
+        counters.splice(counters.indexOf(c), 1);
+        c.fn();
+      }
     }
     const target = path + (url.searchParams.get('prefix') ?? '');
     if (rules.throttleFirst && requests.throttled < rules.throttleFirst) {
@@ -228,7 +236,12 @@ export async function startS3(bucket: string, rules: ProxyRules = {}): Promise<S
   });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
   const endpoint = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-  const client = makeS3Client({ ...rules.client, endpointUrl: endpoint, region: 'us-east-1' });
+  const client = makeS3Client({
+    maxAttempts: 1,
+    ...rules.client,
+    endpointUrl: endpoint,
+    region: 'us-east-1',
+  });
   const direct = makeS3Client({ endpointUrl: fauxqs.address, region: 'us-east-1' });
   return {
     endpoint,
@@ -241,6 +254,9 @@ export async function startS3(bucket: string, rules: ProxyRules = {}): Promise<S
     },
     onGet(fragment, fn) {
       watchers.push({ fragment, fn });
+    },
+    afterGets(n, fn) {
+      counters.push({ left: n, fn });
     },
     setFaults(next) {
       faults = next;

@@ -236,10 +236,29 @@ describe('ingest s3 under faults', () => {
     expect(await eventIds(store)).toEqual(baseline);
   });
 
-  it('retries SlowDown per object after the SDK has given up', async () => {
+  it('retries SlowDown per object, and records an object throttled on every try', async () => {
+    const once = victim(3);
+    const always = victim(4);
+    const s3 = await server([
+      { match: fileName(once), times: 2, fault: { kind: 'slowdown' } },
+      { match: fileName(always), fault: { kind: 'slowdown' } },
+    ]);
+    const store = await memoryStore();
+    const r = await ingestS3(store, s3.client, options());
+    expect(s3.getsOf(fileName(once))).toBe(3);
+    expect(s3.getsOf(fileName(always))).toBe(FAST.attempts);
+    expect(r.objectsFailed.map((f) => f.key)).toEqual([always]);
+    expect(r.objectsFailed[0]!.error).toMatch(/SlowDown \(HTTP 503\)/);
+    expect(settled(r)).toBe(keys.length - 1);
+  });
+
+  it('retries SlowDown per object after the SDK has used its own attempts', async () => {
     const key = victim(3);
-    // the SDK tries 3 times per call; the fourth and fifth answers are this loop's second call
-    const s3 = await server([{ match: fileName(key), times: 4, fault: { kind: 'slowdown' } }]);
+    // a client that tries 3 times per call (the default elsewhere): the fourth and fifth answers
+    // are this loop's second call
+    const s3 = await server([{ match: fileName(key), times: 4, fault: { kind: 'slowdown' } }], {
+      maxAttempts: 3,
+    });
     const store = await memoryStore();
     const r = await ingestS3(store, s3.client, options());
     expect(s3.getsOf(fileName(key))).toBe(5);
