@@ -118,6 +118,10 @@ export async function ingestS3(
   opts.signal?.addEventListener('abort', onStop, { once: true });
   const spool = openSpool(store.path, opts.spoolDir);
   try {
+    // DuckDB 1.5.5 cannot replay from its write-ahead log an ALTER TABLE ADD COLUMN on a table with
+    // a non-constant default (ingested_files): a run killed before its first checkpoint would leave a
+    // database that no longer opens. Migrations Store.open just applied are such statements.
+    if (store.path !== ':memory:') await store.run('store/checkpoint');
     return await run(store, client, { ...opts, signal: stop.signal }, progress, spool.dir);
   } finally {
     opts.signal?.removeEventListener('abort', onStop);

@@ -340,6 +340,34 @@ describe('ingest s3 under faults', () => {
     }
   });
 
+  it('leaves a database that opens after a kill -9 during its very first run', async () => {
+    const s3 = await server([]);
+    const db = join(tempDir('copytrail-faults-cli-'), 'first.duckdb');
+    const child = spawn(
+      process.execPath,
+      [BIN, '--db', db, 'ingest', 's3', '--bucket', BUCKET, '--endpoint-url', s3.endpoint].concat([
+        '--since',
+        '2026-03-01',
+        '--until',
+        '2026-03-02',
+      ]),
+      { stdio: 'ignore' },
+    );
+    s3.afterGets(1, () => child.kill('SIGKILL'));
+    const signal = await new Promise<string | null>((r) => child.on('close', (_code, sig) => r(sig)));
+    expect(signal).toBe('SIGKILL');
+    const store = await Store.open({ path: db, memoryLimit: '1GB' });
+    try {
+      // the folders it listed say they are not loaded yet, rather than reading as complete
+      expect(await coverageError(store, victim())).toMatch(/not loaded yet/);
+      await ingestS3(store, s3.client, options({ spoolDir: undefined }));
+      expect(await eventIds(store)).toEqual(baseline);
+      expect(await coverageError(store, victim())).toBeNull();
+    } finally {
+      store.close();
+    }
+  });
+
   it('exits 1 and names the object when a fetch failed, after loading everything else', async () => {
     const key = victim();
     const s3 = await server([{ match: fileName(key), fault: { kind: 'cut', afterBytes: 10 } }]);
