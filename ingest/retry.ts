@@ -90,7 +90,8 @@ export async function retryTransient<T>(
     try {
       return await fn(attempt);
     } catch (err) {
-      if (err instanceof Interrupted || signal?.aborted) throw err;
+      if (err instanceof Interrupted) throw err;
+      if (signal?.aborted) throw new Interrupted('interrupted', { cause: err });
       if (!transient(err) || attempt >= policy.attempts) throw err;
       await sleepUnlessAborted(fullJitter(attempt, policy), signal);
     }

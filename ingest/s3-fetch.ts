@@ -143,14 +143,15 @@ async function fetchOnce(
       cause: err,
     });
   }
+  const md5sum = md5.digest('hex');
   const problem = bodyProblem(o, {
     length,
-    md5: md5.digest('hex'),
+    md5: md5sum,
     contentLength: res.ContentLength,
     serverSideEncryption: res.ServerSideEncryption,
     customerKey: Boolean(res.SSECustomerAlgorithm),
   });
-  if (problem) throw new TransferError(problem);
+  if (problem) throw Object.assign(new TransferError(problem), { received: md5sum });
   // a digest's signature travels in its object metadata (x-amz-meta-signature)
   return { bytes: Buffer.concat(chunks, length), signature: res.Metadata?.signature ?? null };
 }
@@ -175,16 +176,25 @@ export async function fetchObject(
     };
   }
   let attempts = 0;
+  // the MD5 of each complete body that failed its check: always the same one means the store
+  // sends these bytes every time, and its ETag is not their MD5 (some S3-compatible stores)
+  const received: string[] = [];
   try {
     const got = await retryTransient(
       (attempt) => {
         attempts = attempt;
         // the idle clock starts inside the gate: waiting for a place is not silence from S3
-        return gate.run(() =>
-          withIdleTimeout(policy.idleTimeoutMs, signal, (s, progress) =>
-            fetchOnce(client, bucket, o, s, progress),
-          ),
-        );
+        return gate
+          .run(() =>
+            withIdleTimeout(policy.idleTimeoutMs, signal, (s, progress) =>
+              fetchOnce(client, bucket, o, s, progress),
+            ),
+          )
+          .catch((err: unknown) => {
+            const md5 = (err as { received?: string }).received;
+            if (md5) received.push(md5);
+            throw err;
+          });
       },
       isTransientS3,
       policy,
@@ -193,6 +203,10 @@ export async function fetchObject(
     return { kind: 'ok', ...got, attempts };
   } catch (err) {
     if (err instanceof Interrupted || signal?.aborted) return { kind: 'interrupted' };
-    return { kind: 'failed', error: describeError(err), attempts };
+    const same =
+      attempts > 1 && received.length === attempts && new Set(received).size === 1
+        ? `; the same body came back on all ${attempts} tries, so the store's ETag may not be an MD5`
+        : '';
+    return { kind: 'failed', error: describeError(err) + same, attempts };
   }
 }

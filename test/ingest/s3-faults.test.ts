@@ -198,7 +198,9 @@ describe('ingest s3 under faults', () => {
     const store = await memoryStore();
     const r = await ingestS3(store, s3.client, options());
     expect(r.objectsFailed.map((f) => f.key)).toEqual([key]);
-    expect(r.objectsFailed[0]!.error).toMatch(/MD5/);
+    expect(r.objectsFailed[0]!.error).toMatch(/^TransferError|body MD5 [0-9a-f]{32} differs from the ETag/);
+    // a proxy that flips the same byte every time looks like a store whose ETags are not MD5s
+    expect(r.objectsFailed[0]!.error).toMatch(/same body came back on all 3 tries/);
     expect(r.rejectedFiles).toBe(0);
     expect(await count(store, 'rejects')).toBe(0);
     expect(await count(store, 'ingested_files', `location = 's3://${BUCKET}/${key}'`)).toBe(0);
