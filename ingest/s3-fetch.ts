@@ -1,7 +1,6 @@
-// Downloads one S3 object and proves it arrived whole: an idle watchdog on every try (waiting for
-// headers and for each chunk), the body checked against the listed size, Content-Length and, where
-// the ETag is an MD5, its MD5. A damaged transfer is retried with backoff, alone; an interrupt
-// aborts the request in flight at once.
+// Downloads one S3 object and proves it arrived whole (listed size, Content-Length, MD5 where the
+// ETag is one), with an idle watchdog on every try. A damaged or silent transfer is retried with
+// backoff, alone; an interrupt aborts the request in flight at once.
 import { createHash } from 'node:crypto';
 import { addAbortSignal, Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';

@@ -1,7 +1,6 @@
-// `ingest s3`: reads a trail bucket (account or organization layout) over the S3 API. It lists only
-// the day folders in range, downloads with bounded concurrency and hands each object to the batch
-// loader the moment it is verified, in whatever order they complete. The commit watermark is the
-// ledger: every file in it is committed with its rows, everything else is fetched again next run.
+// `ingest s3`: lists the trail's day folders in range, downloads with bounded concurrency and hands
+// each verified object to the batch loader in whatever order they complete. The commit watermark is
+// the ledger: every file in it was committed with its rows; everything else is fetched again.
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Store } from '../queries/store.ts';

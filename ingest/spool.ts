@@ -1,7 +1,6 @@
-// Where a remote source stages downloads: one spool folder per database (beside it, or inside
-// --spool), and a fresh run folder in it per run, removed however the run ends. A folder left by a
-// killed run is removed by the next run on that database: DuckDB lets one process write a database
-// file at a time, so no live run can own it.
+// Where a remote source stages batches: one spool folder per database, a fresh run folder in it per
+// run, removed however the run ends. What a killed run left is removed by the next run on that
+// database: DuckDB lets one process write a database file at a time, so no live run owns it.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

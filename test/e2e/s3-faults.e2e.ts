@@ -1,7 +1,6 @@
-// Throughput under faults: the same 2,000 small objects read through a clean proxy, then through
-// one that answers 5% of GETs with 503 SlowDown and delays a few by seconds. Per-object retries
-// keep the faulty run at half the clean rate or better; adaptive retry mode (shown, not asserted)
-// slows the whole client instead.
+// Throughput under faults: 2,000 small objects through a clean proxy, then through one answering 5%
+// of GETs with 503 SlowDown and delaying a few. Per-object retries keep at least half the clean
+// rate; adaptive retry mode (printed, not asserted) slows the whole client instead.
 
 import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
