@@ -79,6 +79,9 @@ export function formatS3Summary(r: S3IngestResult): string {
       `could not fetch ${r.objectsFailed.length} object(s) after every try; their folders' coverage is in error and the next run fetches them again:`,
     );
     list(r.objectsFailed.map((f) => `${f.key}: ${f.error} (${f.attempts} tries)`));
+    lines.push(
+      `still missing: copytrail query "select location, error from fetch_failures where resolved_at is null"`,
+    );
   }
   if (r.notFetched > 0) {
     lines.push(`stopped: ${r.notFetched} objects not fetched; run the same command again to fetch them`);
@@ -412,11 +415,13 @@ export function registerIngest(program: Command): void {
           terminalProgress('s3'),
         );
         out(formatS3Summary(r));
-        if (interrupt.settleExitCode()) warn(formatS3Stopped(r, interrupt.received!));
+        if (interrupt.settleExitCode()) {
+          warn(formatS3Stopped(r, interrupt.received!));
+          return;
+        }
+        if (opts.verify) await runVerify(store, { publicKeys: opts.publicKeys, keysRegion: opts.region });
         // something asked for could not be read: everything else is loaded, and the summary names it
-        else if (r.unitsFailed.length > 0) process.exitCode = 1;
-        else if (opts.verify)
-          await runVerify(store, { publicKeys: opts.publicKeys, keysRegion: opts.region });
+        if (r.unitsFailed.length > 0) process.exitCode = 1;
       } finally {
         interrupt.release();
         client.destroy();
