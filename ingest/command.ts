@@ -1,13 +1,12 @@
 // The `ingest` subcommands.
 
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
 import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } from '../pipeline/cli-kit.ts';
-import type { Store } from '../queries/store.ts';
-import { resolveDbPath } from '../queries/store.ts';
+import { resolveDbPath, type Store } from '../queries/store.ts';
 import { type AthenaResult, ingestAthena } from './athena.ts';
 import { byteSize } from './byte-size.ts';
 import { type DirIngestResult, ingestDir } from './ingest-dir.ts';
@@ -115,12 +114,49 @@ export function formatS3Summary(r: S3IngestResult): string {
     `listed:  ${r.units} day folders, ${r.objectsListed} objects${r.interrupted ? ' (interrupted: run again to resume)' : ''}`,
     formatIngestSummary(r),
   ];
-  if (r.unitsFailed.length > 0) {
-    lines.push(`could not read ${r.unitsFailed.length} prefix(es); coverage records them as errors:`);
-    for (const f of r.unitsFailed.slice(0, 10)) lines.push(`  ${f.prefix}: ${f.error}`);
-    if (r.unitsFailed.length > 10) lines.push(`  … and ${r.unitsFailed.length - 10} more`);
+  if (r.previouslyRejected + r.previouslyDuplicate > 0) {
+    lines.push(
+      `earlier: ${r.previouslyRejected} rejected by an earlier run and unchanged, ${r.previouslyDuplicate} duplicate content seen earlier (neither read again)`,
+    );
+  }
+  if (r.retried + r.refetched > 0) {
+    lines.push(
+      `fetch:   ${r.retried} objects needed more than one try, ${r.refetched} that an earlier run could not fetch were fetched now`,
+    );
+  }
+  const list = (items: string[]) => {
+    for (const item of items.slice(0, 10)) lines.push(`  ${item}`);
+    if (items.length > 10) lines.push(`  … and ${items.length - 10} more`);
+  };
+  if (r.listingsFailed.length > 0) {
+    lines.push(`could not list ${r.listingsFailed.length} prefix(es); coverage records them as errors:`);
+    list(r.listingsFailed.map((f) => `${f.prefix}: ${f.error}`));
+  }
+  if (r.objectsFailed.length > 0) {
+    lines.push(
+      `could not fetch ${r.objectsFailed.length} object(s) after every try; their folders' coverage is in error and the next run fetches them again:`,
+    );
+    list(r.objectsFailed.map((f) => `${f.key}: ${f.error} (${f.attempts} tries)`));
+    lines.push(
+      `still missing: copytrail query "select location, error from fetch_failures where resolved_at is null"`,
+    );
+  }
+  if (r.notFetched > 0) {
+    lines.push(`stopped: ${r.notFetched} objects not fetched; run the same command again to fetch them`);
   }
   return lines.join('\n');
+}
+
+/** The lines a stopped run leaves on stderr, so a log shows what was kept even without a terminal. */
+export function formatS3Stopped(r: S3IngestResult, signal: string): string {
+  const left = r.stoppedWhileListing
+    ? 'left to fetch: everything, the day folders were not all listed yet'
+    : `left to fetch: ${r.notFetched} objects${r.objectsFailed.length ? `, and ${r.objectsFailed.length} that failed` : ''}`;
+  return [
+    `copytrail: stopped by ${signal}`,
+    `saved: ${r.loaded} files loaded, ${r.eventsNew} new events (committed; the ledger lists each file)`,
+    `${left}; run the same command again to fetch the rest`,
+  ].join('\n');
 }
 
 export function formatLookupSummary(r: LookupResult): string {
@@ -163,8 +199,6 @@ function asUsage(err: unknown): never {
 
 interface VerifyFlags {
   publicKeys?: string;
-  /** no longer used: public keys are fetched in each digest's own Region */
-  keysRegion?: string;
   source?: string;
   since?: string;
   until?: string;
@@ -451,7 +485,7 @@ export function registerIngest(program: Command): void {
     .option('--region <region>', 'region of the bucket (default: $AWS_REGION or us-east-1)')
     .option('--profile <name>', 'AWS profile, as in the AWS CLI (the SDK default chain reads it)')
     .option('--concurrency <n>', 'parallel downloads', '16')
-    .option('--spool <dir>', 'download folder (default: .copytrail-spool beside the database)')
+    .option('--spool <dir>', "where this database's download spool goes (default: <db>.spool beside it)")
     .option('--verify', 'verify digests and log files after loading (see `copytrail verify`)')
     .option('--public-keys <file>', 'with --verify: PEM or ListPublicKeys JSON, for offline verification')
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
@@ -464,15 +498,10 @@ export function registerIngest(program: Command): void {
       }
       if (opts.profile) process.env.AWS_PROFILE = opts.profile;
       const range = rangeFrom(opts.since!, opts.until);
-      const client = makeS3Client({ endpointUrl: opts.endpointUrl, region: opts.region });
+      // one retry layer: ingest retries each object itself, so a throttled one waits without its place
+      const client = makeS3Client({ endpointUrl: opts.endpointUrl, region: opts.region, maxAttempts: 1 });
       const store = await openStoreFor(global);
-      const abort = new AbortController();
-      const onSigint = () => {
-        // a second Ctrl-C finds no handler left and ends the process; committed batches stay
-        process.stderr.write('\ncopytrail: stopping after the current batch (Ctrl-C again to quit now)\n');
-        abort.abort();
-      };
-      process.once('SIGINT', onSigint);
+      const interrupt = onInterrupt('no new downloads; committing what has arrived');
       try {
         const r = await ingestS3(
           store,
@@ -485,19 +514,29 @@ export function registerIngest(program: Command): void {
             regions: splitList(opts.regions, '--regions', /^[a-z]{2}(-[a-z]+)+-\d+$/),
             range,
             concurrency,
-            spoolDir: resolve(
-              opts.spool ?? join(dirname(resolve(resolveDbPath(global.db))), '.copytrail-spool'),
-            ),
-            signal: abort.signal,
+            spoolDir: opts.spool === undefined ? undefined : resolve(opts.spool),
+            signal: interrupt.signal,
           },
           terminalProgress('s3'),
         );
         out(formatS3Summary(r));
-        if (r.interrupted) process.exitCode = 130;
-        else if (opts.verify)
-          await runVerify(store, { publicKeys: opts.publicKeys, keysRegion: opts.region });
+        if (interrupt.settleExitCode()) {
+          warn(formatS3Stopped(r, interrupt.received!));
+          return;
+        }
+        // verify what this run covered: the day before --since is read too, so a chain's first
+        // digest in range would otherwise look unlinked
+        if (opts.verify)
+          await runVerify(store, {
+            publicKeys: opts.publicKeys,
+            source: 's3',
+            since: range.since.toISOString(),
+            until: range.until.toISOString(),
+          });
+        // something asked for could not be read: everything else is loaded, and the summary names it
+        if (r.unitsFailed.length > 0) process.exitCode = 1;
       } finally {
-        process.off('SIGINT', onSigint);
+        interrupt.release();
         client.destroy();
         store.close();
       }

@@ -2,7 +2,6 @@
 // loads each batch in one transaction (ledger, events, rejects, coverage), so a crash never leaves a
 // half-loaded file. Preparing batch N+1 overlaps DuckDB loading batch N.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeLines } from '../queries/ndjson.ts';
@@ -11,6 +10,7 @@ import { InputRejected } from './input-rejected.ts';
 import { isDigestLocation, parseLayout } from './layout.ts';
 import { reasonClass } from './outcomes.ts';
 import { diagnoseJson, MAX_FILE_BYTES, type Prepared, prepareFile } from './prepare-file.ts';
+import { openSpool, type Spool } from './spool.ts';
 
 export interface InputFile {
   location: string;
@@ -131,6 +131,7 @@ const BatchCounts = z.object({
 
 export class BatchLoader {
   private readonly spool: string;
+  private readonly ownSpool: Spool | null;
   private readonly batchBytes: number;
   private known = new Map<string, { size: number | null; etag: string | null; status: string }>();
   private hashes = new Set<string>();
@@ -162,8 +163,20 @@ export class BatchLoader {
   ) {
     // COPYTRAIL_BATCH_MB trades memory for speed; each batch is one transaction
     this.batchBytes = options.batchBytes ?? batchBytesFromEnv() ?? 64 * 1024 * 1024;
-    if (options.spoolDir) mkdirSync(options.spoolDir, { recursive: true });
-    this.spool = mkdtempSync(join(options.spoolDir ?? tmpdir(), 'copytrail-spool-'));
+    if (options.spoolDir) {
+      mkdirSync(options.spoolDir, { recursive: true });
+      this.spool = mkdtempSync(join(options.spoolDir, 'copytrail-spool-'));
+      this.ownSpool = null;
+    } else {
+      // the database's own spool (<db>.spool): what a killed run left there is swept now
+      this.ownSpool = openSpool(store.path);
+      this.spool = this.ownSpool.dir;
+    }
+  }
+
+  private removeSpool(): void {
+    if (this.ownSpool) this.ownSpool.remove();
+    else rmSync(this.spool, { recursive: true, force: true });
   }
 
   static async create(store: Store, options: LoaderOptions): Promise<BatchLoader> {
@@ -182,6 +195,11 @@ export class BatchLoader {
     const k = this.known.get(location);
     if (!k || k.size !== size) return false;
     return etag === undefined || k.etag === etag;
+  }
+
+  /** How the ledger holds a file isKnown() would skip: 'loaded', 'rejected' or 'duplicate'; else null. */
+  knownStatus(location: string, size: number, etag?: string): string | null {
+    return this.isKnown(location, size, etag) ? this.known.get(location)!.status : null;
   }
 
   async add(file: InputFile): Promise<void> {
@@ -235,11 +253,9 @@ export class BatchLoader {
       }
     }
     const b = this.batch;
-    this.known.set(file.location, {
-      size: file.size,
-      etag: file.etag ?? null,
-      status: prepared.kind === 'rejected' ? 'rejected' : 'loaded',
-    });
+    const status =
+      prepared.kind === 'rejected' ? 'rejected' : this.hashes.has(prepared.sha256) ? 'duplicate' : 'loaded';
+    this.known.set(file.location, { size: file.size, etag: file.etag ?? null, status });
     if (prepared.kind === 'rejected') {
       this.countReject(prepared.reason);
       b.ledger.push({
@@ -336,14 +352,14 @@ export class BatchLoader {
     await this.flush();
     if (this.pending) await this.pending;
     this.pending = null;
-    rmSync(this.spool, { recursive: true, force: true });
+    this.removeSpool();
     this.summary.seconds = (Date.now() - this.started) / 1000;
     return this.summary;
   }
 
   /** Abandons the spool after a failure; what was committed stays committed. */
   abort(): void {
-    rmSync(this.spool, { recursive: true, force: true });
+    this.removeSpool();
   }
 
   private async load(batch: Batch): Promise<void> {

@@ -1,17 +1,28 @@
-// `ingest s3`: reads a trail bucket (account or organization layout) over the S3 API. It discovers
-// accounts and regions from the key prefixes, lists only the day folders in range, downloads in
-// parallel (a bounded window) and loads through the same batch loader as `ingest dir`, which stages
-// each batch in a spool folder. The ledger (key + ETag) makes a re-run resume where a crash stopped.
-import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+// `ingest s3`: lists the trail's day folders in range, downloads with bounded concurrency and hands
+// each verified object to the batch loader in whatever order they complete. The commit watermark is
+// the ledger: every file in it was committed with its rows; everything else is fetched again.
+import { setMaxListeners } from 'node:events';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Store } from '../queries/store.ts';
 import { BatchLoader, type IngestSummary } from './loader.ts';
-import { mapPool } from './pool.ts';
+import { Gate, mapPool, mapUnordered } from './pool.ts';
 import { type Progress, silentProgress } from './progress.ts';
+import { Interrupted } from './retry.ts';
+import {
+  type FailedFetch,
+  type FolderState,
+  failedFetch,
+  openFetchFailures,
+  recordFetchFailures,
+  writeFolderCoverage,
+} from './s3-coverage.ts';
+import { DEFAULT_FETCH_POLICY, type FetchPolicy, fetchObject, type ListedObject } from './s3-fetch.ts';
+import { Lister, type Unit, type UnitListing } from './s3-list.ts';
+import { openSpool } from './spool.ts';
 import { daysOf, type TimeRange } from './time-range.ts';
 
-export class S3SourceError extends Error {
-  override name = 'S3SourceError';
-}
+export { makeS3Client, type S3ClientOptions } from './s3-client.ts';
+export { S3SourceError } from './s3-errors.ts';
 
 export interface S3IngestOptions {
   bucket: string;
@@ -21,61 +32,79 @@ export interface S3IngestOptions {
   /** Region names, or undefined for every region found. */
   regions?: string[];
   range: TimeRange;
-  /** Where batches are staged before loading (default: the system temp folder). */
+  /**
+   * Where this database's spool folder goes (default: `<db>.spool` beside a database file, the
+   * system temp folder for an in-memory store). See spool.ts.
+   */
   spoolDir?: string;
   concurrency?: number;
   /** Also read CloudTrail-Digest/ folders, so `verify` can check what was ingested (default true). */
   digests?: boolean;
+  /** Retries, backoff and timeouts of each download and listing page. */
+  fetch?: Partial<FetchPolicy>;
   signal?: AbortSignal;
-}
-
-export interface S3ClientOptions {
-  endpointUrl?: string;
-  region?: string;
 }
 
 export interface S3IngestResult extends IngestSummary {
   units: number;
+  /** Every prefix or object that could not be read: listingsFailed, then objectsFailed by key. */
   unitsFailed: { prefix: string; error: string }[];
+  /** Prefixes that could not be listed; coverage records them. */
+  listingsFailed: { prefix: string; error: string }[];
+  /** Objects still missing after every retry; recorded in fetch_failures. */
+  objectsFailed: FailedFetch[];
   objectsListed: number;
+  /** Listed objects the ledger already holds, by how it holds them. */
+  alreadyLoaded: number;
+  previouslyRejected: number;
+  previouslyDuplicate: number;
+  /** Objects an earlier run failed to fetch that this run fetched. */
+  refetched: number;
+  /** Objects that needed more than one try. */
+  retried: number;
+  /** Objects listed but never tried because the run was stopped. */
+  notFetched: number;
   interrupted: boolean;
+  /** Stopped before every day folder was listed: nothing was fetched or recorded. */
+  stoppedWhileListing: boolean;
 }
 
-/** An S3 client on the SDK's default credential chain; path-style when pointed at another endpoint. */
-export function makeS3Client(opts: S3ClientOptions): S3Client {
-  return new S3Client({
-    region: opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
-    followRegionRedirects: true,
-    // throttling (503 SlowDown) and 5xx are retried with backoff by the SDK itself
-    maxAttempts: 8,
-    retryMode: 'adaptive',
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+interface Todo {
+  object: ListedObject;
+  folder: FolderState;
 }
 
-interface Unit {
-  account: string;
-  region: string;
-  day: string;
-  prefix: string;
-  folder: 'CloudTrail' | 'CloudTrail-Digest';
-}
-
-interface Listed {
-  key: string;
-  size: number;
-  etag: string;
-}
-
-const ACCOUNT = /^\d{12}$/;
-const ORG = /^o-[a-z0-9]{10,32}$/;
-
-function describeError(err: unknown): string {
-  if (err instanceof S3ServiceException)
-    return `${err.name} (HTTP ${err.$metadata.httpStatusCode ?? '?'}): ${err.message}`;
-  return (err as Error).message;
+function emptyResult(): S3IngestResult {
+  return {
+    files: 0,
+    skipped: 0,
+    loaded: 0,
+    duplicateFiles: 0,
+    rejectedFiles: 0,
+    digests: 0,
+    records: 0,
+    eventsNew: 0,
+    eventsDuplicate: 0,
+    recordsRejected: 0,
+    seconds: 0,
+    alreadyRejected: 0,
+    alreadyDuplicate: 0,
+    rejectedByReason: {},
+    skippedByRule: {},
+    units: 0,
+    unitsFailed: [],
+    listingsFailed: [],
+    objectsFailed: [],
+    objectsListed: 0,
+    alreadyLoaded: 0,
+    previouslyRejected: 0,
+    previouslyDuplicate: 0,
+    refetched: 0,
+    retried: 0,
+    notFetched: 0,
+    interrupted: false,
+    stoppedWhileListing: false,
+  };
 }
 
 export async function ingestS3(
@@ -84,185 +113,153 @@ export async function ingestS3(
   opts: S3IngestOptions,
   progress: Progress = silentProgress,
 ): Promise<S3IngestResult> {
-  const base = opts.prefix ? `${opts.prefix.replace(/^\/+|\/+$/g, '')}/` : '';
-  const listPrefixes = async (prefix: string): Promise<string[]> => {
-    const out: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(
-        new ListObjectsV2Command({
-          Bucket: opts.bucket,
-          Prefix: prefix,
-          Delimiter: '/',
-          ContinuationToken: token,
-        }),
-      );
-      for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix.slice(prefix.length, -1));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return out;
-  };
-  const listObjects = async (prefix: string): Promise<Listed[]> => {
-    const out: Listed[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(
-        new ListObjectsV2Command({ Bucket: opts.bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      for (const o of page.Contents ?? []) {
-        if (o.Key && !o.Key.endsWith('/'))
-          out.push({ key: o.Key, size: o.Size ?? 0, etag: (o.ETag ?? '').replaceAll('"', '') });
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return out;
-  };
-
-  // discovery: AWSLogs/<account>/… and AWSLogs/<o-id>/<account>/…
-  const root = `${base}AWSLogs/`;
-  let top: string[];
+  // one signal for the run: every download, listing page and backoff wait listens to it
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  const onStop = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onStop();
+  opts.signal?.addEventListener('abort', onStop, { once: true });
+  const spool = openSpool(store.path, opts.spoolDir);
   try {
-    top = await listPrefixes(root);
-  } catch (cause) {
-    throw new S3SourceError(`cannot list s3://${opts.bucket}/${root}: ${describeError(cause)}`, { cause });
+    return await run(store, client, { ...opts, signal: stop.signal }, progress, spool.dir);
+  } finally {
+    opts.signal?.removeEventListener('abort', onStop);
+    progress.stop();
+    spool.remove();
   }
-  const accountRoots: { account: string; prefix: string }[] = [];
-  for (const name of top) {
-    if (ACCOUNT.test(name) && !opts.orgId) accountRoots.push({ account: name, prefix: `${root}${name}/` });
-    if (ORG.test(name) && (!opts.orgId || opts.orgId === name)) {
-      for (const acct of await listPrefixes(`${root}${name}/`)) {
-        if (ACCOUNT.test(acct)) accountRoots.push({ account: acct, prefix: `${root}${name}/${acct}/` });
-      }
-    }
-  }
-  if (accountRoots.length === 0) {
-    throw new S3SourceError(
-      `no CloudTrail folders under s3://${opts.bucket}/${root}${opts.orgId ? ` for ${opts.orgId}` : ''}: check --bucket, --prefix and --org-id`,
-    );
-  }
-  const wanted = accountRoots.filter((a) => !opts.accounts || opts.accounts.includes(a.account));
-  const days = daysOf(opts.range, 1);
-  const units: Unit[] = [];
-  const failed: { prefix: string; error: string }[] = [];
-  for (const a of wanted) {
-    const folders =
-      opts.digests === false ? (['CloudTrail'] as const) : (['CloudTrail', 'CloudTrail-Digest'] as const);
-    for (const folder of folders) {
-      let regions: string[];
-      try {
-        regions = await listPrefixes(`${a.prefix}${folder}/`);
-      } catch (err) {
-        failed.push({ prefix: `${a.prefix}${folder}/`, error: describeError(err) });
-        continue;
-      }
-      for (const region of regions) {
-        if (opts.regions && !opts.regions.includes(region)) continue;
-        for (const day of days) {
-          units.push({
-            account: a.account,
-            region,
-            day,
-            folder,
-            prefix: `${a.prefix}${folder}/${region}/${day.replaceAll('-', '/')}/`,
-          });
-        }
-      }
-    }
-  }
+}
 
-  // list every unit; a denied or failing prefix is recorded and the rest goes on
-  const listed = await mapPool(units, opts.concurrency ?? 16, async (u) => {
-    try {
-      return { unit: u, objects: await listObjects(u.prefix), error: null as string | null };
-    } catch (err) {
-      return { unit: u, objects: [] as Listed[], error: describeError(err) };
-    }
-  });
-  for (const l of listed) {
-    if (l.error) failed.push({ prefix: l.unit.prefix, error: l.error });
-    if (l.unit.folder !== 'CloudTrail') continue;
-    await store.run('ingest/upsert_listing_coverage', {
-      source: 's3',
-      account: l.unit.account,
-      region: l.unit.region,
-      day: l.unit.day,
-      files: l.objects.length,
-      error: l.error,
+async function run(
+  store: Store,
+  client: S3Client,
+  opts: S3IngestOptions,
+  progress: Progress,
+  spoolDir: string,
+): Promise<S3IngestResult> {
+  const started = Date.now();
+  const policy: FetchPolicy = { ...DEFAULT_FETCH_POLICY, ...opts.fetch };
+  const concurrency = opts.concurrency ?? 16;
+  const signal = opts.signal;
+  const lister = new Lister(client, opts.bucket, policy, signal);
+  const result = emptyResult();
+  const stoppedWhileListing = () => {
+    result.interrupted = true;
+    result.stoppedWhileListing = true;
+    result.unitsFailed = [...result.listingsFailed];
+    result.seconds = (Date.now() - started) / 1000;
+    return result;
+  };
+
+  let plan: { units: Unit[]; failed: { prefix: string; error: string }[] };
+  try {
+    plan = await lister.plan({
+      bucket: opts.bucket,
+      prefix: opts.prefix,
+      orgId: opts.orgId,
+      accounts: opts.accounts,
+      regions: opts.regions,
+      days: daysOf(opts.range, 1),
+      digests: opts.digests !== false,
     });
+  } catch (err) {
+    if (err instanceof Interrupted) return stoppedWhileListing();
+    throw err;
   }
+  result.units = plan.units.length;
+  result.listingsFailed.push(...plan.failed);
+
+  // a listing that fails is kept with its unit; one cut short by the interrupt comes back null
+  const listings = await mapPool(plan.units, concurrency, (u) =>
+    lister.list(u).catch((err: unknown): UnitListing | null => {
+      if (err instanceof Interrupted) return null;
+      throw err;
+    }),
+  );
+  if (signal?.aborted) return stoppedWhileListing();
 
   const loader = await BatchLoader.create(store, {
     source: 's3',
     eventCoverage: false,
-    spoolDir: opts.spoolDir,
+    spoolDir,
     onFileDone: () => progress.tick(),
   });
-  const todo = listed
-    .flatMap((l) => l.objects)
-    .filter((o) => !loader.isKnown(`s3://${opts.bucket}/${o.key}`, o.size, o.etag));
-  const objectsListed = listed.reduce((n, l) => n + l.objects.length, 0);
-  progress.start(todo.length, 'objects');
-  // objects are held in memory only inside the download window; batches are spooled to disk by
-  // the loader. After a crash the ledger says what is committed and the rest is fetched again.
-  const download = async (o: Listed): Promise<{ bytes: Buffer; signature: string | null }> => {
-    const res = await client.send(
-      new GetObjectCommand({ Bucket: opts.bucket, Key: o.key, IfMatch: o.etag ? `"${o.etag}"` : undefined }),
-    );
-    const bytes = Buffer.from(await res.Body!.transformToByteArray());
-    // a digest's signature travels in its object metadata (x-amz-meta-signature)
-    return { bytes, signature: res.Metadata?.signature ?? null };
-  };
-  let interrupted = false;
-  // a sliding window: `concurrency` downloads always in flight, handed to the loader in key order
-  const downloadSafe = async (o: Listed) => {
-    try {
-      return { o, body: await download(o), error: null as string | null };
-    } catch (err) {
-      return { o, body: null, error: describeError(err) };
-    }
-  };
-  const window = opts.concurrency ?? 16;
-  const inflight: ReturnType<typeof downloadSafe>[] = [];
-  let next = 0;
-  const startNext = () => {
-    if (next < todo.length && !opts.signal?.aborted) inflight.push(downloadSafe(todo[next++]!));
-  };
   try {
-    for (let k = 0; k < window; k++) startNext();
-    while (inflight.length > 0) {
-      const got = await inflight.shift()!;
-      startNext();
-      if (!got.body) {
-        failed.push({ prefix: got.o.key, error: got.error! });
+    const failedBefore = await openFetchFailures(store);
+    const folders: FolderState[] = [];
+    const todo: Todo[] = [];
+    for (const listing of listings as UnitListing[]) {
+      if (listing.error) result.listingsFailed.push({ prefix: listing.unit.prefix, error: listing.error });
+      const folder: FolderState = { listing, todo: 0, failed: [], notFetched: 0 };
+      folders.push(folder);
+      for (const o of listing.objects) {
+        result.objectsListed++;
+        const status = loader.knownStatus(`s3://${opts.bucket}/${o.key}`, o.size, o.etag);
+        if (status === 'loaded') result.alreadyLoaded++;
+        else if (status === 'rejected') result.previouslyRejected++;
+        else if (status === 'duplicate') result.previouslyDuplicate++;
+        else {
+          folder.todo++;
+          todo.push({ object: o, folder });
+        }
+      }
+    }
+    await writeFolderCoverage(store, opts.bucket, folders, 'listed');
+
+    progress.start(todo.length, 'objects');
+    const handled = new Set<Todo>();
+    // `concurrency` requests in flight; twice as many objects under way, so those waiting to retry
+    // (or waiting for the loader) leave room for others. Bodies in memory stay under 2 x concurrency.
+    const gate = new Gate(concurrency);
+    const downloads = mapUnordered(
+      todo,
+      concurrency * 2,
+      async (t) => ({ t, got: await fetchObject(client, opts.bucket, t.object, policy, signal, gate) }),
+      () => Boolean(signal?.aborted),
+    );
+    for await (const { t, got } of downloads) {
+      if (got.kind === 'interrupted') continue;
+      handled.add(t);
+      const location = `s3://${opts.bucket}/${t.object.key}`;
+      if (got.kind === 'failed') {
+        const f = failedFetch(t.object, got.error, got.attempts);
+        t.folder.failed.push(f);
+        result.objectsFailed.push(f);
         progress.tick();
         continue;
       }
-      const body = got.body;
+      if (got.attempts > 1) result.retried++;
+      if (failedBefore.has(location)) result.refetched++;
       await loader.add({
-        location: `s3://${opts.bucket}/${got.o.key}`,
-        size: got.o.size,
-        etag: got.o.etag,
-        read: async () => body.bytes,
-        signature: async () => body.signature,
+        location,
+        size: t.object.size,
+        etag: t.object.etag,
+        read: async () => got.bytes,
+        signature: async () => got.signature,
       });
     }
-    interrupted = next < todo.length;
+    // what an interrupt left behind, per folder, so its coverage says so
+    for (const t of todo) if (!handled.has(t)) t.folder.notFetched++;
+    result.notFetched = todo.length - handled.size;
+
     const summary = await loader.finish();
-    await store.run('ingest/s3_coverage_events');
-    const known = objectsListed - todo.length;
-    return {
-      ...summary,
-      files: summary.files + known,
-      skipped: summary.skipped + known,
-      units: units.length,
-      unitsFailed: failed,
-      objectsListed,
-      interrupted,
-    };
+    await store.transaction(async () => {
+      await recordFetchFailures(store, opts.bucket, result.objectsFailed);
+      await writeFolderCoverage(store, opts.bucket, folders, 'done');
+      await store.run('ingest/s3_coverage_events');
+    });
+    const known = result.alreadyLoaded + result.previouslyRejected + result.previouslyDuplicate;
+    Object.assign(result, summary);
+    result.files = summary.files + known;
+    result.skipped = summary.skipped + result.alreadyLoaded;
+    result.unitsFailed = [
+      ...result.listingsFailed,
+      ...result.objectsFailed.map((f) => ({ prefix: f.key, error: f.error })),
+    ];
+    result.interrupted = result.notFetched > 0;
+    result.seconds = (Date.now() - started) / 1000;
+    return result;
   } catch (err) {
     loader.abort();
     throw err;
-  } finally {
-    progress.stop();
   }
 }

@@ -1,10 +1,12 @@
 // ingest s3 over real HTTP against a local S3 server (fauxqs): discovery, filters, pagination,
-// resume after an interruption, a corrupt object, AccessDenied on one prefix and 503 retries.
+// resume after an interruption, a corrupt object, re-run counts, AccessDenied on one prefix and
+// 503 retries. Transfer faults (cut, corrupt, hung bodies) are in s3-faults.test.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatS3Summary } from '../../ingest/command.ts';
 import { ingestS3, type S3IngestOptions } from '../../ingest/s3.ts';
 import { parseRange } from '../../ingest/time-range.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
@@ -174,6 +176,46 @@ describe('ingest s3', () => {
     expect(rows).toEqual([
       { location: `s3://${BUCKET}/${bad}`, reason: 'not JSON: expected an object or an array' },
     ]);
+  });
+
+  it('counts a re-run by what the ledger holds, and keeps a rejected file named in its coverage', async () => {
+    const s3 = await server();
+    await uploadTrail(s3);
+    const bad = key('333333333333', 'eu-west-1', '2026-03-01', 99);
+    await s3.put(BUCKET, bad, Buffer.from('this is not gzip'));
+    // the same content under a second name: loaded once, the copy is a duplicate
+    const twin = key('333333333333', 'eu-west-1', '2026-03-01', 98);
+    const original = gzipSync(
+      JSON.stringify({ Records: [record('333333333333', 'eu-west-1', '2026-03-01')] }),
+    );
+    await s3.put(BUCKET, key('333333333333', 'eu-west-1', '2026-03-01', 97), original);
+    await s3.put(BUCKET, twin, original);
+    const store = await memoryStore();
+    const opts = options({ accounts: ['333333333333'] });
+    const first = await ingestS3(store, s3.client, opts);
+    expect(first.rejectedFiles).toBe(1);
+    expect(first.duplicateFiles).toBe(1);
+    const folderError = async () => {
+      const { rows } = await store.userQuery(
+        "select error from ingest_coverage where account_id = '333333333333' and region = 'eu-west-1' and window_start = '2026-03-01'",
+      );
+      return String(rows[0]!.error);
+    };
+    expect(await folderError()).toContain(bad);
+
+    const again = await ingestS3(store, s3.client, opts);
+    const files = REGIONS.length * DAYS.length * FILES_PER_UNIT + 3;
+    expect(again.objectsListed).toBe(files);
+    expect(again.alreadyLoaded).toBe(files - 2);
+    expect(again.skipped).toBe(files - 2);
+    expect(again.previouslyRejected).toBe(1);
+    expect(again.previouslyDuplicate).toBe(1);
+    expect(again.loaded + again.rejectedFiles + again.duplicateFiles).toBe(0);
+    const text = formatS3Summary(again);
+    expect(text).toContain(`${files - 2} already loaded`);
+    expect(text).toContain('1 rejected by an earlier run and unchanged, 1 duplicate content seen earlier');
+    // the hole is still there, so coverage still says so
+    expect(await folderError()).toContain(bad);
   });
 
   it('records AccessDenied on one prefix in coverage and reads the rest; retries 503 SlowDown', async () => {
