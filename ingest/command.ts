@@ -7,6 +7,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
 import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } from '../pipeline/cli-kit.ts';
 import { resolveDbPath, type Store } from '../queries/store.ts';
+import { apiClientOptions } from './api-client.ts';
 import { type AthenaResult, ingestAthena } from './athena.ts';
 import { byteSize } from './byte-size.ts';
 import { type DirIngestResult, ingestDir } from './ingest-dir.ts';
@@ -389,6 +390,7 @@ export function registerIngest(program: Command): void {
         allKms: Boolean(opts.allKms),
       };
       const client = new AthenaClient({
+        ...apiClientOptions(),
         region: (opts.region as string) ?? process.env.AWS_REGION ?? 'us-east-1',
       });
       const store = await openStoreFor(global);
@@ -440,7 +442,10 @@ export function registerIngest(program: Command): void {
       if (opts.ownerAccount && !ACCOUNT_LIST.test(opts.ownerAccount))
         throw new UsageError(`--owner-account: '${opts.ownerAccount}' is not an account id`);
       const range = rangeFrom(opts.since!, opts.until);
-      const client = new CloudTrailClient({ region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1' });
+      const client = new CloudTrailClient({
+        ...apiClientOptions(),
+        region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1',
+      });
       const store = await openStoreFor(global);
       const stop = onInterrupt('stopping the query');
       const { signal } = stop;

@@ -11,10 +11,11 @@ import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Store } from '../queries/store.ts';
+import { apiClientOptions } from './api-client.ts';
 import { BatchLoader, type IngestSummary } from './loader.ts';
 import { mapPool } from './pool.ts';
 import { type Progress, silentProgress } from './progress.ts';
-import { isThrottle, realSleep } from './retry.ts';
+import { fullJitter, isThrottle, isTransient, realSleep } from './retry.ts';
 import type { TimeRange } from './time-range.ts';
 
 export class LookupError extends Error {
@@ -98,6 +99,9 @@ function errorText(err: unknown): string {
   return `${e.name}: ${e.message}`;
 }
 
+/** Tries of one page after a 5xx, timeout or dropped connection, beyond the SDK's own. */
+const MAX_TRANSIENT_RETRIES = 4;
+
 interface AccountCtx {
   account: string;
   /** Temporary credentials from AssumeRole; absent for the caller's own account (default chain). */
@@ -105,11 +109,11 @@ interface AccountCtx {
 }
 
 async function accountsToRead(opts: LookupOptions): Promise<AccountCtx[]> {
-  const sts = new STSClient({});
+  const sts = new STSClient(apiClientOptions());
   try {
     let ids = opts.accounts;
     if (opts.orgAccounts) {
-      const org = new OrganizationsClient({ region: 'us-east-1' });
+      const org = new OrganizationsClient({ region: 'us-east-1', ...apiClientOptions() });
       ids = [];
       let token: string | undefined;
       try {
@@ -162,7 +166,7 @@ async function regionsOf(
   ctx: AccountCtx,
   wanted?: string[],
 ): Promise<{ enabled: string[]; skipped: string[] }> {
-  const ec2 = new EC2Client({ region: 'us-east-1', credentials: ctx.credentials });
+  const ec2 = new EC2Client({ region: 'us-east-1', credentials: ctx.credentials, ...apiClientOptions() });
   try {
     const res = await ec2.send(new DescribeRegionsCommand({ AllRegions: true }));
     const enabled: string[] = [];
@@ -221,9 +225,15 @@ export async function ingestLookup(
 
   try {
     await mapPool(plan, opts.concurrency ?? 8, async ({ ctx, region }) => {
-      const client = new CloudTrailClient({ region, credentials: ctx.credentials, maxAttempts: 1 });
+      const client = new CloudTrailClient({
+        region,
+        credentials: ctx.credentials,
+        ...apiClientOptions(),
+        maxAttempts: 1,
+      });
       const unit = emptyUnit(ctx.account, region);
       let interval = baseInterval;
+      let failures = 0;
       try {
         for (const attr of lookups) {
           let token: string | undefined;
@@ -250,10 +260,23 @@ export async function ingestLookup(
                 }),
               );
               interval = Math.max(baseInterval, Math.floor(interval * 0.8));
+              failures = 0;
             } catch (err) {
               if (isThrottle(err) && interval < 16_000) {
                 throttled++;
                 interval *= 2; // adaptive: slow down and retry the same page
+                continue;
+              }
+              // a 5xx, a timeout or a dropped connection: the same page again, after a jittered wait
+              if (isTransient(err) && failures < MAX_TRANSIENT_RETRIES) {
+                failures++;
+                await sleep(
+                  fullJitter(failures, {
+                    attempts: MAX_TRANSIENT_RETRIES,
+                    backoffBaseMs: 1_000,
+                    backoffMaxMs: 16_000,
+                  }),
+                );
                 continue;
               }
               throw err;

@@ -15,22 +15,46 @@ export function isThrottle(err: unknown): boolean {
 
 export const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Calls `fn`, retrying throttling with doubling waits (the SDK's own retries come first). */
+/**
+ * A failure worth another try: throttling, a 5xx answer, a timeout or a dropped connection. A 4xx
+ * (denied, bad request, not found) is an answer and is never retried.
+ */
+export function isTransient(err: unknown): boolean {
+  if (isThrottle(err)) return true;
+  const e = err as {
+    name?: string;
+    code?: string;
+    $metadata?: { httpStatusCode?: number };
+    $retryable?: unknown;
+  };
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
+  if (e.$retryable) return true;
+  return (
+    /^(TimeoutError|RequestTimeout|RequestTimeoutException|ServiceUnavailable|InternalError|InternalFailure)$/.test(
+      e.name ?? '',
+    ) || /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN)$/.test(e.code ?? '')
+  );
+}
+
+/**
+ * Calls `fn`, retrying throttling and other transient failures (after the SDK's own retries) with
+ * full-jitter waits, so many callers that were throttled together do not come back in step.
+ */
 export async function withThrottleRetry<T>(
   fn: () => Promise<T>,
   sleep: (ms: number) => Promise<void>,
   onThrottle: () => void,
   attempts = 8,
+  random: () => number = Math.random,
 ): Promise<T> {
-  let wait = 500;
   for (let i = 1; ; i++) {
     try {
       return await fn();
     } catch (err) {
-      if (!isThrottle(err) || i >= attempts) throw err;
-      onThrottle();
-      await sleep(wait);
-      wait = Math.min(wait * 2, 20_000);
+      if (!isTransient(err) || i >= attempts) throw err;
+      if (isThrottle(err)) onThrottle();
+      await sleep(fullJitter(i, { attempts, backoffBaseMs: 1_000, backoffMaxMs: 20_000, random }));
     }
   }
 }

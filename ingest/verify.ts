@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
+import { apiClientOptions } from './api-client.ts';
 import { isDigestLocation } from './layout.ts';
 import { DigestInput, type JudgedDigest, judgeDigests } from './verify-chain.ts';
 import { FileJudge, type JudgedFile, LogFileInput } from './verify-files.ts';
@@ -38,7 +39,8 @@ export interface VerifyOptions {
 
 /** ListPublicKeys with a client in each Region asked for: CloudTrail's keys are per Region. */
 export function listPublicKeysPerRegion(
-  makeClient: (region: string) => CloudTrailClient = (region) => new CloudTrailClient({ region }),
+  makeClient: (region: string) => CloudTrailClient = (region) =>
+    new CloudTrailClient({ region, ...apiClientOptions() }),
 ): FetchKeys {
   return async (region, start, end) => {
     const client = makeClient(region);

@@ -11,6 +11,7 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { correlate } from '../correlate/correlate.ts';
+import { apiClientOptions } from '../ingest/api-client.ts';
 import { ingestAthena } from '../ingest/athena.ts';
 import { ingestDir } from '../ingest/ingest-dir.ts';
 import { ingestLake } from '../ingest/lake.ts';
@@ -259,7 +260,7 @@ async function readSource(
       const region = source.region ?? process.env.AWS_REGION ?? 'us-east-1';
       let r: IngestSummary;
       if (source.type === 'athena') {
-        const client = new AthenaClient({ region });
+        const client = new AthenaClient({ region, ...apiClientOptions() });
         try {
           r = await ingestAthena(store, client, {
             ...filter,
@@ -272,7 +273,7 @@ async function readSource(
           client.destroy();
         }
       } else {
-        const client = new CloudTrailClient({ region });
+        const client = new CloudTrailClient({ region, ...apiClientOptions() });
         try {
           r = await ingestLake(store, client, {
             ...filter,

@@ -158,6 +158,36 @@ describe('ingest lookup', () => {
     expect(sleeps.slice(0, 3)).toEqual([500, 1000, 2000]);
   });
 
+  it('retries a page after a 503 and a dropped connection, then loads it; a 5xx that never ends is recorded', async () => {
+    const unavailable = () =>
+      Object.assign(new Error('Service Unavailable'), {
+        name: 'ServiceUnavailableException',
+        $metadata: { httpStatusCode: 503 },
+      });
+    const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    ct.on(LookupEventsCommand)
+      .rejectsOnce(unavailable())
+      .rejectsOnce(reset())
+      .callsFake(async (input: LookupEventsCommandInput, getClient) => {
+        const region = await regionOf(getClient);
+        return input.LookupAttributes?.[0]?.AttributeValue === 'Decrypt' && region === 'eu-west-1'
+          ? { Events: [event('Decrypt', region, '111122223333')] }
+          : { Events: [] };
+      });
+    const store = await memoryStore();
+    const r = await ingestLookup(store, base({ regions: ['eu-west-1'] }));
+    expect(r.units[0]!.error).toBeNull();
+    expect(r.eventsNew).toBe(1);
+    expect(r.throttled).toBe(0);
+
+    ct.reset();
+    ct.on(LookupEventsCommand).rejects(unavailable());
+    const broken = await ingestLookup(await memoryStore(), base({ regions: ['eu-west-1'] }));
+    expect(broken.units[0]!.error).toMatch(/ServiceUnavailable/);
+    // the first call and four retries, then the unit is recorded as failed
+    expect(ct.commandCalls(LookupEventsCommand)).toHaveLength(5);
+  });
+
   it('records a region that errors in coverage and reads the others', async () => {
     ct.on(LookupEventsCommand).callsFake(async (_input, getClient) => {
       const region = await regionOf(getClient);

@@ -5,6 +5,7 @@ import {
   fullJitter,
   Interrupted,
   isThrottle,
+  isTransient,
   retryTransient,
   sleepUnlessAborted,
   withThrottleRetry,
@@ -97,22 +98,53 @@ describe('sleepUnlessAborted', () => {
 });
 
 describe('withThrottleRetry (API sources)', () => {
-  it('retries throttling, including S3 SlowDown, and nothing else', async () => {
+  it('retries throttling, 5xx and dropped connections with full-jitter waits, and never a 4xx answer', async () => {
     expect(isThrottle(Object.assign(new Error('x'), { name: 'SlowDown' }))).toBe(true);
     expect(isThrottle(Object.assign(new Error('x'), { name: 'AccessDenied' }))).toBe(false);
+    expect(isTransient(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 502 } }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { $metadata: { httpStatusCode: 403 } }))).toBe(false);
     const waits: number[] = [];
     let calls = 0;
+    let throttled = 0;
+    const failures = [
+      Object.assign(new Error('slow'), { name: 'ThrottlingException' }),
+      Object.assign(new Error('busy'), { $metadata: { httpStatusCode: 503 } }),
+    ];
     const got = await withThrottleRetry(
       async () => {
-        if (++calls < 3) throw Object.assign(new Error('slow'), { name: 'ThrottlingException' });
+        const f = failures[calls++];
+        if (f) throw f;
         return 'ok';
       },
       async (ms) => {
         waits.push(ms);
       },
-      () => {},
+      () => throttled++,
+      8,
+      () => 0.5,
     );
     expect(got).toBe('ok');
+    expect(throttled).toBe(1);
+    // half of a window that starts at 1 s and doubles
     expect(waits).toEqual([500, 1000]);
+
+    const denied = Object.assign(new Error('denied'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 403 },
+    });
+    let tries = 0;
+    await expect(
+      withThrottleRetry(
+        async () => {
+          tries++;
+          throw denied;
+        },
+        async () => {},
+        () => {},
+      ),
+    ).rejects.toBe(denied);
+    expect(tries).toBe(1);
   });
 });
