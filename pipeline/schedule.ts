@@ -221,6 +221,8 @@ async function readSource(
       const client = makeS3Client({
         endpointUrl: opts.endpointUrl ?? source.endpoint_url,
         region: source.region,
+        // ingest s3 retries each object itself: one SDK attempt, so a throttled object waits alone
+        maxAttempts: 1,
       });
       try {
         const r = await ingestS3(store, client, {
