@@ -139,23 +139,7 @@ export class BatchLoader {
   private batch: Batch = emptyBatch(0);
   private pending: Promise<void> | null = null;
   private readonly started = Date.now();
-  readonly summary: IngestSummary = {
-    files: 0,
-    skipped: 0,
-    alreadyRejected: 0,
-    alreadyDuplicate: 0,
-    loaded: 0,
-    duplicateFiles: 0,
-    rejectedFiles: 0,
-    digests: 0,
-    records: 0,
-    eventsNew: 0,
-    eventsDuplicate: 0,
-    recordsRejected: 0,
-    rejectedByReason: {},
-    skippedByRule: {},
-    seconds: 0,
-  };
+  readonly summary: IngestSummary = emptySummary();
 
   private constructor(
     private readonly store: Store,
@@ -443,6 +427,27 @@ export class BatchLoader {
     rmSync(rejectsPath, { force: true });
     rmSync(digestsPath, { force: true });
   }
+}
+
+/** A summary of nothing read yet: where every source's counts start. */
+export function emptySummary(): IngestSummary {
+  return {
+    files: 0,
+    skipped: 0,
+    alreadyRejected: 0,
+    alreadyDuplicate: 0,
+    loaded: 0,
+    duplicateFiles: 0,
+    rejectedFiles: 0,
+    digests: 0,
+    records: 0,
+    eventsNew: 0,
+    eventsDuplicate: 0,
+    recordsRejected: 0,
+    rejectedByReason: {},
+    skippedByRule: {},
+    seconds: 0,
+  };
 }
 
 function batchBytesFromEnv(): number | undefined {

@@ -4,7 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Store } from '../queries/store.ts';
-import { BatchLoader, type IngestSummary } from './loader.ts';
+import { BatchLoader, emptySummary, type IngestSummary } from './loader.ts';
 import { Gate, mapPool, mapUnordered } from './pool.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { Interrupted } from './retry.ts';
@@ -76,21 +76,7 @@ interface Todo {
 
 function emptyResult(): S3IngestResult {
   return {
-    files: 0,
-    skipped: 0,
-    loaded: 0,
-    duplicateFiles: 0,
-    rejectedFiles: 0,
-    digests: 0,
-    records: 0,
-    eventsNew: 0,
-    eventsDuplicate: 0,
-    recordsRejected: 0,
-    seconds: 0,
-    alreadyRejected: 0,
-    alreadyDuplicate: 0,
-    rejectedByReason: {},
-    skippedByRule: {},
+    ...emptySummary(),
     units: 0,
     unitsFailed: [],
     listingsFailed: [],
