@@ -231,6 +231,31 @@ describe('ingest dir: the Records field', () => {
 });
 
 describe('ingest dir: folders and special files', () => {
+  it('reads a file again on the next run once it can be read; the first failure stays on record', async () => {
+    const dir = tempDir();
+    write(dir, join(DAY, 'good.json'), trail([rec()]));
+    const flaky = write(dir, join(DAY, 'flaky.json'), trail([rec(), rec()]));
+    const store = await memoryStore();
+    const failing = await ingestDir(store, [dir], undefined, undefined, {
+      fs: {
+        openSync: ((path: string, flags: number) => {
+          if (path === flaky)
+            throw Object.assign(new Error(`EIO: i/o error, open '${path}'`), { code: 'EIO' });
+          return openSync(path, flags);
+        }) as typeof openSync,
+      },
+    });
+    expect(failing.eventsNew).toBe(1);
+    expect(failing.rejectedFiles).toBe(1);
+    // the disk is back: the same file, unchanged, is read again instead of skipped as known
+    const again = await ingestDir(store, [dir]);
+    expect(again.eventsNew).toBe(2);
+    expect(await count(store, 'events')).toBe(3);
+    expect((await rejects(store)).map((r) => r.reason)).toEqual([expect.stringMatching(/^cannot read: EIO/)]);
+    // and a third run finds everything known
+    expect((await ingestDir(store, [dir])).eventsNew).toBe(0);
+  });
+
   it('records an unreadable folder (readdir fails) with its reason and loads the rest', async () => {
     const dir = tempDir();
     write(dir, join(DAY, 'good.json'), trail([rec(), rec()]));
