@@ -5,7 +5,15 @@ import { basename, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
-import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } from '../pipeline/cli-kit.ts';
+import {
+  type GlobalOptions,
+  onInterrupt,
+  openStoreFor,
+  out,
+  terminalSafe,
+  UsageError,
+  warn,
+} from '../pipeline/cli-kit.ts';
 import { resolveDbPath, type Store } from '../queries/store.ts';
 import { apiClientOptions } from './api-client.ts';
 import { type AthenaResult, ingestAthena } from './athena.ts';
@@ -16,7 +24,6 @@ import type { IngestSummary } from './loader.ts';
 import { ingestLookup, type LookupResult } from './lookup.ts';
 import { SKIP_RULES } from './outcomes.ts';
 import { MAX_FILE_BYTES } from './prepare-file.ts';
-import { printable } from './printable.ts';
 import { terminalProgress } from './progress.ts';
 import { QuerySourceError } from './query-source.ts';
 import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
@@ -40,9 +47,9 @@ function countList(counts: Record<string, number>, examples: Record<string, stri
       const names = quiet
         ? []
         : [...new Set((examples[label] ?? []).map((l) => basename(l.replace(/\/$/, ''))))];
-      const shown = names.slice(0, 3).map((x) => printable(x));
+      const shown = names.slice(0, 3).map((x) => terminalSafe(x));
       const more = names.length > 3 ? ', …' : '';
-      return `${n} ${printable(label)}${shown.length > 0 ? ` (${shown.join(', ')}${more})` : ''}`;
+      return `${n} ${terminalSafe(label)}${shown.length > 0 ? ` (${shown.join(', ')}${more})` : ''}`;
     })
     .join(', ');
 }
@@ -86,7 +93,7 @@ export function formatIngestSummary(s: SummaryInput): string {
   if (s.rejectedFiles + s.recordsRejected > 0) {
     lines.push(`see the reasons: copytrail query "select location, record_index, reason from rejects"`);
   }
-  return printable(lines.join('\n'), { multiline: true });
+  return terminalSafe(lines.join('\n'), { multiline: true });
 }
 
 export function splitList(value: string | undefined, flag: string, pattern?: RegExp): string[] | undefined {

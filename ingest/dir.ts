@@ -3,6 +3,7 @@
 // or skipped by a named rule; links are followed, loops and special files are named, never opened.
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { terminalSafe } from '../pipeline/cli-kit.ts';
 import { InputRejected } from './input-rejected.ts';
 import { isLogFileName } from './layout.ts';
 import type { InputFile } from './loader.ts';
@@ -17,7 +18,6 @@ import {
 } from './local-fs.ts';
 import type { SkipRule } from './outcomes.ts';
 import { MAX_FILE_BYTES } from './prepare-file.ts';
-import { printable } from './printable.ts';
 import { gzipHoldsJson, HEAD_BYTES, type Sniffed, sniff } from './sniff.ts';
 import { type ZipMember, zipMembers } from './zip.ts';
 
@@ -269,7 +269,7 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
       try {
         link = fs.lstatSync(full).isSymbolicLink();
       } catch {}
-      if (!link) throw new SourceError(`no such file or folder: ${printable(p)}`, { cause });
+      if (!link) throw new SourceError(`no such file or folder: ${terminalSafe(p)}`, { cause });
       problem(full, linkProblem(full, cause));
       continue;
     }

@@ -1,6 +1,7 @@
 // What `verify` found, as counts per status and findings grouped by what they mean, and its text form.
 // Locations and reasons come from file names and digest fields, so they are printed without control
 // characters: a crafted name must not be able to move the cursor or forge a line of the report.
+import { terminalSafe } from '../pipeline/cli-kit.ts';
 
 export type FindingKind =
   | 'tampered'
@@ -55,17 +56,6 @@ const WHERE: Partial<Record<FindingKind, string>> = {
     'copytrail query "select f.location, d.status_reason from digests d join ingested_files f using (file_id) where d.status = \'unverified\'"',
 };
 
-// C0 and C1 controls but newline and tab, DEL, and the bidi and line-separator marks that reorder text
-const CONTROL =
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text safe to print on a terminal: control characters become '?'. */
-export function printable(text: string): string {
-  return text.replace(CONTROL, '?');
-}
-
-const oneLine = (text: string) => printable(text).replace(/[\n\t]/g, ' ');
-
 export function formatVerifyReport(r: VerifyReport, limit = 20): string {
   const scope = [`sources ${r.scope.sources.join(', ')}`];
   if (r.scope.since || r.scope.until)
@@ -82,7 +72,8 @@ export function formatVerifyReport(r: VerifyReport, limit = 20): string {
     const found = r.findings.filter((f) => f.kind === kind);
     if (found.length === 0) continue;
     lines.push(`${TITLES[kind]} (${found.length}):`);
-    for (const f of found.slice(0, limit)) lines.push(`  ${oneLine(f.location)}: ${oneLine(f.reason)}`);
+    for (const f of found.slice(0, limit))
+      lines.push(`  ${terminalSafe(f.location)}: ${terminalSafe(f.reason)}`);
     if (found.length > limit) {
       const where = WHERE[kind];
       lines.push(`  … and ${found.length - limit} more${where ? `: ${where}` : ''}`);

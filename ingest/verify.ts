@@ -17,7 +17,7 @@ import type { Finding, VerifyReport } from './verify-report.ts';
 
 export { fetchPublicKeys, loadPublicKeys, type TrustedKey, VerifyError } from './verify-keys.ts';
 export { trailKey } from './verify-names.ts';
-export { type Finding, formatVerifyReport, printable, type VerifyReport } from './verify-report.ts';
+export { type Finding, formatVerifyReport, type VerifyReport } from './verify-report.ts';
 
 /** Sources that deliver CloudTrail's own log files, which digests can vouch for. */
 export const FILE_SOURCES = ['dir', 's3'] as const;

@@ -14,22 +14,35 @@ export async function openStoreFor(opts: GlobalOptions): Promise<Store> {
   return Store.open({ path: resolveDbPath(opts.db) });
 }
 
-// C0 controls but tab and newline, DEL, and C1 controls: a record can carry ESC sequences that
-// would rewrite the analyst's terminal (clear it, move the cursor, set the title).
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// A record or a file name can carry ESC sequences that would rewrite the analyst's terminal (clear
+// it, move the cursor, set the title), and bidi or line-separator marks that reorder what a line
+// appears to say. C0 controls, DEL, C1 controls and those marks; a multi-line text keeps \n and \t.
+const ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const MULTILINE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
-/** Text from a record or a file name, made safe to print: control characters become `\xNN`. */
-export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+function shown(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code < 0x100
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Text from a record or a file name, safe to print: every control character shown as `\xNN` (or
+ * `\uNNNN`). One line (a location, a reason) escapes newlines and tabs too; `multiline` keeps them.
+ */
+export function terminalSafe(text: string, options: { multiline?: boolean } = {}): string {
+  return text.replace(options.multiline ? MULTILINE : ONE_LINE, shown);
 }
 
 export function out(text: string): void {
-  const safe = terminalSafe(text);
+  const safe = terminalSafe(text, { multiline: true });
   process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 
 export function warn(text: string): void {
-  const safe = terminalSafe(text);
+  const safe = terminalSafe(text, { multiline: true });
   process.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
 }
 

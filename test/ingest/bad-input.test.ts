@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { byteSize } from '../../ingest/byte-size.ts';
 import { formatIngestSummary } from '../../ingest/command.ts';
 import { type DirIngestResult, ingestDir } from '../../ingest/ingest-dir.ts';
-import { printable } from '../../ingest/printable.ts';
+import { terminalSafe as printable } from '../../pipeline/cli-kit.ts';
 import type { Store } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 
@@ -702,7 +702,7 @@ describe('ingest dir: what the summary prints', () => {
     expect(formatIngestSummary(done)).not.toMatch(/not read|unaccounted/);
   });
 
-  it('printable escapes C0, DEL, C1 and bidi controls; multiline keeps newlines and tabs', () => {
+  it('terminalSafe escapes C0, DEL, C1 and bidi controls; multiline keeps newlines and tabs', () => {
     expect(printable('a\x1b[31mred\x1b[0m')).toBe('a\\x1b[31mred\\x1b[0m');
     expect(printable('\x00\x7f\x9b\u202e!')).toBe('\\x00\\x7f\\x9b\\u202e!');
     expect(printable('one\ntwo\tthree')).toBe('one\\x0atwo\\x09three');

@@ -424,7 +424,7 @@ describe('verify: attacks, each in its own chain', () => {
       reason: expect.stringMatching(/^not in a CloudTrail layout/),
     });
     // the crafted name is printed without its escape sequence
-    expect(formatVerifyReport(attacked.report, 1000)).toContain('notes?[31m.json');
+    expect(formatVerifyReport(attacked.report, 1000)).toContain('notes\\x1b[31m.json');
     expect(attacked.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
 
