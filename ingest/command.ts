@@ -1,11 +1,11 @@
 // The `ingest` subcommands.
 
-import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
 import {
+  existingDbPath,
   type GlobalOptions,
   onInterrupt,
   openStoreFor,
@@ -14,7 +14,7 @@ import {
   UsageError,
   warn,
 } from '../pipeline/cli-kit.ts';
-import { resolveDbPath, type Store } from '../queries/store.ts';
+import type { Store } from '../queries/store.ts';
 import { apiClientOptions } from './api-client.ts';
 import { type AthenaResult, ingestAthena } from './athena.ts';
 import { byteSize } from './byte-size.ts';
@@ -259,9 +259,7 @@ export function registerVerify(program: Command): void {
     .option('--until <time>', 'only log files delivered before this time')
     .action(async (opts: VerifyFlags, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
-      const db = resolveDbPath(global.db);
-      if (db !== ':memory:' && !existsSync(db))
-        throw new UsageError(`no database at ${db}: ingest a trail first`);
+      existingDbPath(global, 'ingest a trail first');
       const store = await openStoreFor(global);
       try {
         await runVerify(store, opts);

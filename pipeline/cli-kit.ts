@@ -1,5 +1,6 @@
 // What every command shares: the global options, opening the store, output that is safe for a
 // terminal, and the one way a command stops on SIGINT/SIGTERM.
+import { existsSync } from 'node:fs';
 import { resolveDbPath, Store } from '../queries/store.ts';
 
 export interface GlobalOptions {
@@ -12,6 +13,16 @@ export class UsageError extends Error {
 
 export async function openStoreFor(opts: GlobalOptions): Promise<Store> {
   return Store.open({ path: resolveDbPath(opts.db) });
+}
+
+/**
+ * The database path for a command that reads what ingest wrote: a path with no database is an
+ * input error (exit 2), never a fresh empty store that answers "nothing found".
+ */
+export function existingDbPath(opts: GlobalOptions, hint = 'run `copytrail ingest …` first'): string {
+  const path = resolveDbPath(opts.db);
+  if (path !== ':memory:' && !existsSync(path)) throw new UsageError(`no database at ${path}; ${hint}`);
+  return path;
 }
 
 // A record or a file name can carry ESC sequences that would rewrite the analyst's terminal (clear

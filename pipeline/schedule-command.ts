@@ -5,7 +5,15 @@ import { z } from 'zod';
 import { textTable } from '../queries/format.ts';
 import { resolveDbPath, Store } from '../queries/store.ts';
 import { type Config, ConfigError, loadConfig, type Schedule } from '../reports/config.ts';
-import { type GlobalOptions, onInterrupt, out, SIGNAL_EXIT, type StopSignal, UsageError } from './cli-kit.ts';
+import {
+  existingDbPath,
+  type GlobalOptions,
+  onInterrupt,
+  out,
+  SIGNAL_EXIT,
+  type StopSignal,
+  UsageError,
+} from './cli-kit.ts';
 import { iso } from './deliver.ts';
 import { latestFire, nextFire, type RunOutcome, runSchedule, Scheduler } from './schedule.ts';
 
@@ -251,8 +259,7 @@ export function registerSchedule(program: Command): void {
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError('--limit must be a whole number above 0');
       if (!['table', 'json'].includes(opts.format)) throw new UsageError('--format is table or json');
-      const db = resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db);
-      if (!existsSync(db)) throw new UsageError(`no database at ${db}: nothing has run yet`);
+      const db = existingDbPath(cmd.optsWithGlobals<GlobalOptions>(), 'nothing has run yet');
       const store = await Store.open({ path: db });
       let rows: z.infer<typeof HistoryRow>[];
       try {

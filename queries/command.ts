@@ -1,9 +1,9 @@
 // `copytrail query "SQL"`: ad-hoc questions against the store, for analysts. The database is opened
 // read-only with file and network access off, so a query can read the store and nothing else.
 import type { Command } from 'commander';
-import { type GlobalOptions, out, UsageError } from '../pipeline/cli-kit.ts';
+import { existingDbPath, type GlobalOptions, out, UsageError } from '../pipeline/cli-kit.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './format.ts';
-import { resolveDbPath, Store, StoreError } from './store.ts';
+import { Store } from './store.ts';
 
 /** The user's SQL was refused or failed: an input error (exit 2), not a failure of copytrail. */
 export class QueryRefused extends UsageError {
@@ -20,16 +20,10 @@ export function registerQuery(program: Command): void {
       if (!OUTPUT_FORMATS.includes(opts.format as OutputFormat)) {
         throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not '${opts.format}'`);
       }
-      const path = resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db);
-      let store: Store;
-      try {
-        store = await Store.open({ path, readOnly: true });
-      } catch (err) {
-        if (err instanceof StoreError && err.message.startsWith('no database at')) {
-          throw new UsageError(`no database at ${path}; run \`copytrail ingest …\` first`);
-        }
-        throw err;
-      }
+      const store = await Store.open({
+        path: existingDbPath(cmd.optsWithGlobals<GlobalOptions>()),
+        readOnly: true,
+      });
       try {
         let result: Awaited<ReturnType<Store['userQuery']>>;
         try {
