@@ -1,9 +1,9 @@
 // copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
 import { Command, CommanderError } from 'commander';
+import { UsageError, warn } from './core/cli-kit.ts';
 import { registerCorrelate } from './correlate/command.ts';
 import { registerExport } from './export/command.ts';
 import { registerIngest, registerVerify } from './ingest/command.ts';
-import { UsageError, warn } from './pipeline/cli-kit.ts';
 import { registerDemo } from './pipeline/command.ts';
 import { registerSchedule } from './pipeline/schedule-command.ts';
 import { registerQuery } from './queries/command.ts';

@@ -1,6 +1,8 @@
 // The `correlate` and `lineage` commands.
+
 import type { Command } from 'commander';
-import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } from '../pipeline/cli-kit.ts';
+import { type GlobalOptions, onInterrupt, out, UsageError, warn } from '../core/cli-kit.ts';
+import { openStoreFor } from '../queries/store.ts';
 import { correlate, formatCorrelateSummary } from './correlate.ts';
 import { LINEAGE_FORMATS, type LineageFormat, lineage, renderLineage } from './lineage.ts';
 

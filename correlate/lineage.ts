@@ -1,7 +1,7 @@
 // `lineage`: from any artifact or copy id, up to the origin and down to every descendant, as the
 // DESIGN §4 records (json), a table for people, or Graphviz (dot).
 import { z } from 'zod';
-import { textTable } from '../queries/format.ts';
+import { textTable } from '../core/format.ts';
 import type { Store } from '../queries/store.ts';
 
 const s = z.string().nullable();

@@ -1,7 +1,9 @@
 // `copytrail export lineage|events`.
+
 import type { Command } from 'commander';
-import { type GlobalOptions, openStoreFor, out, UsageError } from '../pipeline/cli-kit.ts';
-import { normalizeInstant } from '../reports/generate.ts';
+import { type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
+import { normalizeInstant } from '../core/time.ts';
+import { openStoreFor } from '../queries/store.ts';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, exportData } from './export.ts';
 
 const BY_EXTENSION: Record<string, ExportFormat> = {

@@ -2,6 +2,7 @@
 // the records lineage and reports need. The filter is pushed down with partition predicates on day,
 // account and region, every value an execution parameter. Results come back page by page and go
 // through the same loader as files, so they are normalized, deduplicated and ledgered alike.
+
 import {
   type AthenaClient,
   GetQueryExecutionCommand,
@@ -10,26 +11,25 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
+import { ACCOUNT_ID, REGION_CODE } from '../core/aws-ids.ts';
+import { LINEAGE_EVENT_SOURCES } from '../core/events.ts';
+import { type Progress, silentProgress } from '../core/progress.ts';
+import { REGIONS } from '../core/regions.ts';
+import { daysOf, isoSeconds } from '../core/time.ts';
 import type { Store } from '../queries/store.ts';
 import { sqlText } from '../queries/store.ts';
-import { REGIONS } from '../reports/regions.ts';
 import type { IngestSummary } from './loader.ts';
-import { type Progress, silentProgress } from './progress.ts';
 import {
-  ACCOUNT_ID,
   athenaRowToRecord,
   checkFilter,
   type EventFilter,
   fillTemplate,
-  LINEAGE_EVENT_SOURCES,
   lineageNames,
   placeholders,
   QuerySourceError,
-  REGION,
   ResultLoader,
 } from './query-source.ts';
 import { realSleep, withThrottleRetry } from './retry.ts';
-import { daysOf } from './time-range.ts';
 
 export interface AthenaOptions extends EventFilter {
   database: string;
@@ -67,7 +67,6 @@ const OUTPUT_LOCATION = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._
 const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
 
 const day = (d: string) => d.replaceAll('-', '/');
-const isoSecond = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** KMS records worth pulling: EBS or RDS context, or no encryption context at all (fixed text). */
 const ATHENA_KMS_PREDICATE = `(eventsource <> 'kms.amazonaws.com'
@@ -100,8 +99,8 @@ export function athenaFilter(f: EventFilter): BuiltQuery {
   const params = [
     day(days[0]!),
     day(days[days.length - 1]!),
-    isoSecond(f.since),
-    isoSecond(f.until),
+    isoSeconds(f.since),
+    isoSeconds(f.until),
     ...(f.accounts ?? []),
     ...(f.regions ?? []),
     ...LINEAGE_EVENT_SOURCES,
@@ -142,7 +141,7 @@ export function createTableDdl(
   for (const a of accounts)
     if (!ACCOUNT_ID.test(a)) throw new QuerySourceError(`--accounts: '${a}' is not an account id`);
   for (const r of regions)
-    if (!REGION.test(r)) throw new QuerySourceError(`--regions: '${r}' is not a region code`);
+    if (!REGION_CODE.test(r)) throw new QuerySourceError(`--regions: '${r}' is not a region code`);
   return fillTemplate(sqlText('athena/create_table'), {
     table: `"${table}"`,
     location,

@@ -4,30 +4,31 @@ import { basename, resolve } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Command } from 'commander';
+import { ACCOUNT_ID, EVENT_NAME, REGION_CODE } from '../core/aws-ids.ts';
+import { byteSize } from '../core/byte-size.ts';
 import {
   existingDbPath,
   type GlobalOptions,
   onInterrupt,
-  openStoreFor,
   out,
   terminalSafe,
   UsageError,
   warn,
-} from '../pipeline/cli-kit.ts';
+} from '../core/cli-kit.ts';
+import { terminalProgress } from '../core/progress.ts';
+import { parseRange, parseTime, TimeRangeError } from '../core/time.ts';
 import type { Store } from '../queries/store.ts';
+import { openStoreFor } from '../queries/store.ts';
 import { apiClientOptions } from './api-client.ts';
 import { type AthenaResult, ingestAthena } from './athena.ts';
-import { byteSize } from './byte-size.ts';
 import { type DirIngestResult, ingestDir } from './ingest-dir.ts';
 import { ingestLake, type LakeResult } from './lake.ts';
 import type { IngestSummary } from './loader.ts';
 import { ingestLookup, type LookupResult } from './lookup.ts';
 import { SKIP_RULES } from './outcomes.ts';
 import { MAX_FILE_BYTES } from './prepare-file.ts';
-import { terminalProgress } from './progress.ts';
 import { QuerySourceError } from './query-source.ts';
 import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
-import { parseRange, parseTime, TimeRangeError } from './time-range.ts';
 import {
   formatVerifyReport,
   listPublicKeysPerRegion,
@@ -187,9 +188,9 @@ export function formatQuerySummary(r: AthenaResult | LakeResult, id: string): st
   return lines.join('\n');
 }
 
-const ACCOUNT_LIST = /^\d{12}$/;
-const REGION_LIST = /^[a-z]{2}(-[a-z]+)+-\d+$/;
-const EVENT_LIST = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
+const ACCOUNT_LIST = ACCOUNT_ID;
+const REGION_LIST = REGION_CODE;
+const EVENT_LIST = EVENT_NAME;
 
 /** After a stop by signal: what is safe in the store, on stderr even when output is piped. */
 function reportStop(stop: ReturnType<typeof onInterrupt>, s: IngestSummary): void {
@@ -327,7 +328,7 @@ export function registerIngest(program: Command): void {
     .action(async (opts: Record<string, string | boolean | undefined>, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
       if (opts.profile) process.env.AWS_PROFILE = String(opts.profile);
-      const accounts = splitList(opts.accounts as string | undefined, '--accounts', /^\d{12}$/);
+      const accounts = splitList(opts.accounts as string | undefined, '--accounts', ACCOUNT_ID);
       if ((accounts || opts.orgAccounts) && !opts.roleName) {
         throw new UsageError('--role-name is needed with --accounts or --org-accounts');
       }
@@ -520,7 +521,7 @@ export function registerIngest(program: Command): void {
             bucket: opts.bucket!,
             prefix: opts.prefix,
             orgId: opts.orgId,
-            accounts: splitList(opts.accounts, '--accounts', /^\d{12}$/),
+            accounts: splitList(opts.accounts, '--accounts', ACCOUNT_ID),
             regions: splitList(opts.regions, '--regions', /^[a-z]{2}(-[a-z]+)+-\d+$/),
             range,
             concurrency,

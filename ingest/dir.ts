@@ -3,7 +3,7 @@
 // or skipped by a named rule; links are followed, loops and special files are named, never opened.
 import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { terminalSafe } from '../pipeline/cli-kit.ts';
+import { terminalSafe } from '../core/cli-kit.ts';
 import { InputRejected } from './input-rejected.ts';
 import { isLogFileName } from './layout.ts';
 import type { InputFile } from './loader.ts';

@@ -1,10 +1,11 @@
 // Runs `ingest dir`: walk the paths, feed every file to the batch loader, report progress, and account
 // for every file found: loaded, already known, duplicate, rejected with a reason, or skipped by a rule.
+
+import { type Progress, silentProgress } from '../core/progress.ts';
 import type { Store } from '../queries/store.ts';
 import { type WalkOptions, walkPaths } from './dir.ts';
 import { BatchLoader, type IngestSummary, type InputFile } from './loader.ts';
 import { SKIP_RULES, type SkipRule } from './outcomes.ts';
-import { type Progress, silentProgress } from './progress.ts';
 
 export interface DirIngestResult extends IngestSummary {
   /** every file found under the roots (zip members counted one by one), each with one outcome */

@@ -2,6 +2,7 @@
 // GetQueryResults). Lake binds no parameters to an ad-hoc statement, so every value placed in the
 // statement is one copytrail checked against a strict pattern or formatted itself. CloudTrail Lake
 // is closed to new customers since 2026-05-31; existing event data stores keep working.
+
 import {
   CancelQueryCommand,
   type CloudTrailClient,
@@ -10,15 +11,16 @@ import {
   type GetQueryResultsCommandOutput,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudtrail';
+import { EVENT_DATA_STORE_ARN } from '../core/aws-ids.ts';
+import { LINEAGE_EVENT_SOURCES } from '../core/events.ts';
+import { type Progress, silentProgress } from '../core/progress.ts';
 import type { Store } from '../queries/store.ts';
 import { sqlText } from '../queries/store.ts';
 import type { AthenaResult } from './athena.ts';
-import { type Progress, silentProgress } from './progress.ts';
 import {
   checkFilter,
   type EventFilter,
   fillTemplate,
-  LINEAGE_EVENT_SOURCES,
   lakeRowToRecord,
   lineageNames,
   QuerySourceError,
@@ -39,10 +41,9 @@ export interface LakeOptions extends EventFilter {
 export type LakeResult = Omit<AthenaResult, 'queryExecutionId'> & { queryId: string };
 
 const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
-const STORE_ARN =
-  /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:eventdatastore\/([A-Za-z0-9][A-Za-z0-9-]{0,63})$/;
+const STORE_ARN = EVENT_DATA_STORE_ARN;
 
-// values below passed EVENT_NAME, ACCOUNT_ID or REGION, which allow no quote; doubling is a second guard
+// values below passed EVENT_NAME, ACCOUNT_ID or REGION_CODE, which allow no quote; doubling is a second guard
 const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
 const list = (vs: readonly string[]) => vs.map(quote).join(', ');
 const lakeTimeLiteral = (d: Date) =>

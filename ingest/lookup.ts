@@ -10,50 +10,18 @@ import {
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { LINEAGE_EVENT_NAMES } from '../core/events.ts';
+import { type Progress, silentProgress } from '../core/progress.ts';
+import type { TimeRange } from '../core/time.ts';
 import type { Store } from '../queries/store.ts';
 import { apiClientOptions } from './api-client.ts';
 import { BatchLoader, type IngestSummary } from './loader.ts';
 import { mapPool } from './pool.ts';
-import { type Progress, silentProgress } from './progress.ts';
 import { fullJitter, isThrottle, isTransient, realSleep } from './retry.ts';
-import type { TimeRange } from './time-range.ts';
 
 export class LookupError extends Error {
   override name = 'LookupError';
 }
-
-/** Event names the correlator and reports need: copies, shares, creations, Backup jobs, KMS. */
-export const LINEAGE_EVENT_NAMES = [
-  'CopySnapshot',
-  'CopyImage',
-  'CopyDBSnapshot',
-  'CopyDBClusterSnapshot',
-  'StartDBInstanceAutomatedBackupsReplication',
-  'StartCopyJob',
-  'StartBackupJob',
-  'CreateSnapshot',
-  'CreateSnapshots',
-  'CreateImage',
-  'RegisterImage',
-  'CreateDBSnapshot',
-  'CreateDBClusterSnapshot',
-  'ModifySnapshotAttribute',
-  'ModifyImageAttribute',
-  'ModifyDBSnapshotAttribute',
-  'ModifyDBClusterSnapshotAttribute',
-  'SharedSnapshotCopyInitiated',
-  'SharedSnapshotVolumeCreated',
-  'CopyJobStarted',
-  'CopyJobCompleted',
-  'BackupJobCompleted',
-  'Decrypt',
-  'ReEncrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'CreateGrant',
-  'RetireGrant',
-  'ReplicateKey',
-] as const;
 
 export interface LookupOptions {
   /** Region names, or undefined for every region enabled in each account. */

@@ -1,25 +1,15 @@
 // What the Athena and CloudTrail Lake sources share: the event filter they push down, turning a
 // result row back into a CloudTrail record for the canonical loader, retrying throttled calls,
 // and recording coverage for the accounts and regions a query covered.
+
+import { ACCOUNT_ID, EVENT_NAME, REGION_CODE } from '../core/aws-ids.ts';
+import { LINEAGE_EVENT_NAMES } from '../core/events.ts';
 import type { Store } from '../queries/store.ts';
 import { BatchLoader, type IngestSummary } from './loader.ts';
-import { LINEAGE_EVENT_NAMES } from './lookup.ts';
 
 export class QuerySourceError extends Error {
   override name = 'QuerySourceError';
 }
-
-/** The services whose events lineage and reports read; names come from LINEAGE_EVENT_NAMES. */
-export const LINEAGE_EVENT_SOURCES = [
-  'ec2.amazonaws.com',
-  'rds.amazonaws.com',
-  'backup.amazonaws.com',
-  'kms.amazonaws.com',
-] as const;
-
-export const EVENT_NAME = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
-export const ACCOUNT_ID = /^\d{12}$/;
-export const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 
 /** The pushed-down filter's values, checked against strict patterns before any query is built. */
 export interface EventFilter {
@@ -41,7 +31,7 @@ export function checkFilter(f: EventFilter): void {
   for (const a of f.accounts ?? [])
     if (!ACCOUNT_ID.test(a)) throw new QuerySourceError(`--accounts: '${a}' is not an account id`);
   for (const r of f.regions ?? [])
-    if (!REGION.test(r)) throw new QuerySourceError(`--regions: '${r}' is not a region code`);
+    if (!REGION_CODE.test(r)) throw new QuerySourceError(`--regions: '${r}' is not a region code`);
   for (const e of f.extraEvents ?? [])
     if (!EVENT_NAME.test(e)) throw new QuerySourceError(`--extra-events: '${e}' is not an event name`);
   if (f.until <= f.since) throw new QuerySourceError('--until must be later than --since');

@@ -1,7 +1,9 @@
 // Finding what to read in a trail bucket: account and organization folders under AWSLogs/, the
 // regions under each, one unit per day folder in range, and each unit's objects. Every page is
 // retried like a download (idle watchdog, backoff); a unit that still fails carries its error.
+
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { ACCOUNT_ID, ORG_ID } from '../core/aws-ids.ts';
 import { Interrupted, retryTransient } from './retry.ts';
 import { describeError, isTransientS3, S3SourceError } from './s3-errors.ts';
 import { type FetchPolicy, type ListedObject, withIdleTimeout } from './s3-fetch.ts';
@@ -31,8 +33,8 @@ export interface ListScope {
   digests: boolean;
 }
 
-const ACCOUNT = /^\d{12}$/;
-const ORG = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT = ACCOUNT_ID;
+const ORG = ORG_ID;
 
 export class Lister {
   constructor(

@@ -3,10 +3,11 @@
 // the ledger: every file in it was committed with its rows; everything else is fetched again.
 import { setMaxListeners } from 'node:events';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { type Progress, silentProgress } from '../core/progress.ts';
+import { daysOf, type TimeRange } from '../core/time.ts';
 import type { Store } from '../queries/store.ts';
 import { BatchLoader, emptySummary, type IngestSummary } from './loader.ts';
 import { Gate, mapPool, mapUnordered } from './pool.ts';
-import { type Progress, silentProgress } from './progress.ts';
 import { Interrupted } from './retry.ts';
 import {
   type FailedFetch,
@@ -19,7 +20,6 @@ import {
 import { DEFAULT_FETCH_POLICY, type FetchPolicy, fetchObject, type ListedObject } from './s3-fetch.ts';
 import { Lister, type Unit, type UnitListing } from './s3-list.ts';
 import { openSpool } from './spool.ts';
-import { daysOf, type TimeRange } from './time-range.ts';
 
 export { makeS3Client, type S3ClientOptions } from './s3-client.ts';
 export { S3SourceError } from './s3-errors.ts';

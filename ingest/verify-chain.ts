@@ -1,17 +1,12 @@
 // Judges the ingested digests (reference §6.3): which are authentic (signed by a trusted key, or
 // vouched for by an authentic successor's previousDigestHashValue and Signature), which are linked to
 // their predecessor, and where a chain has a hole. No digest field is trusted before it is authentic.
+
 import { createVerify } from 'node:crypto';
 import { z } from 'zod';
+import { isoSeconds } from '../core/time.ts';
 import type { KeyRing } from './verify-keys.ts';
-import {
-  type DigestName,
-  isoSecond,
-  parseDigestName,
-  parseTime,
-  shortName,
-  trailKey,
-} from './verify-names.ts';
+import { type DigestName, parseDigestName, parseTime, shortName, trailKey } from './verify-names.ts';
 
 export const DigestInput = z.object({
   file_id: z.coerce.number(),
@@ -202,7 +197,7 @@ export function judgeDigests(
         findings.push({
           kind: 'gap',
           location: w.name,
-          reason: `no ingested digest covers ${isoSecond(reach)} to ${isoSecond(w.start!)}, before this one`,
+          reason: `no ingested digest covers ${isoSeconds(reach)} to ${isoSeconds(w.start!)}, before this one`,
           digest: w,
         });
       }
@@ -220,7 +215,7 @@ export function judgeDigests(
       findings.push({
         kind: 'truncated',
         location: last.name,
-        reason: `the last digest of its chain ends at ${isoSecond(last.end!)}, while trail ${last.parsed!.trail} continues to ${isoSecond(end)} elsewhere: later digests deleted?`,
+        reason: `the last digest of its chain ends at ${isoSeconds(last.end!)}, while trail ${last.parsed!.trail} continues to ${isoSeconds(end)} elsewhere: later digests deleted?`,
         digest: last,
       });
     }

@@ -2,8 +2,9 @@
 // it with its SHA-256; tampered when an authentic digest lists another hash, or covers its delivery
 // time without listing it; unverified, with the reason, in every other case.
 import { z } from 'zod';
+import { isoMinute } from '../core/time.ts';
 import type { JudgedDigest } from './verify-chain.ts';
-import { isoMinute, LOG_NAME_PATTERN, parseLogPlace, shortName, trailKey } from './verify-names.ts';
+import { LOG_NAME_PATTERN, parseLogPlace, shortName, trailKey } from './verify-names.ts';
 
 export const LogFileInput = z.object({
   file_id: z.coerce.number(),

@@ -5,7 +5,7 @@ import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type CloudTrailClient, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
 import { z } from 'zod';
-import { isoSecond } from './verify-names.ts';
+import { isoSeconds } from '../core/time.ts';
 
 export class VerifyError extends Error {
   override name = 'VerifyError';
@@ -165,10 +165,10 @@ export class KeyRing {
     const pem = this.fromFiles.filter((k) => k.pem);
     if (named.length > 0) {
       const k = named[0]!;
-      const window = `${k.validFrom === null ? '…' : isoSecond(k.validFrom)} to ${k.validTo === null ? '…' : isoSecond(k.validTo)}`;
+      const window = `${k.validFrom === null ? '…' : isoSeconds(k.validFrom)} to ${k.validTo === null ? '…' : isoSeconds(k.validTo)}`;
       return {
         keys: pem,
-        problem: `key ${fp} is not valid at ${at === null ? 'an unreadable digestEndTime' : isoSecond(at)} (${k.origin}: valid ${window})`,
+        problem: `key ${fp} is not valid at ${at === null ? 'an unreadable digestEndTime' : isoSeconds(at)} (${k.origin}: valid ${window})`,
       };
     }
     const failed = this.regionErrors.get(region);

@@ -121,6 +121,3 @@ export function parseTime(value: string | null): number | null {
 
 /** A digest's file name: account, Region, trail and end time, enough to name it in a sentence. */
 export const shortName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
-
-export const isoMinute = (ms: number) => `${new Date(ms).toISOString().slice(0, 16)}Z`;
-export const isoSecond = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;

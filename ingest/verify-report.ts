@@ -1,7 +1,7 @@
 // What `verify` found, as counts per status and findings grouped by what they mean, and its text form.
 // Locations and reasons come from file names and digest fields, so they are printed without control
 // characters: a crafted name must not be able to move the cursor or forge a line of the report.
-import { terminalSafe } from '../pipeline/cli-kit.ts';
+import { terminalSafe } from '../core/cli-kit.ts';
 
 export type FindingKind =
   | 'tampered'

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { isoSeconds } from '../core/time.ts';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
 import { apiClientOptions } from './api-client.ts';
@@ -12,7 +13,7 @@ import { isDigestLocation } from './layout.ts';
 import { DigestInput, type JudgedDigest, judgeDigests } from './verify-chain.ts';
 import { FileJudge, type JudgedFile, LogFileInput } from './verify-files.ts';
 import { fetchPublicKeys, KeyRing, type TrustedKey, VerifyError } from './verify-keys.ts';
-import { isoSecond, parseDigestName, parseLogPlace, trailKey } from './verify-names.ts';
+import { parseDigestName, parseLogPlace, trailKey } from './verify-names.ts';
 import type { Finding, VerifyReport } from './verify-report.ts';
 
 export { fetchPublicKeys, loadPublicKeys, type TrustedKey, VerifyError } from './verify-keys.ts';
@@ -154,8 +155,8 @@ export async function verifyStore(store: Store, opts: VerifyOptions = {}): Promi
   const report: VerifyReport = {
     scope: {
       sources: [...sources].sort(),
-      since: since === null ? null : isoSecond(since),
-      until: until === null ? null : isoSecond(until),
+      since: since === null ? null : isoSeconds(since),
+      until: until === null ? null : isoSeconds(until),
     },
     logFiles: {
       valid: countFiles('valid'),

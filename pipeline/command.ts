@@ -1,11 +1,11 @@
 // `copytrail demo`: the whole pipeline on an embedded simulated organization.
 import type { Command } from 'commander';
+import { type GlobalOptions, out } from '../core/cli-kit.ts';
+import { formatRows } from '../core/format.ts';
 import { formatCorrelateSummary } from '../correlate/correlate.ts';
 import { formatIngestSummary } from '../ingest/command.ts';
 import { formatVerifyReport } from '../ingest/verify.ts';
-import { formatRows } from '../queries/format.ts';
 import { parseCount } from '../simulator/command.ts';
-import { type GlobalOptions, out } from './cli-kit.ts';
 import { runDemo } from './demo.ts';
 
 export function registerDemo(program: Command): void {

@@ -1,6 +1,7 @@
 // Delivery of a scheduled run: one run manifest listing every file with its sha256, then the files
 // copied to a folder and/or put under an S3 prefix, the manifest last, so a reader that finds the
 // manifest finds everything it lists.
+
 import { createHash } from 'node:crypto';
 import {
   copyFileSync,
@@ -14,8 +15,9 @@ import {
 import { join, resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { Schedule } from '../core/config.ts';
+import { isoSeconds } from '../core/time.ts';
 import { makeS3Client } from '../ingest/s3.ts';
-import type { Schedule } from '../reports/config.ts';
 import { type GenerateResult, VERSION } from '../reports/generate.ts';
 import type { Period, SourceOutcome, Trigger } from './schedule.ts';
 
@@ -33,10 +35,9 @@ export interface RunManifest {
 }
 
 /** 2026-11-23T06:00:00Z: whole seconds, UTC. */
-export const iso = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** 2026-11-23T06:00:00Z → 20261123T060000Z: sortable, and safe in file names and S3 keys. */
-export const stamp = (d: Date): string => iso(d).replaceAll('-', '').replaceAll(':', '');
+export const stamp = (d: Date): string => isoSeconds(d).replaceAll('-', '').replaceAll(':', '');
 
 export interface ManifestInput {
   runId: number;
@@ -66,9 +67,9 @@ export function writeRunManifest(staging: string, input: ManifestInput): RunMani
     cron: input.schedule.cron,
     timezone: input.schedule.timezone,
     trigger: input.trigger,
-    scheduled_for: iso(input.scheduledFor),
-    period: { start: iso(input.period.start), end: iso(input.period.end) },
-    rendered_at: iso(input.renderedAt),
+    scheduled_for: isoSeconds(input.scheduledFor),
+    period: { start: isoSeconds(input.period.start), end: isoSeconds(input.period.end) },
+    rendered_at: isoSeconds(input.renderedAt),
     status: input.status,
     sources: input.sources,
     reports: input.reports.map((r) => ({

@@ -12,8 +12,8 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { loadConfig } from '../core/config.ts';
 import { makeS3Client } from '../ingest/s3.ts';
-import { loadConfig } from '../reports/config.ts';
 import { putFile } from './deliver.ts';
 import { latestFire, type RunOutcome, runSchedule } from './schedule.ts';
 

@@ -2,19 +2,20 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { textTable } from '../queries/format.ts';
-import { resolveDbPath, Store } from '../queries/store.ts';
-import { type Config, ConfigError, loadConfig, type Schedule } from '../reports/config.ts';
 import {
   existingDbPath,
   type GlobalOptions,
   onInterrupt,
   out,
+  resolveDbPath,
   SIGNAL_EXIT,
   type StopSignal,
   UsageError,
-} from './cli-kit.ts';
-import { iso } from './deliver.ts';
+} from '../core/cli-kit.ts';
+import { type Config, ConfigError, loadConfig, type Schedule } from '../core/config.ts';
+import { textTable } from '../core/format.ts';
+import { isoSeconds, parseTime, TimeRangeError } from '../core/time.ts';
+import { Store } from '../queries/store.ts';
 import { latestFire, nextFire, type RunOutcome, runSchedule, Scheduler } from './schedule.ts';
 
 interface ScheduleFlags {
@@ -46,7 +47,7 @@ function pick(config: Config, file: string, name: string): Schedule {
   return s;
 }
 
-const stamp = (d: Date | null) => (d ? iso(d) : '-');
+const stamp = (d: Date | null) => (d ? isoSeconds(d) : '-');
 
 /** The wall-clock time in the schedule's zone, for people reading `list`. */
 function local(d: Date | null, tz: string): string {
@@ -121,7 +122,7 @@ export function registerSchedule(program: Command): void {
       const only = opts.only?.split(',').map((s) => s.trim());
       for (const name of only ?? []) pick(config, file, name);
       if (config.schedules.length === 0) throw new UsageError(`${file} has no schedules`);
-      const log = (line: string) => out(`${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')} ${line}`);
+      const log = (line: string) => out(`${isoSeconds(Date.now())} ${line}`);
       const abort = new AbortController();
       let received: StopSignal | null = null;
       const stop = (signal: StopSignal) => {
@@ -164,8 +165,13 @@ export function registerSchedule(program: Command): void {
     .action(async (name: string, opts: ScheduleFlags & { at?: string }, cmd: Command) => {
       const { config, file } = configFrom(opts);
       const s = pick(config, file, name);
-      const at = opts.at ? new Date(opts.at) : new Date();
-      if (Number.isNaN(at.getTime())) throw new UsageError(`--at: '${opts.at}' is not an ISO time`);
+      let at: Date;
+      try {
+        at = opts.at ? parseTime(opts.at, '--at') : new Date();
+      } catch (err) {
+        if (err instanceof TimeRangeError) throw new UsageError(err.message);
+        throw err;
+      }
       const scheduledFor = latestFire(s, at);
       if (!scheduledFor)
         throw new UsageError(`${name}: '${s.cron}' has no scheduled time before ${stamp(at)}`);

@@ -10,6 +10,8 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { Cron } from 'croner';
 import { z } from 'zod';
+import type { Config, Schedule, ScheduleSource } from '../core/config.ts';
+import { isoSeconds } from '../core/time.ts';
 import { correlate } from '../correlate/correlate.ts';
 import { apiClientOptions } from '../ingest/api-client.ts';
 import { ingestAthena } from '../ingest/athena.ts';
@@ -19,10 +21,9 @@ import type { IngestSummary } from '../ingest/loader.ts';
 import { ingestLookup } from '../ingest/lookup.ts';
 import { ingestS3, makeS3Client } from '../ingest/s3.ts';
 import { Store } from '../queries/store.ts';
-import type { Config, Schedule, ScheduleSource } from '../reports/config.ts';
 import { type GenerateResult, generateReport } from '../reports/generate.ts';
 import { PdfRenderer } from '../reports/pdf.ts';
-import { deliverRun, iso, type RunFile, stamp, writeRunManifest } from './deliver.ts';
+import { deliverRun, type RunFile, stamp, writeRunManifest } from './deliver.ts';
 
 export type Trigger = 'cron' | 'once' | 'lambda';
 export type RunStatus = 'succeeded' | 'partial' | 'failed' | 'interrupted' | 'skipped';
@@ -199,7 +200,12 @@ async function readSource(
       ? new Date(Date.parse(cursor) - source.overlap * 1000)
       : new Date(until.getTime() - source.lookback * 1000);
   }
-  const base = { source: key, type: source.type, since: since && iso(since), until: iso(until) };
+  const base = {
+    source: key,
+    type: source.type,
+    since: since && isoSeconds(since),
+    until: isoSeconds(until),
+  };
   const empty = {
     files: 0,
     loaded: 0,
@@ -315,8 +321,8 @@ async function readSource(
     await store.run('schedule/set_cursor', {
       schedule: opts.schedule.name,
       source_key: key,
-      read_until: iso(until),
-      updated_at: iso(now),
+      read_until: isoSeconds(until),
+      updated_at: isoSeconds(now),
       run_id: runId,
     });
   }
@@ -341,19 +347,21 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
   const period = periodFor(schedule, opts.scheduledFor);
   const store = await Store.open({ path: opts.dbPath });
   try {
-    for (const a of await store.all('schedule/abandon_running', Abandoned, { at: iso(clock.now()) })) {
+    for (const a of await store.all('schedule/abandon_running', Abandoned, { at: isoSeconds(clock.now()) })) {
       log(`run ${a.run_id} of ${a.schedule} had not finished (the process ended); marked abandoned`);
     }
     const { run_id: runId } = await store.one('schedule/start_run', RunId, {
       schedule: schedule.name,
       trigger: opts.trigger,
-      scheduled_for: iso(opts.scheduledFor),
-      period_start: iso(period.start),
-      period_end: iso(period.end),
-      started_at: iso(clock.now()),
+      scheduled_for: isoSeconds(opts.scheduledFor),
+      period_start: isoSeconds(period.start),
+      period_end: isoSeconds(period.end),
+      started_at: isoSeconds(clock.now()),
       pid: process.pid,
     });
-    log(`run ${runId} of ${schedule.name} started (period ${iso(period.start)} to ${iso(period.end)})`);
+    log(
+      `run ${runId} of ${schedule.name} started (period ${isoSeconds(period.start)} to ${isoSeconds(period.end)})`,
+    );
     const sources: SourceOutcome[] = [];
     let outputs: string[] = [];
     let files: RunFile[] = [];
@@ -411,7 +419,7 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
     }
     await store.run('schedule/finish_run', {
       run_id: runId,
-      finished_at: iso(clock.now()),
+      finished_at: isoSeconds(clock.now()),
       status,
       sources: JSON.stringify(sources),
       outputs: JSON.stringify(outputs),
@@ -423,8 +431,8 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
       runId,
       schedule: schedule.name,
       status,
-      scheduledFor: iso(opts.scheduledFor),
-      period: { start: iso(period.start), end: iso(period.end) },
+      scheduledFor: isoSeconds(opts.scheduledFor),
+      period: { start: isoSeconds(period.start), end: isoSeconds(period.end) },
       sources,
       outputs,
       files,
@@ -455,8 +463,8 @@ async function renderReports(
           config,
           formats: r.formats ?? config.reports.formats,
           out,
-          since: iso(period.start),
-          until: iso(period.end),
+          since: isoSeconds(period.start),
+          until: isoSeconds(period.end),
           subject: r.subject ?? null,
           now,
           name: reportBase(schedule.name, r.id, r.subject, period),
@@ -483,8 +491,8 @@ export async function recordSkipped(
     await store.run('schedule/record_skipped', {
       schedule,
       trigger: 'cron',
-      scheduled_for: iso(scheduledFor),
-      at: iso(at),
+      scheduled_for: isoSeconds(scheduledFor),
+      at: isoSeconds(at),
       reason,
       pid: process.pid,
     });
@@ -532,7 +540,9 @@ export class Scheduler {
   async run(signal: AbortSignal): Promise<void> {
     const plans = this.schedules().map((s) => ({ s, next: nextFire(s, this.clock.now()) }));
     for (const p of plans) {
-      this.log(`${p.s.name}: ${p.s.cron} (${p.s.timezone}), next run ${p.next ? iso(p.next) : 'never'}`);
+      this.log(
+        `${p.s.name}: ${p.s.cron} (${p.s.timezone}), next run ${p.next ? isoSeconds(p.next) : 'never'}`,
+      );
     }
     while (!signal.aborted) {
       const due = plans
@@ -559,7 +569,7 @@ export class Scheduler {
 
   private fire(schedule: Schedule, at: Date, signal: AbortSignal): void {
     if (this.busy.has(schedule.name)) {
-      this.log(`${schedule.name}: run for ${iso(at)} skipped: the previous run is still going`);
+      this.log(`${schedule.name}: run for ${isoSeconds(at)} skipped: the previous run is still going`);
       const firedAt = this.clock.now();
       this.enqueue(() =>
         recordSkipped(this.opts.dbPath, schedule.name, at, firedAt, 'the previous run was still going'),

@@ -1,8 +1,8 @@
 // `copytrail query "SQL"`: ad-hoc questions against the store, for analysts. The database is opened
 // read-only with file and network access off, so a query can read the store and nothing else.
 import type { Command } from 'commander';
-import { existingDbPath, type GlobalOptions, out, UsageError } from '../pipeline/cli-kit.ts';
-import { formatRows, OUTPUT_FORMATS, type OutputFormat } from './format.ts';
+import { existingDbPath, type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
+import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../core/format.ts';
 import { Store } from './store.ts';
 
 /** The user's SQL was refused or failed: an input error (exit 2), not a failure of copytrail. */

@@ -1,14 +1,15 @@
 // The DuckDB store: opens the one database file, applies the migrations in queries/schema/,
 // and runs named queries from queries/**/*.sql with bound parameters, reading rows losslessly.
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { z } from 'zod';
+import { type GlobalOptions, resolveDbPath } from '../core/cli-kit.ts';
 import { beforeStatement } from './fault.ts';
 
 export const QUERIES_DIR = dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_DB = 'copytrail.duckdb';
 
 export class StoreError extends Error {
   override name = 'StoreError';
@@ -27,11 +28,6 @@ export interface StoreOptions {
    * access beyond the database, configuration locked. The file must exist.
    */
   readOnly?: boolean;
-}
-
-/** Resolves the database path the way every command does: flag, then COPYTRAIL_DB, then ./copytrail.duckdb. */
-export function resolveDbPath(flag?: string): string {
-  return flag ?? process.env.COPYTRAIL_DB ?? DEFAULT_DB;
 }
 
 const sqlCache = new Map<string, string>();
@@ -204,4 +200,9 @@ export class Store {
     this.conn.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** The store a command works on: --db, then COPYTRAIL_DB, then ./copytrail.duckdb. */
+export async function openStoreFor(opts: GlobalOptions): Promise<Store> {
+  return Store.open({ path: resolveDbPath(opts.db) });
 }

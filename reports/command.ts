@@ -1,8 +1,11 @@
 // `copytrail report residency|dr_coverage|forensics`: renders a report as HTML, PDF and/or JSON,
 // with its evidence manifest.
+
 import type { Command } from 'commander';
-import { type GlobalOptions, onInterrupt, openStoreFor, out, UsageError, warn } from '../pipeline/cli-kit.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type GlobalOptions, onInterrupt, out, UsageError, warn } from '../core/cli-kit.ts';
+import { ConfigError, loadConfig } from '../core/config.ts';
+import { normalizeInstant, TimeRangeError } from '../core/time.ts';
+import { openStoreFor } from '../queries/store.ts';
 import { FORMATS, type Format, generateReport } from './generate.ts';
 import { PdfRenderer } from './pdf.ts';
 import { REPORT_IDS, type ReportId } from './registry.ts';
@@ -35,7 +38,10 @@ export function registerReport(program: Command): void {
     .argument('<report>', REPORT_IDS.join('|'))
     .option('--config <file>', 'policy, DR requirements and report defaults (YAML)')
     .option('--subject <id>', 'forensics: artifact id or ARN, key ARN or id, principal ARN, or account id')
-    .option('--since <time>', 'window start (ISO 8601 or YYYY-MM-DD)')
+    .option(
+      '--since <time>',
+      'window start: 2026-03-01, 2026-03-01T12:00:00Z, or a span back from now such as 30d',
+    )
     .option('--until <time>', 'window end, and the instant copy ages are measured at')
     .option('--format <list>', 'comma-separated: html,pdf,json (default: the config, else all three)')
     .option('--out <dir>', 'output folder (default: the config, else ./reports)')
@@ -51,6 +57,13 @@ export function registerReport(program: Command): void {
         throw err;
       }
       const formats = opts.format ? parseFormats(opts.format) : config.reports.formats;
+      try {
+        normalizeInstant(opts.since, '--since');
+        normalizeInstant(opts.until, '--until');
+      } catch (err) {
+        if (err instanceof TimeRangeError) throw new UsageError(err.message);
+        throw err;
+      }
       if (report === 'forensics' && !opts.subject) {
         throw new UsageError(
           'the forensics report needs --subject (an artifact id or ARN, key, principal ARN or account id)',

@@ -1,8 +1,8 @@
 // What every report is built from: the store (read only), the config, the window, and a record of
 // each query run with its parameters, which goes into the evidence manifest.
 import type { z } from 'zod';
+import type { Config } from '../core/config.ts';
 import { type Params, type Store, sqlText } from '../queries/store.ts';
-import type { Config } from './config.ts';
 
 export interface QueryRecord {
   name: string;

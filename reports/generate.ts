@@ -4,8 +4,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import type { Config } from '../core/config.ts';
+import { isoSeconds, normalizeInstant } from '../core/time.ts';
 import type { Store } from '../queries/store.ts';
-import type { Config } from './config.ts';
 import { ReportContext, type ReportWindow } from './context.ts';
 import { dataWindow } from './coverage.ts';
 import { renderHtml } from './html.ts';
@@ -65,22 +66,14 @@ const Input = z.object({
 });
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
-const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-export function normalizeInstant(value: string | null | undefined, flag: string): string | null {
-  if (!value) return null;
-  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(t)) throw new Error(`${flag} ${value} is not a date or an ISO 8601 time`);
-  return iso(new Date(t));
-}
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
 
 export async function generateReport(store: Store, options: GenerateOptions): Promise<GenerateResult> {
   const def = REPORTS[options.id];
   const now = options.now ?? new Date();
-  const since = normalizeInstant(options.since, '--since');
-  const until = normalizeInstant(options.until, '--until');
+  const since = normalizeInstant(options.since, '--since', now);
+  const until = normalizeInstant(options.until, '--until', now);
   if (since && until && since >= until) throw new Error(`--since ${since} is not before --until ${until}`);
   if (def.needsSubject && !options.subject) {
     throw new Error(
@@ -90,9 +83,9 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   const data = await dataWindow(store);
   // ages are measured at --until, else where ingested data ends (never in the future)
   const end = data.coverage_end ?? data.last_event;
-  const asOf = until ?? (end && Date.parse(end) < now.getTime() ? end : iso(now));
+  const asOf = until ?? (end && Date.parse(end) < now.getTime() ? end : isoSeconds(now));
   const window: ReportWindow = { since, until, asOf };
-  const ctx = new ReportContext(store, options.config, window, iso(now), options.subject ?? null);
+  const ctx = new ReportContext(store, options.config, window, isoSeconds(now), options.subject ?? null);
   const filters: Header['filters'] = [];
   if (options.config.dr.requirements.length && def.id === 'dr_coverage') {
     filters.push({ name: 'Requirements', value: options.config.dr.requirements.map((r) => r.id).join(', ') });
@@ -101,7 +94,7 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
     report: def.id,
     title: def.title,
     organization: options.config.organization,
-    generated_at: iso(now),
+    generated_at: isoSeconds(now),
     as_of: asOf,
     since,
     until,
@@ -133,7 +126,7 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
       options.signal?.throwIfAborted();
       const printed = await options.pdf.print(html, {
         title: `${def.title} · ${options.config.organization}`,
-        generatedAt: iso(now),
+        generatedAt: isoSeconds(now),
         paper: options.config.reports.paper,
       });
       blocked = printed.blocked;
@@ -145,7 +138,7 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   const manifest = {
     tool: { name: 'copytrail', version: VERSION, node: process.version },
     report: def.id,
-    generated_at: iso(now),
+    generated_at: isoSeconds(now),
     window,
     subject: options.subject ?? null,
     config: options.config,

@@ -1,7 +1,7 @@
 // Residency judgement shared by residency and forensics: is a region allowed by the policy, and is
 // an account one of ours (ingested, trusted, a vault or an air-gapped vault owner)?
-import { type Config, trustedAccounts } from './config.ts';
-import { regionInfo } from './regions.ts';
+import { type Config, trustedAccounts } from '../core/config.ts';
+import { regionInfo } from '../core/regions.ts';
 
 export type Verdict = { allowed: boolean | null; why: string };
 

@@ -1,6 +1,6 @@
 // `copytrail simulate`: write a fake organization's trail to a folder, for demos, tests and benchmarks.
 import type { Command } from 'commander';
-import { out, UsageError } from '../pipeline/cli-kit.ts';
+import { out, UsageError } from '../core/cli-kit.ts';
 import { simulate } from './simulate.ts';
 
 export function parseCount(value: string): number {

@@ -73,8 +73,11 @@ describe('copytrail CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown report 'inventory'/);
     const badTime = copytrail(['--db', db, 'report', 'residency', '--since', 'yesterday', '--out', out]);
-    expect(badTime.code).toBe(1);
-    expect(badTime.stderr).toMatch(/--since yesterday is not a date/);
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toMatch(/--since must be a date or time .*got 'yesterday'/);
+    const slashed = copytrail(['--db', db, 'report', 'residency', '--since', '03/01/2026', '--out', out]);
+    expect(slashed.code).toBe(2);
+    expect(slashed.stderr).toMatch(/--since '03\/01\/2026' is ambiguous/);
   });
 
   it('query prints a table, JSON and CSV; COPYTRAIL_DB picks the database', () => {

@@ -3,7 +3,7 @@
 // region/account, the newest copy there, its age against the RPO, its key, its mechanism and the
 // events that prove it. A requirement over an interval nobody ingested is unknown, never pass.
 import { z } from 'zod';
-import type { Requirement } from '../config.ts';
+import type { Requirement } from '../../core/config.ts';
 import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';

@@ -2,7 +2,9 @@
 // time window: the lineage graph, the timeline of related events, KMS use per key and region,
 // shares, and flags: a copy or share to an untrusted account, a copy nothing in KMS vouches for,
 // an unusual copier, a key used in a region the policy does not allow.
+
 import { z } from 'zod';
+import { ACCOUNT_ID } from '../../core/aws-ids.ts';
 import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
@@ -40,7 +42,7 @@ const PrincipalCopies = z.object({ principal_arn: z.string(), copies: z.coerce.n
 export type SubjectKind = 'account' | 'key' | 'principal' | 'artifact';
 
 export function subjectKind(subject: string): SubjectKind {
-  if (/^\d{12}$/.test(subject)) return 'account';
+  if (ACCOUNT_ID.test(subject)) return 'account';
   if (
     /^arn:[^:]+:kms:/.test(subject) ||
     /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.test(subject)

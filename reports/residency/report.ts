@@ -3,11 +3,11 @@
 // replicas, and shares outside the trusted set. A violation carries the copy chain that put the
 // data there, who did it and when.
 import { z } from 'zod';
+import { regionInfo } from '../../core/regions.ts';
 import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
-import { regionInfo } from '../regions.ts';
 import { ArtifactRow, CopyRow, KeyRow, resourceArn, ShareRow } from '../rows.ts';
 
 const Hop = z.object({

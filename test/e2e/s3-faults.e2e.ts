@@ -5,8 +5,8 @@
 import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRange } from '../../core/time.ts';
 import { ingestS3, type S3IngestResult } from '../../ingest/s3.ts';
-import { parseRange } from '../../ingest/time-range.ts';
 import { Store } from '../../queries/store.ts';
 import { type FaultRule, type S3Fixture, startS3 } from '../s3-server.ts';
 

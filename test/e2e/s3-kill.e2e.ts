@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRange } from '../../core/time.ts';
 import { ingestS3 } from '../../ingest/s3.ts';
-import { parseRange } from '../../ingest/time-range.ts';
 import { Store } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { type S3Fixture, startS3 } from '../s3-server.ts';

@@ -22,11 +22,12 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LINEAGE_EVENT_SOURCES } from '../../core/events.ts';
 import { correlate } from '../../correlate/correlate.ts';
 import { athenaFilter, createTableDdl, ingestAthena } from '../../ingest/athena.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { ingestLake, lakeQuery } from '../../ingest/lake.ts';
-import { LINEAGE_EVENT_SOURCES, lineageNames } from '../../ingest/query-source.ts';
+import { lineageNames } from '../../ingest/query-source.ts';
 import { Store } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { count, memoryStore } from '../helpers.ts';

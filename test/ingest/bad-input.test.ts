@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { byteSize } from '../../ingest/byte-size.ts';
+import { byteSize } from '../../core/byte-size.ts';
+import { terminalSafe as printable } from '../../core/cli-kit.ts';
 import { formatIngestSummary } from '../../ingest/command.ts';
 import { type DirIngestResult, ingestDir } from '../../ingest/ingest-dir.ts';
-import { terminalSafe as printable } from '../../pipeline/cli-kit.ts';
 import type { Store } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 

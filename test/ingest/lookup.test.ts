@@ -11,8 +11,8 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseRange } from '../../core/time.ts';
 import { ingestLookup, type LookupOptions } from '../../ingest/lookup.ts';
-import { parseRange } from '../../ingest/time-range.ts';
 import { count, memoryStore } from '../helpers.ts';
 
 const ct = mockClient(CloudTrailClient);

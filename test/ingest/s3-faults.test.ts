@@ -15,9 +15,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseRange } from '../../core/time.ts';
 import { formatS3Summary } from '../../ingest/command.ts';
 import { ingestS3, type S3IngestOptions } from '../../ingest/s3.ts';
-import { parseRange } from '../../ingest/time-range.ts';
 import { Store } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';

@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../core/config.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { BatchLoader } from '../../ingest/loader.ts';
 import { loadPublicKeys, verifyStore } from '../../ingest/verify.ts';
 import type { Store } from '../../queries/store.ts';
-import { loadConfig } from '../../reports/config.ts';
 import { ReportContext } from '../../reports/context.ts';
 import { buildBanner } from '../../reports/coverage.ts';
 import { memoryStore, tempDir } from '../helpers.ts';

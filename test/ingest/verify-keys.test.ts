@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { CloudTrailClient, ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseRange } from '../../core/time.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { ingestS3 } from '../../ingest/s3.ts';
-import { parseRange } from '../../ingest/time-range.ts';
 import {
   listPublicKeysPerRegion,
   loadPublicKeys,

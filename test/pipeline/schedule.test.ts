@@ -14,6 +14,7 @@ import {
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Config, type Schedule } from '../../core/config.ts';
 import {
   type Clock,
   latestFire,
@@ -25,7 +26,6 @@ import {
   Scheduler,
 } from '../../pipeline/schedule.ts';
 import { Store } from '../../queries/store.ts';
-import { Config, type Schedule } from '../../reports/config.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { tempDir } from '../helpers.ts';
 import { type S3Fixture, startS3 } from '../s3-server.ts';

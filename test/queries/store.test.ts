@@ -4,9 +4,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { resolveDbPath } from '../../core/cli-kit.ts';
 import { correlate } from '../../correlate/correlate.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
-import { listQueryNames, migrationNames, resolveDbPath, Store, sqlText } from '../../queries/store.ts';
+import { listQueryNames, migrationNames, Store, sqlText } from '../../queries/store.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
 
 const DESIGN_TABLES = [

@@ -2,9 +2,9 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../core/config.ts';
+import { REGIONS, regionInfo } from '../../core/regions.ts';
 import { listQueryNames } from '../../queries/store.ts';
-import { ConfigError, loadConfig } from '../../reports/config.ts';
-import { REGIONS, regionInfo } from '../../reports/regions.ts';
 import { REPORT_IDS, REPORTS } from '../../reports/registry.ts';
 import { tempDir } from '../helpers.ts';
 

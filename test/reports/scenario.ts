@@ -1,9 +1,10 @@
 // A small hand-made organization for report tests: named copies with known outcomes against a
 // known policy, and a heartbeat of ordinary events so the ingested coverage is exactly what a test
 // says it is.
+
+import { Config } from '../../core/config.ts';
 import { correlate } from '../../correlate/correlate.ts';
 import type { Store } from '../../queries/store.ts';
-import { Config } from '../../reports/config.ts';
 import { A1, A2, copySnapshot, createSnapshot, deliver, KEY, kms, share } from '../correlate/fixtures.ts';
 
 export const OUTSIDER = '999988887777';

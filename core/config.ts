@@ -4,20 +4,22 @@ import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { ACCOUNT_ID, ORG_ID } from './aws-ids.ts';
 import { JURISDICTIONS, PARTITIONS, REGIONS } from './regions.ts';
+import { DURATION_HELP, durationSeconds } from './time.ts';
 
-const AccountId = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');
+const AccountId = z.string().regex(ACCOUNT_ID, 'an account id is 12 digits');
 const RegionCode = z.string().refine((r) => REGIONS.has(r), { message: 'not a known AWS region code' });
 
-/** "90m", "24h", "7d" → seconds. */
+/** "90m", "24h", "7d" → seconds (the time grammar of core/time.ts). */
 export const Duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
   if (typeof v === 'number') return v;
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(v.trim());
-  if (!m) {
-    ctx.addIssue({ code: 'custom', message: 'a duration is a number with s, m, h or d (e.g. 24h)' });
+  const seconds = durationSeconds(v);
+  if (seconds === null) {
+    ctx.addIssue({ code: 'custom', message: `a duration is ${DURATION_HELP}` });
     return z.NEVER;
   }
-  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[m[2] as 's' | 'm' | 'h' | 'd'];
+  return seconds;
 });
 
 export const Selector = z
@@ -109,10 +111,7 @@ export const ScheduleSource = z.discriminatedUnion('type', [
     .strict(),
   S3Location.extend({
     type: z.literal('s3'),
-    org_id: z
-      .string()
-      .regex(/^o-[a-z0-9]{10,32}$/, 'an organization id is o- and 10 to 32 letters or digits')
-      .optional(),
+    org_id: z.string().regex(ORG_ID, 'an organization id is o- and 10 to 32 letters or digits').optional(),
     accounts: z.array(AccountId).optional(),
     regions: z.array(RegionCode).optional(),
     /** how far back the first run reads */

@@ -1,7 +1,6 @@
-// What every command shares: the global options, opening the store, output that is safe for a
+// What every command shares: the global options, the database path, output that is safe for a
 // terminal, and the one way a command stops on SIGINT/SIGTERM.
 import { existsSync } from 'node:fs';
-import { resolveDbPath, Store } from '../queries/store.ts';
 
 export interface GlobalOptions {
   db?: string;
@@ -11,8 +10,11 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export async function openStoreFor(opts: GlobalOptions): Promise<Store> {
-  return Store.open({ path: resolveDbPath(opts.db) });
+const DEFAULT_DB = 'copytrail.duckdb';
+
+/** Resolves the database path the way every command does: flag, then COPYTRAIL_DB, then ./copytrail.duckdb. */
+export function resolveDbPath(flag?: string): string {
+  return flag ?? process.env.COPYTRAIL_DB ?? DEFAULT_DB;
 }
 
 /**
