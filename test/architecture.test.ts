@@ -45,7 +45,7 @@ const IMPORT =
   /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 /** Relative imports of one file's text, resolved to repository paths. */
-export function importsOf(file: string, text: string): string[] {
+function importsOf(file: string, text: string): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(IMPORT)) {
     const spec = m[1] ?? m[2]!;
@@ -59,7 +59,7 @@ interface Finding {
   cycles: string[][];
 }
 
-export function check(graph: Map<string, string[]>): Finding {
+function check(graph: Map<string, string[]>): Finding {
   const wrongWay: string[] = [];
   for (const [file, deps] of graph) {
     const from = folderOf(file);
