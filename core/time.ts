@@ -34,6 +34,20 @@ export function durationSeconds(text: string): number | null {
   return Number(m[1]) * UNIT_SECONDS[m[2] as keyof typeof UNIT_SECONDS];
 }
 
+/** Date.UTC for a calendar time that exists (month 1-12); null for 2026-02-30, 24:00 or second 60. */
+export function utcMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number | null {
+  const t = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(t);
+  const exists =
+    back.getUTCFullYear() === y &&
+    back.getUTCMonth() === mo - 1 &&
+    back.getUTCDate() === d &&
+    back.getUTCHours() === h &&
+    back.getUTCMinutes() === mi &&
+    s < 60;
+  return exists ? t : null;
+}
+
 /** The instant a timestamp text names, in ms; null when it is not one (or names a day that does not exist). */
 export function instantMs(text: string): number | null {
   const value = text.trim();
@@ -43,16 +57,8 @@ export function instantMs(text: string): number | null {
   if (!parts) return null;
   const [y, mo, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
   const [h, mi, s] = dt ? [Number(dt[4]), Number(dt[5]), Number(dt[6] ?? 0)] : [0, 0, 0];
-  const local = Date.UTC(y, mo - 1, day, h, mi, s);
-  const back = new Date(local);
-  const exists =
-    back.getUTCFullYear() === y &&
-    back.getUTCMonth() === mo - 1 &&
-    back.getUTCDate() === day &&
-    back.getUTCHours() === h &&
-    back.getUTCMinutes() === mi &&
-    s < 60;
-  if (!exists) return null;
+  const local = utcMs(y, mo, day, h, mi, s);
+  if (local === null) return null;
   const fraction = dt?.[7] ? Math.floor(Number(`0${dt[7]}`) * 1000) : 0;
   const zone = dt?.[8];
   let offsetMin = 0;

@@ -1,3 +1,4 @@
+import { utcMs } from '../core/time.ts';
 // What a trail file's place and name say (reference §6.1, §6.3): the key from AWSLogs/ on, which
 // log folder it belongs to, the delivery time in a log file's name, and which chain a digest is in.
 // verify only ever trusts a name that a signature covers; these parsers just read them.
@@ -58,7 +59,7 @@ export function parseLogPlace(location: string): LogPlace | null {
     place.nameProblem = `name says account ${n[1]} region ${n[2]}, but it sits in the folder of ${account} ${region}`;
     return place;
   }
-  const at = utc(+n[3]!, +n[4]!, +n[5]!, +n[6]!, +n[7]!, 0);
+  const at = utcMs(+n[3]!, +n[4]!, +n[5]!, +n[6]!, +n[7]!, 0);
   if (at === null) place.nameProblem = 'name holds an impossible delivery time';
   else place.deliveredAt = at;
   return place;
@@ -98,18 +99,6 @@ export function parseDigestName(s3Object: string): DigestName | null {
     homeRegion: home!,
     backfill: backfill !== undefined,
   };
-}
-
-function utc(y: number, mo: number, d: number, h: number, mi: number, s: number): number | null {
-  const t = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(t);
-  const ok =
-    back.getUTCFullYear() === y &&
-    back.getUTCMonth() === mo - 1 &&
-    back.getUTCDate() === d &&
-    back.getUTCHours() === h &&
-    back.getUTCMinutes() === mi;
-  return ok ? t : null;
 }
 
 /** A digest time field (digestStartTime, digestEndTime) in ms, or null when it is not a time. */
