@@ -1,7 +1,7 @@
-import { utcMs } from '../core/time.ts';
 // What a trail file's place and name say (reference §6.1, §6.3): the key from AWSLogs/ on, which
 // log folder it belongs to, the delivery time in a log file's name, and which chain a digest is in.
 // verify only ever trusts a name that a signature covers; these parsers just read them.
+import { utcMs } from '../core/time.ts';
 
 /** The part of a location from its last AWSLogs/ on: how a local copy, an S3 key and a digest entry meet. */
 export function trailKey(location: string): string | null {
