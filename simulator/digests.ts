@@ -6,6 +6,7 @@ import { createHash, createSign } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { isoSeconds } from '../core/time.ts';
 import { SIMULATOR_KEY_FINGERPRINT, SIMULATOR_PRIVATE_KEY } from './signing-key.ts';
 
 const HOUR = 3_600_000;
@@ -22,8 +23,6 @@ interface Chain {
   previousHash: string | null;
   previousSignature: string | null;
 }
-
-const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
 export class DigestWriter {
   /** account|region -> hour start (ms) -> files delivered in that hour */
@@ -106,8 +105,8 @@ export class DigestWriter {
     const times = files.flatMap((f) => [f.oldest, f.newest]).sort();
     const digest = {
       awsAccountId: account,
-      digestStartTime: iso(hour),
-      digestEndTime: iso(end),
+      digestStartTime: isoSeconds(hour),
+      digestEndTime: isoSeconds(end),
       digestS3Bucket: this.bucket,
       digestS3Object: key,
       digestPublicKeyFingerprint: SIMULATOR_KEY_FINGERPRINT,

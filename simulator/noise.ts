@@ -1,9 +1,9 @@
 // Everyday activity that has nothing to do with copies: most of any real trail. It includes the
 // look-alikes a correlator must not mistake for copy evidence (KMS for volumes, SSM, Secrets Manager).
+import type { Ebs } from './ebs.ts';
 import { type KeyRing, ORG_ACCOUNTS, type Principal, REGION_WEIGHTS } from './org.ts';
 import type { Rng } from './random.ts';
-import type { CTRecord, RecordFactory } from './records.ts';
-import type { Scenarios } from './scenarios.ts';
+import type { Emit, RecordFactory } from './records.ts';
 
 type NoiseKind =
   | 'ec2_describe'
@@ -41,8 +41,8 @@ export class Noise {
     private readonly f: RecordFactory,
     private readonly keys: KeyRing,
     principals: Record<string, Principal>,
-    private readonly scenarios: Scenarios,
-    private readonly emit: (r: CTRecord) => void,
+    private readonly ebs: Ebs,
+    private readonly emit: Emit,
   ) {
     this.people = Object.values(principals).filter((p) => p.account.inOrg);
   }
@@ -179,7 +179,7 @@ export class Noise {
       case 'volume_lifecycle': {
         // a volume created and attached: KMS with vol-… contexts that belong to no copy
         const key = this.rng.chance(0.7) ? this.keys.cmk(region, acct) : this.keys.awsEbs(region, acct);
-        const vol = this.scenarios.createVolume(at, p, region, key);
+        const vol = this.ebs.createVolume(at, p, region, key);
         const instance = this.f.instanceId();
         const requestId = this.f.uuid();
         this.emit(

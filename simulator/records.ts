@@ -1,5 +1,6 @@
 // Builds CloudTrail records the way AWS writes them (reference §1–§5): field names, identity styles,
 // EC2 {"items":[…]} lists, epoch-millisecond and Java-style dates, service events without a type.
+import { isoSeconds } from '../core/time.ts';
 import type { Key, Principal } from './org.ts';
 import type { Rng } from './random.ts';
 
@@ -9,7 +10,8 @@ export type CTRecord = Record<string, unknown> & {
   recipientAccountId: string;
 };
 
-export const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
+/** Where finished records go: the simulator's delivery queue. */
+export type Emit = (rec: CTRecord) => void;
 
 /** "Mar 2, 2026, 1:02:10 PM" style used inside RDS and Backup responses. */
 export function javaDate(ms: number): string {
@@ -73,7 +75,7 @@ export class RecordFactory {
           userName: p.roleName,
         },
         attributes: {
-          creationDate: iso(at - this.rng.int(60, 3000) * 1000),
+          creationDate: isoSeconds(at - this.rng.int(60, 3000) * 1000),
           mfaAuthenticated: String(p.kind === 'sso'),
         },
       },
@@ -120,7 +122,7 @@ export class RecordFactory {
     const rec: CTRecord = {
       eventVersion: args.version ?? this.rng.pick(['1.09', '1.10', '1.11', '1.11']),
       userIdentity: this.identity(args.principal, args.at),
-      eventTime: iso(args.at),
+      eventTime: isoSeconds(args.at),
       eventSource: args.source,
       eventName: args.name,
       awsRegion: args.region,
@@ -171,7 +173,7 @@ export class RecordFactory {
     return {
       eventVersion: '1.11',
       userIdentity: args.identity,
-      eventTime: iso(args.at),
+      eventTime: isoSeconds(args.at),
       eventSource: 'kms.amazonaws.com',
       eventName: args.name,
       awsRegion: args.key.region,
@@ -213,7 +215,7 @@ export class RecordFactory {
     return {
       eventVersion: '1.08',
       userIdentity: args.identity,
-      eventTime: iso(args.at),
+      eventTime: isoSeconds(args.at),
       eventSource: args.source,
       eventName: args.name,
       awsRegion: args.region,

@@ -6,11 +6,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DigestWriter } from './digests.ts';
+import { Ebs } from './ebs.ts';
 import { Noise } from './noise.ts';
 import { KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID, REGIONS } from './org.ts';
 import { Rng } from './random.ts';
 import { type CTRecord, RecordFactory } from './records.ts';
-import { Scenarios } from './scenarios.ts';
+import { backupPlanCopy } from './scenarios/backup.ts';
+import { vaultCrossAccount } from './scenarios/cross-account.ts';
+import { amiCopy, ebsNightlyDr, mrkCopy } from './scenarios/ebs-ami.ts';
+import { externalShare, failedCopy } from './scenarios/edge-cases.ts';
+import { rdsCrossRegion } from './scenarios/rds.ts';
+import type { Scene } from './scenarios/scene.ts';
 import { SIMULATOR_PRIVATE_KEY } from './signing-key.ts';
 
 export interface SimulateOptions {
@@ -86,8 +92,9 @@ export function simulate(options: SimulateOptions): SimulateResult {
     (at < hourEnd ? current : future).push({ at, rec });
     emitted++;
   };
-  const scenarios = new Scenarios(rng, f, keys, principals, emit);
-  const noise = new Noise(rng, f, keys, principals, scenarios, emit);
+  const ebs = new Ebs(rng, f, emit);
+  const scene: Scene = { rng, f, keys, p: principals, ebs, emit };
+  const noise = new Noise(rng, f, keys, principals, ebs, emit);
 
   // long-lived resources the daily scenarios snapshot
   const volumes = {
@@ -203,14 +210,14 @@ export function simulate(options: SimulateOptions): SimulateResult {
       const d = h / 24;
       fleets.forEach((fleet, i) => {
         const v = fleet.volumes;
-        scenarios.ebsNightlyDr(day0, v.app);
-        scenarios.vaultCrossAccount(day0, v.data);
-        scenarios.rdsCrossRegion(day0, i === 0 ? 'orders' : `orders-${i}`, fleet.dbi);
-        scenarios.backupPlanCopy(day0, v.backup);
-        if (d % 2 === 0) scenarios.mrkCopy(day0, v.mrk);
-        if (d % 3 === 1 || days === 1) scenarios.amiCopy(day0);
-        if (d % 2 === 1 || days === 1) scenarios.failedCopy(day0);
-        if (d === Math.min(2, days - 1)) scenarios.externalShare(day0, v.exfil);
+        ebsNightlyDr(scene, day0, v.app);
+        vaultCrossAccount(scene, day0, v.data);
+        rdsCrossRegion(scene, day0, i === 0 ? 'orders' : `orders-${i}`, fleet.dbi);
+        backupPlanCopy(scene, day0, v.backup);
+        if (d % 2 === 0) mrkCopy(scene, day0, v.mrk);
+        if (d % 3 === 1 || days === 1) amiCopy(scene, day0);
+        if (d % 2 === 1 || days === 1) failedCopy(scene, day0);
+        if (d === Math.min(2, days - 1)) externalShare(scene, day0, v.exfil);
       });
       // what the scenarios put into this hour moves from `future`
       const due = future.filter((x) => x.at < hourEnd);
