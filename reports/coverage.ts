@@ -2,22 +2,23 @@
 // judged over an interval nobody ingested is unknown, never pass.
 import { z } from 'zod';
 import type { ReportContext } from './context.ts';
+import { count, text, textOrNull } from './fields.ts';
 import { type Banner, CoverageRow, GapRow } from './model.ts';
 
 const DataWindow = z.object({
-  first_event: z.string().nullable(),
-  last_event: z.string().nullable(),
-  events: z.coerce.number(),
-  coverage_end: z.string().nullable(),
+  first_event: textOrNull,
+  last_event: textOrNull,
+  events: count,
+  coverage_end: textOrNull,
 });
-const DigestRow = z.object({ digest_status: z.string(), api_page: z.boolean(), files: z.coerce.number() });
+const DigestRow = z.object({ digest_status: text, api_page: z.boolean(), files: count });
 /** What verify stores per log file; 'unchecked' means verify has not run on it. */
 const FILE_STATUSES = ['valid', 'tampered', 'unverified', 'unchecked'] as const;
 const Unit = z.object({
-  account_id: z.string(),
-  region: z.string(),
-  window_start: z.string(),
-  window_end: z.string(),
+  account_id: text,
+  region: text,
+  window_start: text,
+  window_end: text,
 });
 
 export async function dataWindow(ctx: Pick<ReportContext, 'one'>) {

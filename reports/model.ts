@@ -1,49 +1,50 @@
 // The parts every report's view model shares: findings (one shape for every report, as controls
 // have one shape), the coverage banner and the header. Templates only lay these out.
 import { z } from 'zod';
+import { count, text, textOrNull } from './fields.ts';
 
 export const Status = z.enum(['pass', 'fail', 'unknown']);
 export type Status = z.infer<typeof Status>;
 
 export const Finding = z.object({
-  resource_arn: z.string(),
-  account_id: z.string().nullable(),
-  region: z.string().nullable(),
+  resource_arn: text,
+  account_id: textOrNull,
+  region: textOrNull,
   status: Status,
-  reason: z.string(),
-  check: z.string(),
+  reason: text,
+  check: text,
   /** who and when, for findings that come from an action */
-  principal_arn: z.string().nullable().default(null),
-  at: z.string().nullable().default(null),
-  event_ids: z.array(z.string()).default([]),
+  principal_arn: textOrNull.default(null),
+  at: textOrNull.default(null),
+  event_ids: z.array(text).default([]),
 });
 export type Finding = z.infer<typeof Finding>;
 
 export const CoverageRow = z.object({
-  account_id: z.string(),
-  region: z.string(),
-  sources: z.string(),
-  window_start: z.string(),
-  window_end: z.string(),
-  units: z.coerce.number(),
-  events: z.coerce.number(),
-  errors: z.coerce.number(),
-  skipped: z.coerce.number(),
-  truncated: z.coerce.number(),
+  account_id: text,
+  region: text,
+  sources: text,
+  window_start: text,
+  window_end: text,
+  units: count,
+  events: count,
+  errors: count,
+  skipped: count,
+  truncated: count,
 });
 
 export const GapRow = z.object({
-  account_id: z.string(),
-  region: z.string(),
-  day: z.string(),
-  reason: z.string(),
+  account_id: text,
+  region: text,
+  day: text,
+  reason: text,
 });
 
 export const Banner = z.object({
-  accounts: z.array(z.string()),
-  regions: z.array(z.string()),
-  first_event: z.string().nullable(),
-  last_event: z.string().nullable(),
+  accounts: z.array(text),
+  regions: z.array(text),
+  first_event: textOrNull,
+  last_event: textOrNull,
   events: z.number(),
   cells: z.array(CoverageRow),
   gaps: z.array(GapRow),
@@ -56,22 +57,22 @@ export const Banner = z.object({
     unchecked: z.number(),
     api_pages: z.number(),
   }),
-  digest_summary: z.string(),
-  warnings: z.array(z.string()),
+  digest_summary: text,
+  warnings: z.array(text),
 });
 export type Banner = z.infer<typeof Banner>;
 
 export const Header = z.object({
-  report: z.string(),
-  title: z.string(),
-  organization: z.string(),
-  generated_at: z.string(),
-  as_of: z.string(),
-  since: z.string().nullable(),
-  until: z.string().nullable(),
-  subject: z.string().nullable(),
-  filters: z.array(z.object({ name: z.string(), value: z.string() })),
-  version: z.string(),
+  report: text,
+  title: text,
+  organization: text,
+  generated_at: text,
+  as_of: text,
+  since: textOrNull,
+  until: textOrNull,
+  subject: textOrNull,
+  filters: z.array(z.object({ name: text, value: text })),
+  version: text,
 });
 export type Header = z.infer<typeof Header>;
 
@@ -88,8 +89,10 @@ export function summarize(findings: Finding[]): z.infer<typeof Summary> {
   return s;
 }
 
+/** Where a status sorts: fail first, then unknown, then pass. */
+export const STATUS_RANK: Record<Status, number> = { fail: 0, unknown: 1, pass: 2 };
+
 /** Fail first, then unknown, then pass; stable within each. */
 export function sortFindings(findings: Finding[]): Finding[] {
-  const rank: Record<Status, number> = { fail: 0, unknown: 1, pass: 2 };
-  return [...findings].sort((a, b) => rank[a.status] - rank[b.status]);
+  return [...findings].sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status]);
 }

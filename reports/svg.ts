@@ -2,6 +2,7 @@
 // Graphviz compiled to WebAssembly (offline). Both are embedded as data: URIs in <img>, where an
 // SVG can neither run script nor load anything, whatever text a record smuggled into a label.
 import { Graphviz } from '@hpcc-js/wasm-graphviz';
+import type { Status } from './model.ts';
 
 /** Escapes text for HTML or XML element content and quoted attributes. */
 export const escapeMarkup = (s: string) =>
@@ -16,7 +17,7 @@ export interface AgeBar {
   label: string;
   ageHours: number | null;
   rpoHours: number;
-  status: 'pass' | 'fail' | 'unknown';
+  status: Status;
 }
 
 const COLORS = { pass: '#2e7d32', fail: '#c62828', unknown: '#9e9e9e' } as const;

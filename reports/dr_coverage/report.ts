@@ -6,18 +6,19 @@ import { z } from 'zod';
 import type { Requirement } from '../../core/config.ts';
 import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
-import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
+import { text, textOrNull } from '../fields.ts';
+import { Banner, Finding, Header, STATUS_RANK, Status, Summary, sortFindings, summarize } from '../model.ts';
 import { CopyRow, resourceArn } from '../rows.ts';
 import { ageChart } from '../svg.ts';
 
 const ResourceSnapshot = z.object({
-  resource_id: z.string(),
+  resource_id: text,
   family: z.enum(['ebs', 'rds']),
-  account_id: z.string().nullable(),
-  region: z.string().nullable(),
-  snapshot_id: z.string(),
-  created_at: z.string().nullable(),
-  tags: z.string().nullable(),
+  account_id: textOrNull,
+  region: textOrNull,
+  snapshot_id: text,
+  created_at: textOrNull,
+  tags: textOrNull,
 });
 
 interface Resource {
@@ -38,25 +39,25 @@ interface Target {
 }
 
 const Row = z.object({
-  requirement: z.string(),
-  resource_id: z.string(),
-  family: z.string(),
-  account_id: z.string().nullable(),
-  region: z.string().nullable(),
-  target: z.string(),
-  rpo: z.string(),
-  status: z.enum(['pass', 'fail', 'unknown']),
-  reason: z.string(),
-  copy_id: z.string().nullable(),
-  copy_target: z.string().nullable(),
-  copied_at: z.string().nullable(),
-  age: z.string().nullable(),
+  requirement: text,
+  resource_id: text,
+  family: text,
+  account_id: textOrNull,
+  region: textOrNull,
+  target: text,
+  rpo: text,
+  status: Status,
+  reason: text,
+  copy_id: textOrNull,
+  copy_target: textOrNull,
+  copied_at: textOrNull,
+  age: textOrNull,
   age_hours: z.number().nullable(),
   rpo_hours: z.number(),
-  mechanism: z.string().nullable(),
-  key_arn: z.string().nullable(),
-  key_owner: z.string().nullable(),
-  evidence_event_ids: z.array(z.string()),
+  mechanism: textOrNull,
+  key_arn: textOrNull,
+  key_owner: textOrNull,
+  evidence_event_ids: z.array(text),
 });
 
 export const DrCoverageModel = z.object({
@@ -66,16 +67,16 @@ export const DrCoverageModel = z.object({
   coverage_pct: z.number(),
   requirements: z.array(
     z.object({
-      id: z.string(),
-      description: z.string(),
-      targets: z.string(),
-      rpo: z.string(),
-      key: z.string(),
+      id: text,
+      description: text,
+      targets: text,
+      rpo: text,
+      key: text,
       resources: z.number(),
     }),
   ),
   rows: z.array(Row),
-  chart: z.object({ svg_data_uri: z.string(), shown: z.number(), total: z.number() }),
+  chart: z.object({ svg_data_uri: text, shown: z.number(), total: z.number() }),
   findings: z.array(Finding),
 });
 export type DrCoverageModel = z.infer<typeof DrCoverageModel>;
@@ -121,10 +122,10 @@ function selected(r: Resource, req: Requirement): boolean {
   return true;
 }
 
-function parseTags(text: string | null): [string, string][] {
-  if (!text) return [];
+function parseTags(json: string | null): [string, string][] {
+  if (!json) return [];
   try {
-    const list = JSON.parse(text) as unknown;
+    const list = JSON.parse(json) as unknown;
     if (!Array.isArray(list)) return [];
     return list.flatMap((t) => {
       const o = t as Record<string, unknown>;
@@ -241,7 +242,7 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
               unknownWhy ??
               'the copy was requested but nothing shows it was made (no KMS evidence, no completion)';
         }
-        let status: 'pass' | 'fail' | 'unknown';
+        let status: Status;
         let reason: string;
         if (problems.length === 0 && !unknownWhy) {
           status = 'pass';
@@ -291,8 +292,9 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
       }
     }
   }
-  const order = { fail: 0, unknown: 1, pass: 2 } as const;
-  rows.sort((a, b) => order[a.status] - order[b.status] || (b.age_hours ?? 1e9) - (a.age_hours ?? 1e9));
+  rows.sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (b.age_hours ?? 1e9) - (a.age_hours ?? 1e9),
+  );
   const findings = sortFindings(
     rows.map((r) =>
       Finding.parse({

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ACCOUNT_ID } from '../../core/aws-ids.ts';
 import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
+import { count, text, textOrNull } from '../fields.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
 import { CopyRow, resourceArn, ShareRow } from '../rows.ts';
@@ -14,30 +15,30 @@ import { lineageGraph } from '../svg.ts';
 
 export const TIMELINE_LIMIT = 5000;
 
-const CopyId = z.object({ copy_id: z.string() });
+const CopyId = z.object({ copy_id: text });
 const TimelineRow = z.object({
-  event_id: z.string(),
-  event_time: z.string(),
-  event_source: z.string(),
-  event_name: z.string(),
-  aws_region: z.string().nullable(),
-  recipient_account_id: z.string().nullable(),
-  actor: z.string().nullable(),
-  source_ip: z.string().nullable(),
-  user_agent: z.string().nullable(),
-  error_code: z.string().nullable(),
-  why: z.string(),
+  event_id: text,
+  event_time: text,
+  event_source: text,
+  event_name: text,
+  aws_region: textOrNull,
+  recipient_account_id: textOrNull,
+  actor: textOrNull,
+  source_ip: textOrNull,
+  user_agent: textOrNull,
+  error_code: textOrNull,
+  why: text,
 });
 const KmsUse = z.object({
-  key_arn: z.string().nullable(),
-  region: z.string().nullable(),
-  event_name: z.string(),
-  calls: z.coerce.number(),
-  accounts: z.string().nullable(),
-  first_at: z.string().nullable(),
-  last_at: z.string().nullable(),
+  key_arn: textOrNull,
+  region: textOrNull,
+  event_name: text,
+  calls: count,
+  accounts: textOrNull,
+  first_at: textOrNull,
+  last_at: textOrNull,
 });
-const PrincipalCopies = z.object({ principal_arn: z.string(), copies: z.coerce.number() });
+const PrincipalCopies = z.object({ principal_arn: text, copies: count });
 
 export type SubjectKind = 'account' | 'key' | 'principal' | 'artifact';
 
@@ -55,32 +56,35 @@ export function subjectKind(subject: string): SubjectKind {
 const globMatch = (pattern: string, value: string) =>
   new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(value);
 
+/** A finding with the flags that made it fail (none when it passed). */
+const FlaggedFinding = Finding.extend({ flags: z.array(text) });
+
 export const ForensicsModel = z.object({
   header: Header,
   banner: Banner,
-  subject: z.object({ value: z.string(), kind: z.string() }),
+  subject: z.object({ value: text, kind: text }),
   summary: Summary,
-  findings: z.array(Finding.extend({ flags: z.array(z.string()) })),
-  graph_svg_data_uri: z.string(),
+  findings: z.array(FlaggedFinding),
+  graph_svg_data_uri: text,
   copies: z.array(
     z.object({
-      copy_id: z.string(),
-      requested_at: z.string().nullable(),
-      api: z.string(),
-      mechanism: z.string(),
-      status: z.string(),
-      principal_arn: z.string().nullable(),
-      source: z.string(),
-      target: z.string(),
-      key_change: z.string().nullable(),
+      copy_id: text,
+      requested_at: textOrNull,
+      api: text,
+      mechanism: text,
+      status: text,
+      principal_arn: textOrNull,
+      source: text,
+      target: text,
+      key_change: textOrNull,
       evidence: z.number(),
-      flags: z.array(z.string()),
+      flags: z.array(text),
     }),
   ),
   timeline: z.array(TimelineRow),
   timeline_truncated: z.boolean(),
-  kms_use: z.array(KmsUse.extend({ flag: z.string().nullable() })),
-  shares: z.array(ShareRow.extend({ flag: z.string().nullable() })),
+  kms_use: z.array(KmsUse.extend({ flag: textOrNull })),
+  shares: z.array(ShareRow.extend({ flag: textOrNull })),
 });
 export type ForensicsModel = z.infer<typeof ForensicsModel>;
 
@@ -163,7 +167,7 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
       if (u) flags.push(u);
     }
     findings.push(
-      Finding.extend({ flags: z.array(z.string()) }).parse({
+      FlaggedFinding.parse({
         resource_arn: resourceArn(
           c.kind,
           c.target_id ?? c.source_id,
@@ -205,8 +209,8 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
     const v = policy.account(s.to_account);
     const flag = s.action === 'added' && v.allowed === false ? `share to an untrusted party: ${v.why}` : null;
     if (s.action === 'added') {
-      findings.push({
-        ...Finding.parse({
+      findings.push(
+        FlaggedFinding.parse({
           resource_arn: resourceArn(s.artifact_kind, s.artifact_id, s.region, s.from_account),
           account_id: s.from_account,
           region: s.region,
@@ -216,9 +220,9 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
           principal_arn: s.actor_arn,
           at: s.event_time,
           event_ids: [s.event_id],
+          flags: flag ? [flag] : [],
         }),
-        flags: flag ? [flag] : [],
-      });
+      );
     }
     return { ...s, flag };
   });
@@ -226,8 +230,8 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
     const r = policy.region(k.region);
     const flag = r.allowed === false ? `key used in an unexpected region: ${r.why}` : null;
     if (flag) {
-      findings.push({
-        ...Finding.parse({
+      findings.push(
+        FlaggedFinding.parse({
           resource_arn: k.key_arn ?? '(unknown key)',
           account_id: k.accounts,
           region: k.region,
@@ -235,9 +239,9 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
           reason: `${k.calls} ${k.event_name} call(s): ${flag}`,
           check: 'key_region',
           at: k.last_at,
+          flags: [flag],
         }),
-        flags: [flag],
-      });
+      );
     }
     return { ...k, flag };
   });
