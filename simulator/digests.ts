@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isoSeconds } from '../core/time.ts';
+import { digestStamp, trailFolder } from './layout.ts';
 import { SIMULATOR_KEY_FINGERPRINT, SIMULATOR_PRIVATE_KEY } from './signing-key.ts';
 
 const HOUR = 3_600_000;
@@ -89,13 +90,8 @@ export class DigestWriter {
 
   private write(account: string, region: string, hour: number, files: LogEntry[]): void {
     const end = hour + HOUR;
-    const d = new Date(end);
-    const y = String(d.getUTCFullYear());
-    const mo = String(d.getUTCMonth() + 1).padStart(2, '0');
-    const da = String(d.getUTCDate()).padStart(2, '0');
-    const stamp = `${y}${mo}${da}T${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}00Z`;
-    const dir = ['AWSLogs', this.orgId, account, 'CloudTrail-Digest', region, y, mo, da].join('/');
-    const key = `${dir}/${account}_CloudTrail-Digest_${region}_${this.trailName}_${this.homeRegion}_${stamp}.json.gz`;
+    const dir = trailFolder(this.orgId, account, 'CloudTrail-Digest', region, end);
+    const key = `${dir}/${account}_CloudTrail-Digest_${region}_${this.trailName}_${this.homeRegion}_${digestStamp(end)}.json.gz`;
     const chainKey = `${account}|${region}`;
     const chain = this.chains.get(chainKey) ?? {
       previousKey: null,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DigestWriter } from './digests.ts';
 import { Ebs } from './ebs.ts';
+import { logStamp, trailFolder } from './layout.ts';
 import { Noise } from './noise.ts';
 import { KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID, REGIONS } from './org.ts';
 import { Rng } from './random.ts';
@@ -142,23 +143,18 @@ export function simulate(options: SimulateOptions): SimulateResult {
   const madeDirs = new Set<string>();
 
   const writeFile = (account: string, region: string, deliveredAt: number, records: CTRecord[]) => {
-    const d = new Date(deliveredAt);
-    const y = d.getUTCFullYear();
-    const mo = String(d.getUTCMonth() + 1).padStart(2, '0');
-    const da = String(d.getUTCDate()).padStart(2, '0');
-    const stamp = `${y}${mo}${da}T${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}Z`;
-    const dir = join(options.out, 'AWSLogs', ORG_ID, account, 'CloudTrail', region, String(y), mo, da);
+    const folder = trailFolder(ORG_ID, account, 'CloudTrail', region, deliveredAt);
+    const dir = join(options.out, folder);
     if (!madeDirs.has(dir)) {
       mkdirSync(dir, { recursive: true });
       madeDirs.add(dir);
     }
-    const name = `${account}_CloudTrail_${region}_${stamp}_${rng.alnum(16)}.json.gz`;
+    const name = `${account}_CloudTrail_${region}_${logStamp(deliveredAt)}_${rng.alnum(16)}.json.gz`;
     const body = JSON.stringify({ Records: records });
     writeFileSync(join(dir, name), gzipSync(body));
     if (digests) {
       const times = records.map((r) => r.eventTime).sort();
-      const key = ['AWSLogs', ORG_ID, account, 'CloudTrail', region, String(y), mo, da, name].join('/');
-      digests.addLogFile(account, region, deliveredAt, key, body, times[0]!, times[times.length - 1]!);
+      digests.addLogFile(account, region, deliveredAt, `${folder}/${name}`, body, times[0]!, times.at(-1)!);
     }
     result.files++;
     result.records += records.length;
