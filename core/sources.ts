@@ -5,12 +5,11 @@
 //
 // A field's key is its config key and names its flag: org_id is `--org-id`. `options` are both a
 // flag and a config key; `flags` exist on the command line only. A source with a `window` reads a
-// time range: `--since`/`--until` on the command line, `lookback`/`overlap` in a schedule.
+// time range: `--since`/`--until` on the command line (core/source-flags.ts), `lookback`/`overlap`
+// in a schedule (core/config.ts).
 import { z } from 'zod';
 import { ACCOUNT_ID, EVENT_NAME, ORG_ID, REGION_CODE } from './aws-ids.ts';
 import { byteSize } from './byte-size.ts';
-import { UsageError } from './cli-kit.ts';
-import { parseRange, type TimeRange, TimeRangeError } from './time.ts';
 
 /** How the command line's text becomes the value the schema checks. */
 export type FieldKind =
@@ -106,14 +105,6 @@ const list = <S extends z.ZodType>(item: S, value: string, help: string) =>
   ({ kind: 'list', schema: z.array(item).optional(), value, help }) satisfies Field;
 const toggle = (help: string) =>
   ({ kind: 'switch', schema: z.boolean().default(false), help }) satisfies Field;
-
-const SINCE_HELP = 'start: 2026-03-01, 2026-03-01T12:00:00Z or a span like 7d';
-
-/** The command line's side of a window. */
-export const WINDOW_FLAGS = {
-  since: text(z.string(), '<time>', SINCE_HELP),
-  until: text(z.string().optional(), '<time>', 'end (default: now)'),
-};
 
 const PROFILE = text(
   z.string().optional(),
@@ -301,92 +292,4 @@ export type FlagsOf<T extends SourceType> = Values<(typeof SOURCES)[T]['flags']>
 /** The option schemas of a source, ready for z.object. */
 export function shapeOf<F extends Fields>(fields: F): Shape<F> {
   return Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.schema])) as Shape<F>;
-}
-
-/** The flag a field's key names: org_id is --org-id. */
-export const flagOf = (key: string): string => `--${key.replaceAll('_', '-')}`;
-
-/** Every field of `ingest <type>`, in --help order: the options, the window, then the command-line-only flags. */
-export function commandFields(d: SourceDeclaration): [string, Field][] {
-  return Object.entries({ ...d.options, ...(d.window ? WINDOW_FLAGS : {}), ...d.flags });
-}
-
-/** A value the command line may leave out; otherwise the flag is required. */
-export const isOptional = (f: Field): boolean => f.schema.safeParse(undefined).success;
-
-/** The default to show in --help: a number or a non-empty text the schema fills in. */
-export function shownDefault(f: Field): string | undefined {
-  const r = f.schema.safeParse(undefined);
-  if (!r.success) return undefined;
-  if (typeof r.data === 'number' || (typeof r.data === 'string' && r.data !== '')) return String(r.data);
-  return undefined;
-}
-
-function fromText(kind: FieldKind, given: unknown): unknown {
-  if (given === undefined) return undefined;
-  if (kind === 'list') {
-    if (given === 'all') return undefined;
-    return String(given)
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  }
-  // anything that is not digits goes to the schema as text, for a message that quotes it
-  if (kind === 'count') return /^\s*\d+\s*$/.test(String(given)) ? Number(given) : given;
-  return given;
-}
-
-export interface ParsedSource<T extends SourceType = SourceType> {
-  spec: SpecOf<T>;
-  flags: FlagsOf<T>;
-  /** from --since and --until; absent for a source without a window */
-  range?: TimeRange;
-}
-
-/**
- * The command line's values (by field key, as text; the arguments as an array) → the source's spec,
- * its command-line-only flags and its window. A bad value is a UsageError naming the flag.
- */
-export function parseSourceArgs<T extends SourceType>(
-  type: T,
-  given: Record<string, unknown>,
-  now: Date = new Date(),
-): ParsedSource<T> {
-  const d: SourceDeclaration = SOURCES[type];
-  // a flag left out is a key left out, as in a config file: the spec has the same keys either way
-  const raw = (fields: Fields) =>
-    Object.fromEntries(
-      Object.entries(fields)
-        .map(([k, f]) => [k, fromText(f.kind, given[k])])
-        .filter(([, v]) => v !== undefined),
-    );
-  const problems: string[] = [];
-  const parse = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> | undefined => {
-    const r = schema.safeParse(value);
-    if (r.success) return r.data;
-    for (const issue of r.error.issues) {
-      const key = issue.path[0];
-      problems.push(typeof key === 'string' ? `${flagOf(key)}: ${issue.message}` : issue.message);
-    }
-    return undefined;
-  };
-  const spec = parse(z.object({ type: z.literal(type), ...shapeOf(d.options) }), { type, ...raw(d.options) });
-  const flags = parse(z.object(shapeOf(d.flags)), raw(d.flags));
-  if (problems.length > 0 || !spec || !flags) throw new UsageError(problems.join('; '));
-  const broken = d.check?.({ ...spec, ...flags }, flagOf);
-  if (broken) throw new UsageError(broken);
-  let range: TimeRange | undefined;
-  if (d.window) {
-    try {
-      range = parseRange(
-        String(given.since),
-        given.until === undefined ? undefined : String(given.until),
-        now,
-      );
-    } catch (err) {
-      if (err instanceof TimeRangeError) throw new UsageError(err.message);
-      throw err;
-    }
-  }
-  return { spec: spec as SpecOf<T>, flags: flags as FlagsOf<T>, range };
 }

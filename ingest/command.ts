@@ -11,11 +11,9 @@ import {
   isOptional,
   type ParsedSource,
   parseSourceArgs,
-  SOURCE_TYPES,
-  SOURCES,
-  type SourceType,
   shownDefault,
-} from '../core/sources.ts';
+} from '../core/source-flags.ts';
+import { SOURCE_TYPES, SOURCES, type SourceType } from '../core/sources.ts';
 import { openStoreFor, type Store } from '../queries/store.ts';
 import type { IngestSummary } from './loader.ts';
 import { QuerySourceError } from './query-source.ts';

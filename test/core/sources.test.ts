@@ -7,15 +7,8 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../core/cli-kit.ts';
 import { ConfigError, loadConfig, ScheduleSource, specOf } from '../../core/config.ts';
-import {
-  commandFields,
-  type Field,
-  flagOf,
-  isOptional,
-  SOURCE_TYPES,
-  SOURCES,
-  type SourceType,
-} from '../../core/sources.ts';
+import { commandFields, flagOf, isOptional } from '../../core/source-flags.ts';
+import { type Field, SOURCE_TYPES, SOURCES, type SourceType } from '../../core/sources.ts';
 import { parseIngestArgs, registerIngest } from '../../ingest/command.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -246,6 +239,11 @@ describe('one declaration per source', () => {
       );
     });
   }
+
+  it('each declaration is filed under its own type, and the config has one source schema per type', () => {
+    for (const type of SOURCE_TYPES) expect(SOURCES[type].type).toBe(type);
+    expect(ScheduleSource.options.map((o) => o.shape.type.value)).toEqual(SOURCE_TYPES);
+  });
 
   it('fills in the declared defaults: prefix, concurrency, switches, and lookback/overlap per source', () => {
     const s3 = configSource({ type: 's3', bucket: 'trail' });
