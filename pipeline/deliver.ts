@@ -28,8 +28,6 @@ export interface RunManifest {
   files: RunFile[];
 }
 
-/** 2026-11-23T06:00:00Z: whole seconds, UTC. */
-
 /** 2026-11-23T06:00:00Z → 20261123T060000Z: sortable, and safe in file names and S3 keys. */
 export const stamp = (d: Date): string => isoSeconds(d).replaceAll('-', '').replaceAll(':', '');
 
