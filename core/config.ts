@@ -4,8 +4,20 @@ import { readFileSync } from 'node:fs';
 import { Cron } from 'croner';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ACCOUNT_ID, ORG_ID } from './aws-ids.ts';
+import { ACCOUNT_ID } from './aws-ids.ts';
 import { JURISDICTIONS, PARTITIONS, REGIONS } from './regions.ts';
+import {
+  ATHENA_SOURCE,
+  DIR_SOURCE,
+  type Fields,
+  LAKE_SOURCE,
+  LOOKUP_SOURCE,
+  S3_SOURCE,
+  type SourceDeclaration,
+  type SourceSpec,
+  type SourceWindow,
+  shapeOf,
+} from './sources.ts';
 import { DURATION_HELP, durationSeconds } from './time.ts';
 
 const AccountId = z.string().regex(ACCOUNT_ID, 'an account id is 12 digits');
@@ -91,71 +103,56 @@ const S3Location = z.object({
   endpoint_url: z.string().url().optional(),
 });
 
-/** What the Athena and Lake sources share: their service's region and the pushed-down filter. */
-const QUERY_FILTER = {
-  region: z.string().optional(),
-  accounts: z.array(AccountId).optional(),
-  regions: z.array(RegionCode).optional(),
-  extra_events: z.array(z.string()).optional(),
-  all_kms: z.boolean().default(false),
-  lookback: Duration.default(86400),
-};
+/** A schedule's keys for a source's window: how far the first run reads back, how much later runs re-read. */
+type WindowKeys<W> = W extends SourceWindow
+  ? { lookback: z.ZodDefault<typeof Duration>; overlap: z.ZodDefault<typeof Duration> }
+  : Record<never, never>;
+
+/**
+ * A schedule's source, built from its declaration in core/sources.ts: `type`, every option as a
+ * key (the flag's name in snake_case), and `lookback`/`overlap` for a source that reads a window.
+ */
+function scheduleSource<
+  T extends string,
+  O extends Fields,
+  F extends Fields,
+  W extends SourceWindow | undefined,
+>(d: SourceDeclaration<T, O, F, W>) {
+  const window = (
+    d.window
+      ? { lookback: Duration.default(d.window.lookback), overlap: Duration.default(d.window.overlap) }
+      : {}
+  ) as WindowKeys<W>;
+  return z
+    .object({ type: z.literal(d.type), ...shapeOf(d.options), ...window })
+    .strict()
+    .superRefine((values, ctx) => {
+      const broken = d.check?.(values as never, (key) => key);
+      if (broken) ctx.addIssue({ code: 'custom', message: broken });
+    });
+}
 
 export const ScheduleSource = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('dir'),
-      /** folders or files; each run loads only files the ledger has not seen */
-      paths: z.array(z.string()).min(1),
-    })
-    .strict(),
-  S3Location.extend({
-    type: z.literal('s3'),
-    org_id: z.string().regex(ORG_ID, 'an organization id is o- and 10 to 32 letters or digits').optional(),
-    accounts: z.array(AccountId).optional(),
-    regions: z.array(RegionCode).optional(),
-    /** how far back the first run reads */
-    lookback: Duration.default(7 * 86400),
-    /** later runs re-list this much before the last one ended: CloudTrail delivers files late */
-    overlap: Duration.default(6 * 3600),
-    concurrency: z.number().int().min(1).max(256).default(16),
-  }).strict(),
-  z
-    .object({
-      type: z.literal('lookup'),
-      regions: z.array(RegionCode).optional(),
-      accounts: z.array(AccountId).optional(),
-      org_accounts: z.boolean().default(false),
-      role_name: z.string().optional(),
-      all_management: z.boolean().default(false),
-      lookback: Duration.default(86400),
-      /** Event history shows events up to about 15 minutes late */
-      overlap: Duration.default(3600),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('athena'),
-      database: z.string(),
-      table: z.string(),
-      workgroup: z.string().optional(),
-      /** s3:// result location, when the workgroup sets none */
-      output: z.string().optional(),
-      ...QUERY_FILTER,
-      overlap: Duration.default(6 * 3600),
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('lake'),
-      event_data_store: z.string(),
-      owner_account: AccountId.optional(),
-      ...QUERY_FILTER,
-      overlap: Duration.default(3600),
-    })
-    .strict(),
+  scheduleSource(DIR_SOURCE),
+  scheduleSource(S3_SOURCE),
+  scheduleSource(LOOKUP_SOURCE),
+  scheduleSource(ATHENA_SOURCE),
+  scheduleSource(LAKE_SOURCE),
 ]);
 export type ScheduleSource = z.infer<typeof ScheduleSource>;
+
+/** What a schedule's source reads, as `ingest <type>` parses it from flags: the window keys left out. */
+export function specOf(source: ScheduleSource): SourceSpec {
+  const {
+    lookback: _lookback,
+    overlap: _overlap,
+    ...spec
+  } = source as ScheduleSource & {
+    lookback?: number;
+    overlap?: number;
+  };
+  return spec as SourceSpec;
+}
 
 export const ScheduleReport = z
   .object({

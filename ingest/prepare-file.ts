@@ -5,13 +5,14 @@ import { constants as bufferConstants } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
+import { MAX_FILE_BYTES } from '../core/sources.ts';
 import { topLevelShape } from './json-keys.ts';
 import { SKIP_RULES } from './outcomes.ts';
 
 const gunzipAsync = promisify(gunzip);
 
-/** DuckDB reads each file as one JSON object; this is its per-object ceiling (maximum_object_size). */
-export const MAX_FILE_BYTES = 512 * 1024 * 1024;
+// the ceiling is declared with the dir source's --max-file-size (core/sources.ts)
+export { MAX_FILE_BYTES };
 
 /** The longest text Node can hold: a file just under MAX_FILE_BYTES cannot become a string. */
 const MAX_TEXT_BYTES = Math.min(MAX_FILE_BYTES, bufferConstants.MAX_STRING_LENGTH);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { type GlobalOptions, out } from '../core/cli-kit.ts';
 import { formatRows } from '../core/format.ts';
 import { formatCorrelateSummary } from '../correlate/correlate.ts';
-import { formatIngestSummary } from '../ingest/command.ts';
+import { formatIngestSummary } from '../ingest/summary.ts';
 import { formatVerifyReport } from '../ingest/verify.ts';
 import { parseCount } from '../simulator/command.ts';
 import { runDemo } from './demo.ts';

@@ -19,13 +19,7 @@ import type { Schedule } from '../core/config.ts';
 import { isoSeconds } from '../core/time.ts';
 import { makeS3Client } from '../ingest/s3.ts';
 import { type GenerateResult, VERSION } from '../reports/generate.ts';
-import type { Period, SourceOutcome, Trigger } from './schedule.ts';
-
-export interface RunFile {
-  file: string;
-  bytes: number;
-  sha256: string;
-}
+import type { Period, RunFile, SourceOutcome, Trigger } from './run-record.ts';
 
 export interface RunManifest {
   /** file name of the manifest itself */
@@ -33,8 +27,6 @@ export interface RunManifest {
   sha256: string;
   files: RunFile[];
 }
-
-/** 2026-11-23T06:00:00Z: whole seconds, UTC. */
 
 /** 2026-11-23T06:00:00Z → 20261123T060000Z: sortable, and safe in file names and S3 keys. */
 export const stamp = (d: Date): string => isoSeconds(d).replaceAll('-', '').replaceAll(':', '');

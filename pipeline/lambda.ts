@@ -15,7 +15,9 @@ import { GetObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/cl
 import { loadConfig } from '../core/config.ts';
 import { makeS3Client } from '../ingest/s3.ts';
 import { putFile } from './deliver.ts';
-import { latestFire, type RunOutcome, runSchedule } from './schedule.ts';
+import type { RunOutcome } from './run-record.ts';
+import { runSchedule } from './schedule.ts';
+import { latestFire } from './schedule-time.ts';
 
 export interface ScheduleEvent {
   schedule?: string;

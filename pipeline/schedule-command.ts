@@ -16,7 +16,10 @@ import { type Config, ConfigError, loadConfig, type Schedule } from '../core/con
 import { textTable } from '../core/format.ts';
 import { isoSeconds, parseTime, TimeRangeError } from '../core/time.ts';
 import { Store } from '../queries/store.ts';
-import { latestFire, nextFire, type RunOutcome, runSchedule, Scheduler } from './schedule.ts';
+import type { RunOutcome } from './run-record.ts';
+import { runSchedule } from './schedule.ts';
+import { latestFire, nextFire } from './schedule-time.ts';
+import { Scheduler } from './scheduler.ts';
 
 interface ScheduleFlags {
   config?: string;

@@ -8,8 +8,8 @@ import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { byteSize } from '../../core/byte-size.ts';
 import { terminalSafe as printable } from '../../core/cli-kit.ts';
-import { formatIngestSummary } from '../../ingest/command.ts';
 import { type DirIngestResult, ingestDir } from '../../ingest/ingest-dir.ts';
+import { formatIngestSummary } from '../../ingest/summary.ts';
 import type { Store } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRange } from '../../core/time.ts';
-import { formatS3Summary } from '../../ingest/command.ts';
 import { ingestS3, type S3IngestOptions } from '../../ingest/s3.ts';
+import { formatS3Summary } from '../../ingest/summary.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 import { type S3Fixture, startS3 } from '../s3-server.ts';
 

@@ -15,16 +15,10 @@ import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command } from '@aw
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Config, type Schedule } from '../../core/config.ts';
-import {
-  type Clock,
-  latestFire,
-  nextFire,
-  periodFor,
-  type RunOptions,
-  type RunOutcome,
-  runSchedule,
-  Scheduler,
-} from '../../pipeline/schedule.ts';
+import type { RunOutcome } from '../../pipeline/run-record.ts';
+import { type RunOptions, runSchedule } from '../../pipeline/schedule.ts';
+import { type Clock, latestFire, nextFire, periodFor } from '../../pipeline/schedule-time.ts';
+import { Scheduler } from '../../pipeline/scheduler.ts';
 import { Store } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { tempDir } from '../helpers.ts';
