@@ -9,10 +9,12 @@
 //   COPYTRAIL_ENDPOINT_URL  S3-compatible endpoint for state, config, sources and delivery (testing)
 // Event: { "schedule": "name", "at"?: ISO time } from the target's input; an EventBridge scheduled
 // event's `time` is used as `at`. With one schedule in the config, `schedule` may be left out.
+
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GetObjectCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { loadConfig } from '../core/config.ts';
+import { instantMs } from '../core/time.ts';
 import { makeS3Client } from '../ingest/s3.ts';
 import { putFile } from './deliver.ts';
 import type { RunOutcome } from './run-record.ts';
@@ -90,9 +92,10 @@ export async function handler(event: ScheduleEvent = {}, context: LambdaContext 
     }
     const schedule = config.schedules.find((s) => s.name === name);
     if (!schedule) throw new LambdaRunError(`no schedule named '${name}' in ${configRef}`);
-    const at = new Date(event.at ?? event.detail?.at ?? event.time ?? Date.now());
-    if (Number.isNaN(at.getTime()))
-      throw new LambdaRunError(`the event's time '${event.at ?? event.time}' is not a time`);
+    const atText = event.at ?? event.detail?.at ?? event.time;
+    const atMs = atText === undefined ? Date.now() : instantMs(String(atText));
+    if (atMs === null) throw new LambdaRunError(`the event's time '${atText}' is not an ISO 8601 time`);
+    const at = new Date(atMs);
     const scheduledFor = latestFire(schedule, at);
     if (!scheduledFor) throw new LambdaRunError(`${name}: no scheduled time before ${at.toISOString()}`);
 

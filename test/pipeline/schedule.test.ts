@@ -638,6 +638,9 @@ describe('the Lambda entry point', () => {
       const bad = await invoke({ schedule: 'weekly' }, tempDir());
       expect(bad.code).not.toBe(0);
       expect(bad.err).toMatch(/no schedule named 'weekly'/);
+      const slashed = await invoke({ schedule: 'daily', at: '03/02/2026' }, tempDir());
+      expect(slashed.code).not.toBe(0);
+      expect(slashed.err).toMatch(/the event's time '03\/02\/2026' is not an ISO 8601 time/);
     } finally {
       await s3.stop();
     }
