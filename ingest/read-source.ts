@@ -12,6 +12,7 @@ import { type AthenaResult, ingestAthena } from './athena.ts';
 import { type DirIngestResult, ingestDir } from './ingest-dir.ts';
 import { ingestLake, type LakeResult } from './lake.ts';
 import { ingestLookup, type LookupResult } from './lookup.ts';
+import type { EventFilter } from './query-source.ts';
 import { ingestS3, makeS3Client, type S3IngestResult } from './s3.ts';
 
 /** How this process runs a source: everything that is not the source itself. */
@@ -50,6 +51,21 @@ export type ReadOf<T extends SourceType> = Extract<SourceRead, { type: T }>;
 
 export class SourceReadError extends Error {
   override name = 'SourceReadError';
+}
+
+/** The pushed-down filter an Athena or Lake source shares: its window, accounts, regions and events. */
+function queryFilter(
+  spec: { accounts?: string[]; regions?: string[]; extra_events?: string[]; all_kms: boolean },
+  range: TimeRange,
+): EventFilter {
+  return {
+    since: range.since,
+    until: range.until,
+    accounts: spec.accounts,
+    regions: spec.regions,
+    extraEvents: spec.extra_events,
+    allKms: spec.all_kms,
+  };
 }
 
 function windowOf(spec: SourceSpec, context: ReadContext): TimeRange {
@@ -152,12 +168,7 @@ const READERS: { [T in SourceType]: (store: Store, spec: SpecOf<T>, c: ReadConte
           store,
           client,
           {
-            since: range.since,
-            until: range.until,
-            accounts: spec.accounts,
-            regions: spec.regions,
-            extraEvents: spec.extra_events,
-            allKms: spec.all_kms,
+            ...queryFilter(spec, range),
             database: spec.database,
             table: spec.table,
             workgroup: spec.workgroup,
@@ -180,12 +191,7 @@ const READERS: { [T in SourceType]: (store: Store, spec: SpecOf<T>, c: ReadConte
           store,
           client,
           {
-            since: range.since,
-            until: range.until,
-            accounts: spec.accounts,
-            regions: spec.regions,
-            extraEvents: spec.extra_events,
-            allKms: spec.all_kms,
+            ...queryFilter(spec, range),
             eventDataStore: spec.event_data_store,
             ownerAccountId: spec.owner_account,
             signal: c.signal,
