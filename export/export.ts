@@ -1,7 +1,6 @@
-// `copytrail export lineage|events`: the store's lineage or events as one file for analysts in
-// pandas, polars, Spark or a spreadsheet. Parquet, CSV and JSON (one object per line) are written
-// by DuckDB's COPY; Arrow IPC is built chunk by chunk from the query's columns with apache-arrow.
-// Every format has the same columns; nested values (evidence, JSON columns) are JSON text.
+// `copytrail export lineage|events`: the store's lineage or events as one Parquet, CSV, JSON-lines or
+// Arrow IPC file for pandas, polars or Spark, every format with the same columns (nested values as JSON
+// text). DuckDB's COPY writes the first three with every value bound; Arrow is built from the rows.
 import { createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -22,6 +21,7 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
+import { includeQuery, sqlTemplate } from '../queries/sql-text.ts';
 import { type Params, type Store, sqlText } from '../queries/store.ts';
 
 export const EXPORT_KINDS = ['lineage', 'events'] as const;
@@ -49,45 +49,43 @@ export interface ExportResult {
   seconds: number;
 }
 
-const COPY_OPTIONS: Record<Exclude<ExportFormat, 'arrow'>, string> = {
-  parquet: '(FORMAT parquet, COMPRESSION zstd)',
-  csv: '(FORMAT csv, HEADER true)',
-  json: '(FORMAT json)',
+/** The query file behind each kind: a select with the columns every format shares. */
+const QUERY: Record<ExportKind, string> = { lineage: 'export/lineage', events: 'export/events' };
+
+/** The COPY statement behind each format DuckDB writes itself (queries/export/copy_<format>.sql). */
+const COPY: Record<Exclude<ExportFormat, 'arrow'>, string> = {
+  parquet: 'export/copy_parquet',
+  csv: 'export/copy_csv',
+  json: 'export/copy_json',
 };
 
-/** A file path as a SQL string literal (COPY takes no parameter for its target). */
-const pathLiteral = (p: string) => `'${p.replaceAll("'", "''")}'`;
+// a file name with a control character (a newline, an escape) is never what anyone meant
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
-function queryFor(opts: ExportOptions): { sql: string; params: Params } {
+function queryFor(opts: ExportOptions): { name: string; params: Params } {
   if (opts.kind === 'lineage') {
     if (opts.since || opts.until) throw new ExportError('--since and --until apply to `export events` only');
-    return { sql: sqlText('export/lineage'), params: {} };
+    return { name: QUERY.lineage, params: {} };
   }
-  return { sql: sqlText('export/events'), params: { since: opts.since ?? null, until: opts.until ?? null } };
+  return { name: QUERY.events, params: { since: opts.since ?? null, until: opts.until ?? null } };
 }
 
 export async function exportData(store: Store, opts: ExportOptions): Promise<ExportResult> {
   const started = Date.now();
+  if (CONTROL.test(opts.out)) throw new ExportError('--out: a file name cannot hold a control character');
+  const { name, params } = queryFor(opts);
   const path = resolve(opts.out);
   mkdirSync(dirname(path), { recursive: true });
   // written beside the target and renamed, so a reader never sees half a file
   const partial = `${path}.partial`;
-  const { sql, params } = queryFor(opts);
   let rows: number;
   try {
     if (opts.format === 'arrow') {
-      rows = await writeArrow(store, sql, params, partial);
+      rows = await writeArrow(store, sqlText(name), params, partial);
     } else {
-      // COPY's inner query takes the same bound parameters as any other, and COPY answers the
-      // number of rows it wrote
-      const body = sql
-        .split('\n')
-        .filter((l) => !l.startsWith('--'))
-        .join('\n');
-      const copied = await store.conn.runAndReadAll(
-        `COPY (${body}) TO ${pathLiteral(partial)} ${COPY_OPTIONS[opts.format]}`,
-        params,
-      );
+      // the query's own parameters and the target path are all bound; COPY answers the rows written
+      const copy = sqlTemplate(COPY[opts.format], { query: includeQuery(name) });
+      const copied = await store.conn.runAndReadAll(copy, { ...params, path: partial });
       rows = Number(copied.getRowObjectsJson()[0]!.Count);
     }
     renameSync(partial, path);

@@ -1,7 +1,7 @@
 // `ingest athena`: the heavy scan runs in Athena over the trail bucket; copytrail pulls back only
-// the records lineage and reports need. The filter is pushed down with partition predicates on day,
-// account and region, every value an execution parameter. Results come back page by page and go
-// through the same loader as files, so they are normalized, deduplicated and ledgered alike.
+// the records lineage and reports need. The filter (fixed text in queries/athena/) prunes partitions
+// on day, account and region, every value an execution parameter. Result pages go through the same
+// loader as files, so they are normalized, deduplicated and ledgered alike.
 
 import {
   type AthenaClient,
@@ -16,16 +16,21 @@ import { LINEAGE_EVENT_SOURCES } from '../core/events.ts';
 import { type Progress, silentProgress } from '../core/progress.ts';
 import { REGIONS } from '../core/regions.ts';
 import { daysOf, isoSeconds } from '../core/time.ts';
+import {
+  includeQuery,
+  listValue,
+  placeholderCount,
+  quoteIdent,
+  quoteLiteral,
+  sqlTemplate,
+} from '../queries/sql-text.ts';
 import type { Store } from '../queries/store.ts';
-import { sqlText } from '../queries/store.ts';
 import type { IngestSummary } from './loader.ts';
 import {
   athenaRowToRecord,
   checkFilter,
   type EventFilter,
-  fillTemplate,
   lineageNames,
-  placeholders,
   QuerySourceError,
   ResultLoader,
 } from './query-source.ts';
@@ -62,23 +67,50 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,127}$/;
 const TRAIL_LOCATION =
   /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(?:[A-Za-z0-9._-]+\/)*AWSLogs\/(?:o-[a-z0-9]{10,32}\/)?$/;
 const OUTPUT_LOCATION = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[A-Za-z0-9._\-/]*)?$/;
+// Athena's own pattern for a workgroup name
+const WORKGROUP = /^[a-zA-Z0-9._-]{1,128}$/;
 
-/** A value as an Athena execution parameter: a quoted string literal. */
-const literal = (v: string) => `'${v.replaceAll("'", "''")}'`;
+/**
+ * How many accounts and regions one query can name: athena/lineage_filter.sql tests each with IN
+ * over this many parameters, so that Athena can prune partitions on them (see the file's header).
+ */
+export const ACCOUNT_SLOTS = 100;
+export const REGION_SLOTS = 64;
+/** Athena's limit on one execution parameter, quotes included. */
+const PARAMETER_MAX = 1024;
+
+/** A value as an Athena execution parameter: Athena substitutes it as written, a quoted literal. */
+const executionParameter = (v: string) => quoteLiteral(v, 'trino').text;
 
 const day = (d: string) => d.replaceAll('-', '/');
-
-/** KMS records worth pulling: EBS or RDS context, or no encryption context at all (fixed text). */
-const ATHENA_KMS_PREDICATE = `(eventsource <> 'kms.amazonaws.com'
-     OR requestparameters IS NULL
-     OR requestparameters LIKE '%aws:ebs:id%'
-     OR requestparameters LIKE '%aws:rds:db-id%'
-     OR requestparameters NOT LIKE '%ncryptionContext%')`;
 
 export interface BuiltQuery {
   sql: string;
   /** raw values, in placeholder order (Athena gets them quoted, DuckDB bound as they are) */
   params: string[];
+}
+
+/** A partition list as the filter takes it: its mode, then exactly `slots` values. */
+function slotted(values: readonly string[], slots: number, flag: string): string[] {
+  const unique = [...new Set(values)];
+  if (unique.length > slots) {
+    throw new QuerySourceError(
+      `${flag}: ${unique.length} given; one Athena query names at most ${slots} (run one query per group, or leave ${flag} out to read all the table projects)`,
+    );
+  }
+  const pad = unique[0] ?? '';
+  return [unique.length ? 'listed' : 'all', ...Array.from({ length: slots }, (_, i) => unique[i] ?? pad)];
+}
+
+/** A list as one execution parameter, refused when Athena could not take it. */
+function listParameter(values: readonly string[], flag: string): string {
+  const value = listValue(values);
+  if (executionParameter(value).length > PARAMETER_MAX) {
+    throw new QuerySourceError(
+      `${flag}: the list is longer than one Athena execution parameter holds (${PARAMETER_MAX} characters)`,
+    );
+  }
+  return value;
 }
 
 /** The WHERE clause and its values: shared by the Athena query and its DuckDB check. */
@@ -88,25 +120,24 @@ export function athenaFilter(f: EventFilter): BuiltQuery {
   const days = daysOf({ since: f.since, until: f.until }, 1);
   const names = lineageNames();
   const extra = (f.extraEvents ?? []).filter((e) => !names.includes(e));
-  const sql = fillTemplate(sqlText('athena/lineage_filter'), {
-    account_pred: f.accounts?.length ? `account_id IN (${placeholders(f.accounts.length)})` : 'TRUE',
-    region_pred: f.regions?.length ? `region IN (${placeholders(f.regions.length)})` : 'TRUE',
-    sources: placeholders(LINEAGE_EVENT_SOURCES.length),
-    names: placeholders(names.length),
-    extra_pred: extra.length ? `OR eventname IN (${placeholders(extra.length)})` : '',
-    kms_pred: f.allKms ? 'TRUE' : ATHENA_KMS_PREDICATE,
-  });
+  const sql = includeQuery('athena/lineage_filter').text;
   const params = [
     day(days[0]!),
     day(days[days.length - 1]!),
     isoSeconds(f.since),
     isoSeconds(f.until),
-    ...(f.accounts ?? []),
-    ...(f.regions ?? []),
-    ...LINEAGE_EVENT_SOURCES,
-    ...names,
-    ...extra,
+    ...slotted(f.accounts ?? [], ACCOUNT_SLOTS, '--accounts'),
+    ...slotted(f.regions ?? [], REGION_SLOTS, '--regions'),
+    listParameter(LINEAGE_EVENT_SOURCES, 'lineage event sources'),
+    listParameter(names, 'lineage event names'),
+    listParameter(extra, '--extra-events'),
+    f.allKms ? 'all' : 'evidence',
   ];
+  // the file and this list must agree on every position
+  const expected = placeholderCount(sql);
+  if (expected !== params.length) {
+    throw new QuerySourceError(`athena/lineage_filter takes ${expected} parameters; ${params.length} built`);
+  }
   return { sql, params };
 }
 
@@ -114,7 +145,10 @@ export function athenaQuery(table: string, f: EventFilter): BuiltQuery {
   if (!IDENTIFIER.test(table)) throw new QuerySourceError(`--table: '${table}' is not an Athena table name`);
   const filter = athenaFilter(f);
   return {
-    sql: fillTemplate(sqlText('athena/lineage_events'), { table: `"${table}"`, filter: filter.sql }),
+    sql: sqlTemplate('athena/lineage_events', {
+      table: quoteIdent(table, 'trino'),
+      filter: includeQuery('athena/lineage_filter'),
+    }),
     params: filter.params,
   };
 }
@@ -142,13 +176,15 @@ export function createTableDdl(
     if (!ACCOUNT_ID.test(a)) throw new QuerySourceError(`--accounts: '${a}' is not an account id`);
   for (const r of regions)
     if (!REGION_CODE.test(r)) throw new QuerySourceError(`--regions: '${r}' is not a region code`);
-  return fillTemplate(sqlText('athena/create_table'), {
-    table: `"${table}"`,
-    location,
-    template: `${location}\${account_id}/CloudTrail/\${region}/\${log_date}`,
-    accounts: accounts.join(','),
-    regions: regions.join(','),
-    start: start.toISOString().slice(0, 10).replaceAll('-', '/'),
+  const literal = (v: string) => quoteLiteral(v, 'hive');
+  return sqlTemplate('athena/create_table', {
+    table: quoteIdent(table, 'hive'),
+    location: literal(location),
+    // Athena's own placeholders: the projected partition values fill them per folder
+    template: literal(`${location}\${account_id}/CloudTrail/\${region}/\${log_date}`),
+    accounts: literal(listValue(accounts)),
+    regions: literal(listValue(regions)),
+    day_range: literal(`${day(start.toISOString().slice(0, 10))},NOW`),
   });
 }
 
@@ -179,7 +215,7 @@ async function runQuery(
     client.send(
       new StartQueryExecutionCommand({
         QueryString: sql,
-        ExecutionParameters: params?.length ? params.map(literal) : undefined,
+        ExecutionParameters: params?.length ? params.map(executionParameter) : undefined,
         QueryExecutionContext: { Database: opts.database },
         WorkGroup: opts.workgroup,
         ResultConfiguration: opts.output ? { OutputLocation: opts.output } : undefined,
@@ -264,7 +300,19 @@ export async function ingestAthena(
     throw new QuerySourceError(`--database: '${opts.database}' is not an Athena database name`);
   if (opts.output && !OUTPUT_LOCATION.test(opts.output))
     throw new QuerySourceError(`--output: '${opts.output}' is not an s3:// folder`);
+  if (opts.workgroup !== undefined && !WORKGROUP.test(opts.workgroup))
+    throw new QuerySourceError(`--workgroup: '${opts.workgroup}' is not an Athena workgroup name`);
+  // every statement is built, and so every value checked, before the first call
   const query = athenaQuery(opts.table, opts);
+  const ddl = opts.createTable
+    ? createTableDdl(
+        opts.table,
+        opts.createTable.trailLocation,
+        opts.accounts ?? [],
+        opts.regions?.length ? opts.regions : defaultRegions(),
+        new Date(Date.UTC(2013, 10, 1)),
+      )
+    : null;
   const ctx: RunContext = { client, opts, sleep: opts.sleep ?? realSleep, throttled: { n: 0 } };
   const results = await ResultLoader.create(store, {
     source: 'athena',
@@ -274,16 +322,7 @@ export async function ingestAthena(
     regions: opts.regions,
   });
   try {
-    if (opts.createTable) {
-      const ddl = createTableDdl(
-        opts.table,
-        opts.createTable.trailLocation,
-        opts.accounts ?? [],
-        opts.regions?.length ? opts.regions : defaultRegions(),
-        new Date(Date.UTC(2013, 10, 1)),
-      );
-      await runQuery(ctx, ddl);
-    }
+    if (ddl) await runQuery(ctx, ddl);
     progress.start(0, 'rows');
     const q = await runQuery(ctx, query.sql, query.params);
     for await (const page of resultPages(ctx, q.id)) {

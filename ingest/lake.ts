@@ -1,6 +1,6 @@
 // `ingest lake`: the same pushed-down query through CloudTrail Lake (StartQuery, DescribeQuery,
-// GetQueryResults). Lake binds no parameters to an ad-hoc statement, so every value placed in the
-// statement is one copytrail checked against a strict pattern or formatted itself. CloudTrail Lake
+// GetQueryResults). Lake binds no parameters to an ad-hoc statement: queries/lake/ holds its text, and
+// each slot gets a value that passed a strict pattern, quoted by queries/sql-text.ts. CloudTrail Lake
 // is closed to new customers since 2026-05-31; existing event data stores keep working.
 
 import {
@@ -11,16 +11,15 @@ import {
   type GetQueryResultsCommandOutput,
   StartQueryCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { EVENT_DATA_STORE_ARN } from '../core/aws-ids.ts';
+import { ACCOUNT_ID, EVENT_DATA_STORE_ARN } from '../core/aws-ids.ts';
 import { LINEAGE_EVENT_SOURCES } from '../core/events.ts';
 import { type Progress, silentProgress } from '../core/progress.ts';
+import { listValue, quoteIdent, quoteLiteral, sqlTemplate } from '../queries/sql-text.ts';
 import type { Store } from '../queries/store.ts';
-import { sqlText } from '../queries/store.ts';
 import type { AthenaResult } from './athena.ts';
 import {
   checkFilter,
   type EventFilter,
-  fillTemplate,
   lakeRowToRecord,
   lineageNames,
   QuerySourceError,
@@ -43,27 +42,12 @@ export type LakeResult = Omit<AthenaResult, 'queryExecutionId'> & { queryId: str
 const STORE_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 const STORE_ARN = EVENT_DATA_STORE_ARN;
 
-// values below passed EVENT_NAME, ACCOUNT_ID or REGION_CODE, which allow no quote; doubling is a second guard
-const quote = (v: string) => `'${v.replaceAll("'", "''")}'`;
-const list = (vs: readonly string[]) => vs.map(quote).join(', ');
-const lakeTimeLiteral = (d: Date) =>
-  quote(
-    d
-      .toISOString()
-      .replace('T', ' ')
-      .replace(/\.\d{3}Z$/, ''),
-  );
-
-// Lake's requestParameters is a map of JSON text: look where KMS keeps encryption contexts
-const CONTEXT_KEYS = [
-  'encryptionContext',
-  'constraints',
-  'sourceEncryptionContext',
-  'destinationEncryptionContext',
-];
-const LAKE_KMS_PREDICATE = `(eventSource <> 'kms.amazonaws.com'
-     OR ${CONTEXT_KEYS.map((k) => `element_at(requestParameters, '${k}') LIKE '%aws:ebs:id%' OR element_at(requestParameters, '${k}') LIKE '%aws:rds:db-id%'`).join('\n     OR ')}
-     OR (${CONTEXT_KEYS.map((k) => `element_at(requestParameters, '${k}') IS NULL`).join(' AND ')}))`;
+/** Lake's eventTime literal text: `2026-03-01 10:00:00`, UTC. */
+const lakeTimeText = (d: Date) =>
+  d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '');
 
 export function eventDataStoreId(value: string): string {
   const arn = STORE_ARN.exec(value);
@@ -76,16 +60,19 @@ export function lakeQuery(f: LakeOptions): string {
   checkFilter(f);
   const names = lineageNames();
   const extra = (f.extraEvents ?? []).filter((e) => !names.includes(e));
-  return fillTemplate(sqlText('lake/lineage_events'), {
-    event_data_store: eventDataStoreId(f.eventDataStore),
-    since: lakeTimeLiteral(f.since),
-    until: lakeTimeLiteral(f.until),
-    account_pred: f.accounts?.length ? `recipientAccountId IN (${list(f.accounts)})` : 'TRUE',
-    region_pred: f.regions?.length ? `awsRegion IN (${list(f.regions)})` : 'TRUE',
-    sources: list(LINEAGE_EVENT_SOURCES),
-    names: list(names),
-    extra_pred: extra.length ? `OR eventName IN (${list(extra)})` : '',
-    kms_pred: f.allKms ? 'TRUE' : LAKE_KMS_PREDICATE,
+  // every value below passed a strict pattern (or is a time copytrail formatted); quoteLiteral is
+  // still the only way any of them becomes SQL text
+  const literal = (v: string) => quoteLiteral(v, 'lake');
+  return sqlTemplate('lake/lineage_events', {
+    event_data_store: quoteIdent(eventDataStoreId(f.eventDataStore), 'lake'),
+    since: literal(lakeTimeText(f.since)),
+    until: literal(lakeTimeText(f.until)),
+    accounts: literal(listValue(f.accounts ?? [])),
+    regions: literal(listValue(f.regions ?? [])),
+    sources: literal(listValue(LINEAGE_EVENT_SOURCES)),
+    names: literal(listValue(names)),
+    extra_names: literal(listValue(extra)),
+    kms: literal(f.allKms ? 'all' : 'evidence'),
   });
 }
 
@@ -96,6 +83,8 @@ export async function ingestLake(
   progress: Progress = silentProgress,
 ): Promise<LakeResult> {
   const statement = lakeQuery(opts);
+  if (opts.ownerAccountId !== undefined && !ACCOUNT_ID.test(opts.ownerAccountId))
+    throw new QuerySourceError(`--owner-account: '${opts.ownerAccountId}' is not an account id`);
   const sleep = opts.sleep ?? realSleep;
   const throttled = { n: 0 };
   const call = <T>(fn: () => Promise<T>) => withThrottleRetry(fn, sleep, () => throttled.n++);

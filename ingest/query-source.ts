@@ -198,25 +198,6 @@ export function lakeRowToRecord(cells: Record<string, string>[]): Converted {
   return { record, notes };
 }
 
-/** Fills a query template's `{{name}}` slots; only identifiers and `?` lists ever go in them. */
-export function fillTemplate(text: string, slots: Record<string, string>): string {
-  // comments go first: a slot named in a comment must not be filled there
-  const body = text
-    .split('\n')
-    .filter((l) => !l.trimStart().startsWith('--'))
-    .join('\n')
-    .trim();
-  return body.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
-    const v = slots[name];
-    if (v === undefined) throw new QuerySourceError(`query template slot {{${name}}} has no value`);
-    return v;
-  });
-}
-
-export function placeholders(n: number): string {
-  return Array.from({ length: n }, () => '?').join(', ');
-}
-
 export interface QueryCoverage {
   source: 'athena' | 'lake';
   since: Date;

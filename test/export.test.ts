@@ -44,7 +44,8 @@ function text(v: unknown): string | null {
 
 const epochMs = (ts: string) => Date.parse(ts.replace(' ', 'T').replace(/\+00$/, 'Z'));
 
-async function readBack(format: string, path: string): Promise<Record<string, unknown>[]> {
+async function readBack(format: string, file: string): Promise<Record<string, unknown>[]> {
+  const path = file.replaceAll("'", "''");
   switch (format) {
     case 'parquet':
       return (
@@ -55,12 +56,12 @@ async function readBack(format: string, path: string): Promise<Record<string, un
         await store.conn.runAndReadAll(`select * from read_csv('${path}', header = true, all_varchar = true)`)
       ).getRowObjectsJson() as Record<string, unknown>[];
     case 'json':
-      return readFileSync(path, 'utf8')
+      return readFileSync(file, 'utf8')
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l));
     default: {
-      const table = tableFromIPC(readFileSync(path));
+      const table = tableFromIPC(readFileSync(file));
       return table.toArray().map((r) => {
         const row = r.toJSON() as Record<string, unknown>;
         for (const k of TIMESTAMPS)
@@ -140,6 +141,37 @@ describe('export', () => {
     } finally {
       s.close();
     }
+  });
+
+  it('a target path is bound, never SQL text: a path written as an injection is only a file name', async () => {
+    const events = await store.rows('export/events', { since: null, until: null });
+    for (const format of ['csv', 'json', 'parquet'] as const) {
+      const into = join(dir, `inject-${format}`);
+      const name = `x.${format}' (FORMAT json); COPY events TO 'pwned.csv`;
+      const r = await exportData(store, { kind: 'events', format, out: join(into, name) });
+      expect(r.rows).toBe(events.length);
+      // the one file, under exactly that name; nothing else written anywhere near it
+      expect(readdirSync(into)).toEqual([name]);
+      expect(existsSync(join(dir, 'pwned.csv'))).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.includes('pwned'))).toEqual([]);
+      const back = await readBack(format, join(into, name));
+      expect(back).toHaveLength(events.length);
+    }
+  });
+
+  it('refuses before writing anything: a control character in the path, a window on lineage', async () => {
+    for (const bad of ['line\nbreak.csv', 'nul\u0000.csv', 'esc\u001b[2J.csv']) {
+      const into = join(dir, 'refused');
+      await expect(
+        exportData(store, { kind: 'events', format: 'csv', out: join(into, bad) }),
+      ).rejects.toThrow(/--out: a file name cannot hold a control character/);
+      expect(existsSync(into)).toBe(false);
+    }
+    const into = join(dir, 'refused-lineage');
+    await expect(
+      exportData(store, { kind: 'lineage', format: 'csv', out: join(into, 'l.csv'), since: WINDOW.since }),
+    ).rejects.toThrow(/apply to `export events` only/);
+    expect(existsSync(into)).toBe(false);
   });
 
   it('the command infers the format from the extension and refuses bad input with exit 2', () => {

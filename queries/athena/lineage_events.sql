@@ -1,6 +1,6 @@
 -- Trino (Athena engine 3): the records lineage and reports need, every column the table has, with
--- structs cast to JSON text so the canonical loader can rebuild each record. {{table}} is a
--- checked identifier; {{filter}} is athena/lineage_filter.sql.
+-- structs cast to JSON text so the canonical loader can rebuild each record. Slots: {{table}}, the
+-- table name from quoteIdent; {{filter}}, the text of athena/lineage_filter.sql with its parameters.
 SELECT eventversion,
        json_format(CAST(useridentity AS JSON)) AS useridentity,
        eventtime,

@@ -1,14 +1,37 @@
 -- CloudTrail Lake (SELECT only, Trino-compatible): the records lineage and reports need. Lake binds
--- no parameters to an ad-hoc query, so every slot holds a literal copytrail built itself from a
--- value checked against a strict pattern (event data store id, account ids, region codes, event
--- names) or a time it formatted; nothing a user or a record wrote is placed here as text.
+-- no parameters to an ad-hoc query, so each slot is filled by queries/sql-text.ts from a value that
+-- passed a strict pattern: {{event_data_store}} by quoteIdent (Lake reads the id bare, letters,
+-- digits and hyphens only), every other slot by quoteLiteral —
+--   {{since}}, {{until}}: 'yyyy-MM-dd HH:mm:ss' (UTC);
+--   {{accounts}}, {{regions}}: comma-separated account ids and region codes, '' for all;
+--   {{sources}}, {{names}}, {{extra_names}}: comma-separated lineage event sources, lineage event
+--   names and extra event names ('' for none);
+--   {{kms}}: 'all', or 'evidence' to leave out KMS records whose encryption context names some other
+--   resource (never copy evidence). Lake's requestParameters is a map of JSON text: encryption
+--   contexts sit under encryptionContext, constraints, sourceEncryptionContext and
+--   destinationEncryptionContext.
+-- Only eventTime bounds what Lake scans, so the lists cost nothing as contains(split(…)).
 SELECT eventVersion, userIdentity, eventTime, eventSource, eventName, awsRegion, sourceIPAddress,
        userAgent, errorCode, errorMessage, requestParameters, responseElements, additionalEventData,
        requestID, eventID, readOnly, resources, eventType, apiVersion, recipientAccountId,
        serviceEventDetails, sharedEventID, vpcEndpointId, tlsDetails
 FROM {{event_data_store}}
 WHERE eventTime >= {{since}} AND eventTime < {{until}}
-  AND {{account_pred}}
-  AND {{region_pred}}
-  AND ((eventSource IN ({{sources}}) AND eventName IN ({{names}})) {{extra_pred}})
-  AND {{kms_pred}}
+  AND ({{accounts}} = '' OR contains(split({{accounts}}, ','), recipientAccountId))
+  AND ({{regions}} = '' OR contains(split({{regions}}, ','), awsRegion))
+  AND ((contains(split({{sources}}, ','), eventSource) AND contains(split({{names}}, ','), eventName))
+       OR contains(split({{extra_names}}, ','), eventName))
+  AND ({{kms}} = 'all'
+       OR eventSource <> 'kms.amazonaws.com'
+       OR element_at(requestParameters, 'encryptionContext') LIKE '%aws:ebs:id%'
+       OR element_at(requestParameters, 'encryptionContext') LIKE '%aws:rds:db-id%'
+       OR element_at(requestParameters, 'constraints') LIKE '%aws:ebs:id%'
+       OR element_at(requestParameters, 'constraints') LIKE '%aws:rds:db-id%'
+       OR element_at(requestParameters, 'sourceEncryptionContext') LIKE '%aws:ebs:id%'
+       OR element_at(requestParameters, 'sourceEncryptionContext') LIKE '%aws:rds:db-id%'
+       OR element_at(requestParameters, 'destinationEncryptionContext') LIKE '%aws:ebs:id%'
+       OR element_at(requestParameters, 'destinationEncryptionContext') LIKE '%aws:rds:db-id%'
+       OR (element_at(requestParameters, 'encryptionContext') IS NULL
+           AND element_at(requestParameters, 'constraints') IS NULL
+           AND element_at(requestParameters, 'sourceEncryptionContext') IS NULL
+           AND element_at(requestParameters, 'destinationEncryptionContext') IS NULL))

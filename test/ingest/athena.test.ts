@@ -1,11 +1,9 @@
-// ingest athena and ingest lake, mocked at the SDK boundary (nothing here emulates Athena or Lake).
-// The result rows the mocks return are produced by running copytrail's own pushed-down filter in
-// DuckDB over a local ingest of simulator data, shaped as Athena and Lake return them; the loaded
-// result must equal the local ingest's event set for the same filter.
+// ingest athena, mocked at the SDK boundary (nothing here emulates Athena). The result rows the mock
+// returns are produced by running copytrail's own pushed-down filter in DuckDB over a local ingest of
+// simulator data, shaped as Athena returns them; the loaded result must equal the local ingest's
+// event set for the same filter. Bad input is refused before any call, and no value reaches the SQL
+// text: Athena gets every one as an execution parameter.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -14,145 +12,45 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import {
-  CloudTrailClient,
-  DescribeQueryCommand,
-  GetQueryResultsCommand as LakeResultsCommand,
-  StartQueryCommand,
-} from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LINEAGE_EVENT_SOURCES } from '../../core/events.ts';
 import { correlate } from '../../correlate/correlate.ts';
-import { athenaFilter, createTableDdl, ingestAthena } from '../../ingest/athena.ts';
-import { ingestDir } from '../../ingest/ingest-dir.ts';
-import { ingestLake, lakeQuery } from '../../ingest/lake.ts';
-import { lineageNames } from '../../ingest/query-source.ts';
-import { Store } from '../../queries/store.ts';
-import { simulate } from '../../simulator/simulate.ts';
+import {
+  ACCOUNT_SLOTS,
+  type AthenaOptions,
+  athenaFilter,
+  athenaQuery,
+  createTableDdl,
+  ingestAthena,
+  REGION_SLOTS,
+} from '../../ingest/athena.ts';
+import { placeholderCount, quoteLiteral } from '../../queries/sql-text.ts';
 import { count, memoryStore } from '../helpers.ts';
+import { ACCOUNTS, COLUMNS, QueryFixture, type Selection, SINCE, UNTIL } from './query-fixture.ts';
 
 const athena = mockClient(AthenaClient);
-const lake = mockClient(CloudTrailClient);
 
-const SINCE = new Date('2026-03-01T06:00:00Z');
-const UNTIL = new Date('2026-03-02T18:00:00Z');
-const ACCOUNTS = ['351842270915', '468213579024', '682435792246'];
-const COLUMNS = [
-  'eventversion',
-  'useridentity',
-  'eventtime',
-  'eventsource',
-  'eventname',
-  'awsregion',
-  'sourceipaddress',
-  'useragent',
-  'errorcode',
-  'errormessage',
-  'requestparameters',
-  'responseelements',
-  'additionaleventdata',
-  'requestid',
-  'eventid',
-  'readonly',
-  'resources',
-  'eventtype',
-  'apiversion',
-  'recipientaccountid',
-  'serviceeventdetails',
-  'sharedeventid',
-  'vpcendpointid',
-  'vpcendpointaccountid',
-  'eventcategory',
-  'addendum',
-  'sessioncredentialfromconsole',
-  'edgedevicedetails',
-  'tlsdetails',
-  'account_id',
-  'region',
-];
-
-/** Athena's CloudTrail table lower-cases struct field names (map keys excepted). */
-function lowerKeys(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(lowerKeys);
-  if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.toLowerCase(), lowerKeys(x)]));
-}
-
-let work: string;
-let local: Store;
+let fixture: QueryFixture;
 let athenaRows: Record<string, string | null>[];
 let expectedIds: string[];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'copytrail-athena-'));
-  const sim = simulate({ out: join(work, 'trail'), events: 8000, days: 3, start: '2026-03-01', seed: 11 });
-  local = await Store.open({ path: join(work, 'local.duckdb') });
-  await ingestDir(local, [sim.out]);
-  // the Athena table as DuckDB sees the same files: partitions from each file's folder
-  await local.userQuery(`create or replace view cloudtrail_logs as
-    select e.event_version as eventversion, e.user_identity::varchar as useridentity,
-           strftime(e.event_time::timestamp, '%Y-%m-%dT%H:%M:%SZ') as eventtime,
-           e.event_source as eventsource, e.event_name as eventname, e.aws_region as awsregion,
-           e.source_ip as sourceipaddress, e.user_agent as useragent, e.error_code as errorcode,
-           e.error_message as errormessage, e.request_parameters::varchar as requestparameters,
-           e.response_elements::varchar as responseelements,
-           e.additional_event_data::varchar as additionaleventdata, e.request_id as requestid,
-           e.event_id as eventid, e.read_only::varchar as readonly, e.resources::varchar as resources,
-           e.event_type as eventtype, null as apiversion, e.recipient_account_id as recipientaccountid,
-           e.service_event_details::varchar as serviceeventdetails, e.shared_event_id as sharedeventid,
-           e.vpc_endpoint_id as vpcendpointid, null as vpcendpointaccountid,
-           e.event_category as eventcategory, e.addendum::varchar as addendum,
-           null as sessioncredentialfromconsole, null as edgedevicedetails,
-           e.tls_details::varchar as tlsdetails,
-           f.path_account_id as account_id, f.path_region as region,
-           strftime(f.path_date, '%Y/%m/%d') as log_date
-    from events e join ingested_files f using (file_id)`);
-  const filter = athenaFilter({
+  fixture = await QueryFixture.open('copytrail-athena-');
+  athenaRows = await fixture.athenaRows({
     since: SINCE,
     until: UNTIL,
     accounts: ACCOUNTS,
     extraEvents: ['ConsoleLogin'],
   });
-  const prepared = await local.conn.prepare(
-    `select ${COLUMNS.join(', ')} from cloudtrail_logs where ${filter.sql} order by eventid`,
-  );
-  for (const [i, p] of filter.params.entries()) prepared.bindVarchar(i + 1, p);
-  athenaRows = ((await prepared.runAndReadAll()).getRowObjectsJson() as Record<string, string | null>[]).map(
-    (r) => {
-      const out = { ...r };
-      for (const c of ['useridentity', 'resources', 'tlsdetails', 'addendum']) {
-        if (out[c]) out[c] = JSON.stringify(lowerKeys(JSON.parse(out[c]!)));
-      }
-      return out;
-    },
-  );
-  // the same selection written independently, over the local store
-  const names = lineageNames(['ConsoleLogin']);
-  const { rows } = await local.userQuery(`select event_id from events
-    where event_time >= '${SINCE.toISOString()}' and event_time < '${UNTIL.toISOString()}'
-      and recipient_account_id in (${ACCOUNTS.map((a) => `'${a}'`).join(',')})
-      and ((event_source in (${LINEAGE_EVENT_SOURCES.map((s) => `'${s}'`).join(',')})
-            and event_name in (${names
-              .filter((n) => n !== 'ConsoleLogin')
-              .map((n) => `'${n}'`)
-              .join(',')}))
-           or event_name = 'ConsoleLogin')
-      and (event_source <> 'kms.amazonaws.com' or request_parameters is null
-           or request_parameters::varchar like '%aws:ebs:id%' or request_parameters::varchar like '%aws:rds:db-id%'
-           or request_parameters::varchar not like '%ncryptionContext%')
-    order by 1`);
-  expectedIds = rows.map((r) => String(r.event_id));
+  expectedIds = await fixture.expectedIds({ accounts: ACCOUNTS, extraEvents: ['ConsoleLogin'] });
 }, 120_000);
 
 afterAll(() => {
-  local?.close();
-  rmSync(work, { recursive: true, force: true });
+  fixture?.close();
 });
 
 beforeEach(() => {
   athena.reset();
-  lake.reset();
 });
 
 /** Athena result pages: column metadata on every page, the header row on the first page only. */
@@ -190,7 +88,7 @@ const sleeps: number[] = [];
 const sleep = async (ms: number) => {
   sleeps.push(ms);
 };
-const options = {
+const options: AthenaOptions = {
   database: 'cloudtrail',
   table: 'cloudtrail_logs',
   since: SINCE,
@@ -213,15 +111,29 @@ describe('ingest athena', () => {
     const store = await memoryStore();
     const r = await ingestAthena(store, new AthenaClient({}), options);
 
-    // no value is in the SQL text: all are execution parameters, quoted as literals
+    // no value is in the SQL text: each is an execution parameter, quoted by the one literal helper;
+    // the table name is there only as the identifier helper wrote it
     const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
-    expect(start.QueryString).not.toContain(ACCOUNTS[0]);
-    expect(start.QueryString).not.toContain('ConsoleLogin');
-    expect(start.QueryString!.match(/log_date BETWEEN \? AND \?/g)).toHaveLength(1);
-    expect(start.QueryString).not.toContain('--');
-    expect(start.QueryString).toMatch(/account_id IN \(\?, \?, \?\)/);
+    const sql = start.QueryString!;
+    expect(sql).toBe(athenaQuery('cloudtrail_logs', options).sql);
+    for (const value of [...ACCOUNTS, 'ConsoleLogin', '2026/02/28', '2026-03-01T06:00:00Z'])
+      expect(sql).not.toContain(value);
+    expect(sql).toContain('FROM "cloudtrail_logs"\nWHERE log_date BETWEEN ? AND ?');
+    expect(sql.replace('"cloudtrail_logs"', '')).not.toContain('cloudtrail_logs');
+    expect(sql).not.toContain('{{');
+    expect(sql).not.toContain('--');
+    const raw = athenaQuery('cloudtrail_logs', options).params;
+    expect(start.ExecutionParameters).toEqual(raw.map((v) => quoteLiteral(v, 'trino').text));
+    expect(start.ExecutionParameters).toHaveLength(placeholderCount(sql));
+    expect(start.ExecutionParameters!.slice(0, 5)).toEqual([
+      "'2026/02/28'",
+      "'2026/03/03'",
+      "'2026-03-01T06:00:00Z'",
+      "'2026-03-02T18:00:00Z'",
+      "'listed'",
+    ]);
     expect(start.ExecutionParameters).toContain(`'${ACCOUNTS[0]}'`);
-    expect(start.ExecutionParameters!.slice(0, 2)).toEqual(["'2026/02/28'", "'2026/03/03'"]);
+    expect(start.ExecutionParameters).toContain("'ConsoleLogin'");
     expect(start.QueryExecutionContext).toEqual({ Database: 'cloudtrail' });
     // QUEUED, RUNNING, RUNNING: three polls with growing waits
     expect(sleeps).toEqual([250, 375, 563]);
@@ -236,25 +148,25 @@ describe('ingest athena', () => {
     // field by field, the records Athena returned load as the files did
     const cols =
       'event_id, event_time, event_name, aws_region, recipient_account_id, actor_type, actor_arn, actor_account_id, invoked_by, session_issuer_arn, source_ip, user_agent, error_code, request_id, shared_event_id, read_only, request_parameters::varchar, response_elements::varchar, resources::varchar, service_event_details::varchar';
-    await local.userQuery(
+    await fixture.local.userQuery(
       `create or replace table athena_expected as select ${cols} from events where event_id in (select unnest(['${expectedIds.join("','")}'])) order by event_id`,
     );
-    const want = (await local.userQuery('select * from athena_expected')).rows;
+    const want = (await fixture.local.userQuery('select * from athena_expected')).rows;
     const got = (await store.userQuery(`select ${cols} from events order by event_id`)).rows;
     for (const [i, row] of got.entries()) expect(row, String(row.event_id)).toEqual(want[i]);
 
     // the KMS records left in Athena are never copy evidence: every evidence record the local
     // store's lineage uses (in the accounts and window asked for) came back
-    await correlate(local);
+    await correlate(fixture.local);
     const { rows: evidence } =
-      await local.userQuery(`select distinct v.event_id from copy_evidence v join events e using (event_id)
+      await fixture.local.userQuery(`select distinct v.event_id from copy_evidence v join events e using (event_id)
       where e.recipient_account_id in ('${ACCOUNTS.join("','")}') and e.event_time >= '${SINCE.toISOString()}' and e.event_time < '${UNTIL.toISOString()}'`);
     expect(evidence.length).toBeGreaterThan(20);
     const pulled = new Set(expectedIds);
     expect(evidence.filter((x) => !pulled.has(String(x.event_id)))).toEqual([]);
     // …while KMS records about other resources (secrets, objects) stay behind
     const { rows: left } =
-      await local.userQuery(`select count(*)::integer as n from events where event_source = 'kms.amazonaws.com'
+      await fixture.local.userQuery(`select count(*)::integer as n from events where event_source = 'kms.amazonaws.com'
       and recipient_account_id in ('${ACCOUNTS.join("','")}') and event_time >= '${SINCE.toISOString()}' and event_time < '${UNTIL.toISOString()}'
       and event_id not in (select unnest(['${expectedIds.join("','")}']))`);
     expect(left[0]!.n).toBeGreaterThan(0);
@@ -288,7 +200,9 @@ describe('ingest athena', () => {
       createTable: { trailLocation: 's3://org-trail/cloudtrail/AWSLogs/o-7k2m9x4q1z/' },
     });
     const ddl = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
-    expect(ddl.QueryString).toMatch(/^CREATE EXTERNAL TABLE IF NOT EXISTS "cloudtrail_logs"/);
+    // Athena DDL is Hive: the name in backticks, every value a literal the one helper quoted
+    expect(ddl.QueryString).toMatch(/^CREATE EXTERNAL TABLE IF NOT EXISTS `cloudtrail_logs` \(/);
+    expect(ddl.QueryString).not.toContain('{{');
     expect(ddl.QueryString).toContain("LOCATION 's3://org-trail/cloudtrail/AWSLogs/o-7k2m9x4q1z/'");
     expect(ddl.QueryString).toContain(
       "'projection.account_id.values'='351842270915,468213579024,682435792246'",
@@ -297,6 +211,7 @@ describe('ingest athena', () => {
     expect(ddl.QueryString).toContain(
       `'storage.location.template'='s3://org-trail/cloudtrail/AWSLogs/o-7k2m9x4q1z/${'$'}{account_id}/CloudTrail/${'$'}{region}/${'$'}{log_date}'`,
     );
+    expect(ddl.QueryString).toContain("'projection.log_date.range'='2013/11/01,NOW'");
     expect(ddl.ExecutionParameters).toBeUndefined();
 
     const bad = [
@@ -409,128 +324,112 @@ describe('ingest athena', () => {
   });
 });
 
-describe('ingest lake', () => {
-  /** Lake rows: one-key maps in column order; nested values as JSON text inside the JSON. */
-  function lakeRows(rows: Record<string, string | null>[]) {
-    const camel: Record<string, string> = {
-      eventversion: 'eventVersion',
-      useridentity: 'userIdentity',
-      eventtime: 'eventTime',
-      eventsource: 'eventSource',
-      eventname: 'eventName',
-      awsregion: 'awsRegion',
-      sourceipaddress: 'sourceIPAddress',
-      useragent: 'userAgent',
-      errorcode: 'errorCode',
-      errormessage: 'errorMessage',
-      requestparameters: 'requestParameters',
-      responseelements: 'responseElements',
-      additionaleventdata: 'additionalEventData',
-      requestid: 'requestID',
-      eventid: 'eventID',
-      readonly: 'readOnly',
-      resources: 'resources',
-      eventtype: 'eventType',
-      recipientaccountid: 'recipientAccountId',
-      serviceeventdetails: 'serviceEventDetails',
-      sharedeventid: 'sharedEventID',
-      vpcendpointid: 'vpcEndpointId',
-    };
-    return rows.map((r) =>
-      Object.entries(camel)
-        .filter(([a]) => r[a] !== null && r[a] !== undefined)
-        .map(([a, c]) => {
-          let v = String(r[a]);
-          if (a === 'eventtime') v = v.replace('T', ' ').replace('Z', '.000');
-          if (a === 'requestparameters' || a === 'responseelements') {
-            // map<string,string>: nested objects come back as JSON strings
-            const o = JSON.parse(v) as Record<string, unknown>;
-            v = JSON.stringify(
-              Object.fromEntries(
-                Object.entries(o).map(([k, x]) => [
-                  k,
-                  typeof x === 'object' && x !== null ? JSON.stringify(x) : x,
-                ]),
-              ),
-            );
-          }
-          return { [c]: v };
-        }),
-    );
-  }
-  const lakeOptions = {
-    eventDataStore:
-      'arn:aws:cloudtrail:us-east-1:210987654321:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE',
-    since: SINCE,
-    until: UNTIL,
-    accounts: ACCOUNTS,
-    extraEvents: ['ConsoleLogin'],
-    sleep,
-  };
-
-  it('queries the event data store with checked literals, polls to FINISHED, pages, and loads the same events', async () => {
-    const rows = lakeRows(athenaRows);
-    const pages: (typeof rows)[] = [];
-    for (let i = 0; i < rows.length; i += 60) pages.push(rows.slice(i, i + 60));
-    lake.on(StartQueryCommand).resolves({ QueryId: 'lq-1' });
-    lake
-      .on(DescribeQueryCommand)
-      .resolvesOnce({ QueryStatus: 'QUEUED' })
-      .resolvesOnce({ QueryStatus: 'RUNNING' })
-      .resolves({ QueryStatus: 'FINISHED', QueryStatistics: { BytesScanned: 999 } });
-    lake.on(LakeResultsCommand).callsFake((input: { NextToken?: string }) => {
-      const n = input.NextToken ? Number(input.NextToken) : 0;
-      return {
-        QueryStatus: 'FINISHED',
-        QueryResultRows: pages[n],
-        NextToken: n + 1 < pages.length ? String(n + 1) : undefined,
-      };
+describe('the pushed-down filter, run by DuckDB', () => {
+  const window = { since: SINCE, until: UNTIL };
+  // named scenarios: what the filter selects must equal the same selection written independently
+  type Rows = Record<string, string | null>[];
+  const names = (rows: Rows) => new Set(rows.map((r) => r.eventname));
+  const scenarios: [string, Selection, (rows: Rows) => boolean][] = [
+    ['every account and region (no partition list)', {}, (rows) => rows.length > 200],
+    ['two regions, every account', { regions: ['us-east-1', 'eu-west-1'] }, (rows) => rows.length > 100],
+    [
+      'accounts and regions together',
+      { accounts: ACCOUNTS, regions: ['eu-west-1'] },
+      (rows) => rows.length > 10,
+    ],
+    [
+      'extra events from outside the lineage set',
+      { extraEvents: ['ConsoleLogin'] },
+      (rows) => names(rows).has('ConsoleLogin'),
+    ],
+    [
+      'no extra events: none from outside the lineage set',
+      {},
+      (rows) => !names(rows).has('ConsoleLogin') && names(rows).has('CopySnapshot'),
+    ],
+    ['every KMS record (--all-kms)', { regions: ['us-east-1'], allKms: true }, (rows) => rows.length > 100],
+    ['a region with no data: nothing', { regions: ['sa-east-1'] }, (rows) => rows.length === 0],
+    ['an account with no data: nothing', { accounts: ['000000000000'] }, (rows) => rows.length === 0],
+  ];
+  for (const [name, selection, holds] of scenarios) {
+    it(name, async () => {
+      const want = await fixture.expectedIds(selection);
+      const rows = await fixture.athenaRows({ ...window, ...selection });
+      expect(rows.map((r) => r.eventid)).toEqual(want);
+      expect(holds(rows), `${rows.length} rows`).toBe(true);
     });
-    const store = await memoryStore();
-    const r = await ingestLake(store, new CloudTrailClient({}), lakeOptions);
-    const statement = lake.commandCalls(StartQueryCommand)[0]!.args[0].input.QueryStatement!;
-    expect(statement).toMatch(/FROM EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE/);
-    expect(statement).toMatch(/eventTime >= '2026-03-01 06:00:00' AND eventTime < '2026-03-02 18:00:00'/);
-    expect(statement).toContain(`recipientAccountId IN ('${ACCOUNTS.join("', '")}')`);
-    // KMS records about other resources stay in Lake
-    expect(statement).toContain("element_at(requestParameters, 'encryptionContext') LIKE '%aws:ebs:id%'");
-    expect(r.rows).toBe(expectedIds.length);
-    expect(r.pages).toBe(pages.length);
-    const { rows: got } = await store.userQuery('select event_id from events order by 1');
-    expect(got.map((x) => String(x.event_id))).toEqual(expectedIds);
-    const cols =
-      'event_id, event_time, event_name, aws_region, actor_arn, request_parameters::varchar as rp, response_elements::varchar as re';
-    const want = (
-      await local.userQuery(
-        `select ${cols} from events where event_id in (select unnest(['${expectedIds.join("','")}'])) order by event_id`,
-      )
-    ).rows;
-    expect((await store.userQuery(`select ${cols} from events order by event_id`)).rows).toEqual(want);
+  }
+
+  it('--all-kms brings back KMS records the default leaves in Athena', async () => {
+    const kms = (rows: Record<string, string | null>[]) =>
+      rows.filter((r) => r.eventsource === 'kms.amazonaws.com').length;
+    const some = await fixture.athenaRows({ ...window, regions: ['us-east-1'] });
+    const all = await fixture.athenaRows({ ...window, regions: ['us-east-1'], allKms: true });
+    expect(kms(all)).toBeGreaterThan(kms(some));
   });
 
-  it('failed, cancelled and timed-out queries fail naming the query and record the gap; throttling is retried', async () => {
-    const store = await memoryStore();
-    const throttle = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    lake.on(StartQueryCommand).rejectsOnce(throttle).resolves({ QueryId: 'lq-f' });
-    lake
-      .on(DescribeQueryCommand)
-      .resolvesOnce({ QueryStatus: 'RUNNING' })
-      .resolves({ QueryStatus: 'FAILED', ErrorMessage: 'Query failed: syntax error' });
-    await expect(ingestLake(store, new CloudTrailClient({}), lakeOptions)).rejects.toThrow(
-      /lq-f FAILED: Query failed: syntax error/,
-    );
-    for (const status of ['CANCELLED', 'TIMED_OUT']) {
-      lake.reset();
-      lake.on(StartQueryCommand).resolves({ QueryId: `lq-${status}` });
-      lake.on(DescribeQueryCommand).resolves({ QueryStatus: status as never });
-      await expect(ingestLake(store, new CloudTrailClient({}), lakeOptions)).rejects.toThrow(
-        new RegExp(`lq-${status} ${status}`),
-      );
+  it('is fixed text: only the values change with the filter, one per placeholder', () => {
+    const variants = scenarios.map(([, selection]) => athenaFilter({ ...window, ...selection }));
+    for (const v of variants) {
+      expect(v.sql).toBe(variants[0]!.sql);
+      expect(v.params).toHaveLength(placeholderCount(v.sql));
     }
-    expect(await count(store, 'ingest_coverage', `source = 'lake' and error like '%TIMED_OUT%'`)).toBe(3);
-    expect(() => lakeQuery({ ...lakeOptions, eventDataStore: "x' OR 1=1 --" })).toThrow(/--event-data-store/);
-    expect(() => lakeQuery({ ...lakeOptions, extraEvents: ["Decrypt' OR '1'='1"] })).toThrow(
-      /--extra-events/,
-    );
+    const listed = athenaFilter({ ...window, accounts: ACCOUNTS, regions: ['eu-west-1'] }).params;
+    // mode, then the list padded with its own first member: the IN list means the same set
+    expect(listed.slice(4, 5 + ACCOUNT_SLOTS)).toEqual([
+      'listed',
+      ...ACCOUNTS,
+      ...Array(ACCOUNT_SLOTS - ACCOUNTS.length).fill(ACCOUNTS[0]),
+    ]);
+    expect(listed.slice(5 + ACCOUNT_SLOTS, 6 + ACCOUNT_SLOTS + REGION_SLOTS)).toEqual([
+      'listed',
+      ...Array(REGION_SLOTS).fill('eu-west-1'),
+    ]);
+    const open = athenaFilter(window).params;
+    expect(open[4]).toBe('all');
+    expect(open.at(-2)).toBe('');
+    expect(open.at(-1)).toBe('evidence');
   });
+
+  it('refuses more accounts or regions than the partition lists hold, and an extra-event list Athena cannot take', () => {
+    const many = Array.from({ length: ACCOUNT_SLOTS + 1 }, (_, i) => String(100000000000 + i));
+    expect(() => athenaFilter({ ...window, accounts: many })).toThrow(
+      /--accounts: 101 given; .* at most 100/,
+    );
+    // a repeated account takes one place
+    expect(() => athenaFilter({ ...window, accounts: [...many.slice(0, 100), many[0]!] })).not.toThrow();
+    const regions = Array.from({ length: REGION_SLOTS + 1 }, (_, i) => `xx-test-${i + 1}`);
+    expect(() => athenaFilter({ ...window, regions })).toThrow(/--regions: 65 given/);
+    const extraEvents = Array.from({ length: 80 }, (_, i) => `SomeLongEventName${i}`);
+    expect(() => athenaFilter({ ...window, extraEvents })).toThrow(/--extra-events: .*1024 characters/);
+  });
+});
+
+describe('hostile input is refused before any Athena call', () => {
+  const cases: [string, Partial<AthenaOptions>, RegExp][] = [
+    ['an account id with SQL in it', { accounts: ["351842270915' OR '1'='1"] }, /--accounts/],
+    ['a region with SQL in it', { regions: ["us-east-1') OR 1=1 --"] }, /--regions/],
+    ['an event name with SQL in it', { extraEvents: ["Decrypt' OR '1'='1"] }, /--extra-events/],
+    ['a table name that closes its quotes', { table: 'cloudtrail_logs"; DROP TABLE x; --' }, /--table/],
+    ['a table name in backticks', { table: '`x` (a string); --' }, /--table/],
+    ['a database with a statement after it', { database: 'cloudtrail; DROP DATABASE x' }, /--database/],
+    ['an output location with a quote', { output: "s3://results/x' OR '1'='1" }, /--output/],
+    ['an output location that is not S3', { output: 'https://evil.example/x' }, /--output/],
+    ['a workgroup with SQL in it', { workgroup: "primary'; --" }, /--workgroup/],
+    [
+      'a trail location with SQL in it',
+      { createTable: { trailLocation: "s3://org-trail/AWSLogs/'; DROP TABLE x; --/" } },
+      /--trail-location/,
+    ],
+  ];
+  for (const [name, bad, error] of cases) {
+    it(name, async () => {
+      const store = await memoryStore();
+      await expect(ingestAthena(store, new AthenaClient({}), { ...options, ...bad })).rejects.toThrow(error);
+      expect(athena.calls()).toHaveLength(0);
+      // nothing was recorded either: a refused input is not a coverage gap
+      expect(await count(store, 'ingest_coverage')).toBe(0);
+      expect(await count(store, 'ingested_files')).toBe(0);
+    });
+  }
 });

@@ -69,8 +69,10 @@ describe('store', () => {
       const text = sqlText(name);
       expect(text.trimStart().startsWith('--'), `${name} opens with a comment`).toBe(true);
       // Athena and Lake text is Trino, run by those services; its DuckDB-compatible filter is
-      // run against DuckDB in the Athena tests
+      // run against DuckDB in the Athena tests. A template's {{slots}} are filled before it runs
+      // (queries/sql-text.ts): the export COPY templates run filled, in every format, in the export tests.
       if (name.startsWith('athena/') || name.startsWith('lake/')) continue;
+      if (name.startsWith('export/copy_')) continue;
       await expect(store.conn.prepare(text), name).resolves.toBeDefined();
     }
   });
