@@ -3,6 +3,9 @@ import { z } from 'zod';
 
 const ids = z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(z.string()));
 
+/** How a copy's stored chain ended (queries/correlate/copy_chains.sql); null before correlate stored it. */
+export const ChainStatus = z.enum(['complete', 'cycle', 'too_long']);
+
 export const CopyRow = z.object({
   copy_id: z.string(),
   kind: z.string(),
@@ -27,6 +30,9 @@ export const CopyRow = z.object({
   target_key_account: z.string().nullable(),
   key_change: z.string().nullable(),
   parent_copy_id: z.string().nullable(),
+  /** copy ids from the chain's root to this copy, this copy last */
+  chain: ids.nullable(),
+  chain_status: ChainStatus.nullable(),
   resource_id: z.string().nullable(),
   resource_account: z.string().nullable(),
   resource_region: z.string().nullable(),
@@ -36,6 +42,20 @@ export const CopyRow = z.object({
   evidence_event_ids: ids,
 });
 export type CopyRow = z.infer<typeof CopyRow>;
+
+/**
+ * The copies as read, once correlate has stored their chains. A store migrated from before chains
+ * were stored has none until correlate runs again; a report from it would lose every copy's origin.
+ */
+export function chained(copies: CopyRow[]): CopyRow[] {
+  const missing = copies.filter((c) => c.chain_status === null).length;
+  if (missing) {
+    throw new Error(
+      `${missing} copies have no stored copy chain (correlated by an older copytrail): run copytrail correlate`,
+    );
+  }
+  return copies;
+}
 
 export const ShareRow = z.object({
   artifact_id: z.string(),
