@@ -4,8 +4,9 @@
 -- copy's source (same id, same region) requested at or before this copy's request, the lower
 -- copy_id on a tie; else the CopyImage whose AMI this copy's source snapshot backs.
 --   root_copy_id  the chain's first copy: the one whose source was never seen as a copy's target
---   chain_depth   copies between the root and this one (0 for a root), at most 64
---   chain         copy ids from the root to this copy, this copy last
+--   chain_depth   parents followed from this copy to the root: 0 for a root, at most 64
+--   chain         copy ids from the root to this copy, this copy last; for a cycle, each copy met
+--                 once following parents, farthest first; for too_long, the 65 nearest
 --   chain_status  complete (the root was reached) | cycle (the parents loop back on themselves) |
 --                 too_long (no root within 64 parents); root and depth are null unless complete
 -- A store migrated from before this has nulls here until its next correlate run fills them.
