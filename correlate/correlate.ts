@@ -40,6 +40,7 @@ export const CORRELATE_STEPS = [
   'correlate/rebuild_kms_keys',
   'correlate/clear_copies',
   'correlate/insert_copies',
+  'correlate/copy_chains',
   'correlate/clear_lineage',
   'correlate/insert_evidence',
   'correlate/save_watermark',

@@ -28,7 +28,6 @@ const CopyRow = z.object({
   key_change: s,
   parent_copy_id: s,
 });
-type CopyRow = z.infer<typeof CopyRow>;
 
 const EvidenceRow = z.object({
   copy_id: z.string(),
@@ -91,53 +90,22 @@ function idOf(ref: string): string {
   return rds ? rds[1]! : ref.replace(/^.*[:/]/, '');
 }
 
-/** Copies connected to `ref` (all copies when ref is null), origin first. */
+const Unchained = z.object({ copies: z.coerce.number() });
+
+/**
+ * Copies connected to `ref` (all copies when ref is null), origin first: the copies naming it, their
+ * stored chains up to the root, and every copy whose chain runs through them (correlate stores the
+ * chains; see queries/correlate/copy_chains.sql for the depth cap and cycles).
+ */
 export async function lineage(store: Store, ref: string | null): Promise<LineageRecord[]> {
-  const copies = await store.all('lineage/copies', CopyRow);
-  const evidence = await store.all('lineage/evidence', EvidenceRow);
-  let chosen: CopyRow[];
-  if (ref === null) chosen = copies;
-  else {
-    const id = idOf(ref);
-    const byId = new Map(copies.map((c) => [c.copy_id, c]));
-    const start = copies.filter(
-      (c) =>
-        c.copy_id === ref ||
-        c.source_id === id ||
-        c.target_id === id ||
-        c.source_arn === ref ||
-        c.target_arn === ref,
+  const { copies: unchained } = await store.one('lineage/unchained', Unchained);
+  if (unchained > 0) {
+    throw new Error(
+      `${unchained} copies have no stored copy chain (correlated by an older copytrail): run copytrail correlate`,
     );
-    const keep = new Set<string>();
-    // up to the origin
-    const roots = new Set<string>();
-    for (const c of start) {
-      let cur: CopyRow | undefined = c;
-      const seen = new Set<string>();
-      while (cur && !seen.has(cur.copy_id)) {
-        seen.add(cur.copy_id);
-        keep.add(cur.copy_id);
-        roots.add(cur.copy_id);
-        cur = cur.parent_copy_id ? byId.get(cur.parent_copy_id) : undefined;
-      }
-    }
-    // down to every descendant
-    const children = new Map<string, CopyRow[]>();
-    for (const c of copies) {
-      if (!c.parent_copy_id) continue;
-      children.set(c.parent_copy_id, [...(children.get(c.parent_copy_id) ?? []), c]);
-    }
-    const queue = [...start.map((c) => c.copy_id)];
-    while (queue.length) {
-      const idNow = queue.shift()!;
-      for (const child of children.get(idNow) ?? []) {
-        if (keep.has(child.copy_id) && !roots.has(child.copy_id)) continue;
-        keep.add(child.copy_id);
-        queue.push(child.copy_id);
-      }
-    }
-    chosen = copies.filter((c) => keep.has(c.copy_id));
   }
+  const chosen = await store.all('lineage/copies', CopyRow, { ref, id: ref === null ? null : idOf(ref) });
+  const evidence = await store.all('lineage/evidence', EvidenceRow);
   const evBy = new Map<string, Evidence[]>();
   for (const e of evidence) {
     const list = evBy.get(e.copy_id) ?? [];

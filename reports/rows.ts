@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { count, ids, text, textOrNull } from './fields.ts';
 
+/** How a copy's stored chain ended (queries/correlate/copy_chains.sql); null before correlate stored it. */
+export const ChainStatus = z.enum(['complete', 'cycle', 'too_long']);
+
 export const CopyRow = z.object({
   copy_id: text,
   kind: text,
@@ -26,6 +29,9 @@ export const CopyRow = z.object({
   target_key_account: textOrNull,
   key_change: textOrNull,
   parent_copy_id: textOrNull,
+  /** copy ids from the chain's root to this copy, this copy last */
+  chain: ids.nullable(),
+  chain_status: ChainStatus.nullable(),
   resource_id: textOrNull,
   resource_account: textOrNull,
   resource_region: textOrNull,
@@ -35,6 +41,20 @@ export const CopyRow = z.object({
   evidence_event_ids: ids,
 });
 export type CopyRow = z.infer<typeof CopyRow>;
+
+/**
+ * The copies as read, once correlate has stored their chains. A store migrated from before chains
+ * were stored has none until correlate runs again; a report from it would lose every copy's origin.
+ */
+export function chained(copies: CopyRow[]): CopyRow[] {
+  const missing = copies.filter((c) => c.chain_status === null).length;
+  if (missing) {
+    throw new Error(
+      `${missing} copies have no stored copy chain (correlated by an older copytrail): run copytrail correlate`,
+    );
+  }
+  return copies;
+}
 
 export const ShareRow = z.object({
   artifact_id: text,

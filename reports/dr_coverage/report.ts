@@ -8,7 +8,7 @@ import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { text, textOrNull } from '../fields.ts';
 import { Banner, Finding, Header, STATUS_RANK, Status, Summary, sortFindings, summarize } from '../model.ts';
-import { CopyRow, resourceArn } from '../rows.ts';
+import { CopyRow, chained, resourceArn } from '../rows.ts';
 import { ageChart } from '../svg.ts';
 
 const ResourceSnapshot = z.object({
@@ -144,7 +144,9 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
   const asOf = Date.parse(ctx.window.asOf);
   const snaps = await ctx.all('reports/dr_coverage/resources', ResourceSnapshot, { until: ctx.window.asOf });
   // every copy up to the as-of instant counts, however old: the newest one is what is judged
-  const copies = await ctx.all('reports/common/copies', CopyRow, { since: null, until: ctx.window.asOf });
+  const copies = chained(
+    await ctx.all('reports/common/copies', CopyRow, { since: null, until: ctx.window.asOf }),
+  );
 
   const resources = new Map<string, Resource>();
   for (const s of snaps) {

@@ -10,7 +10,7 @@ import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { count, text, textOrNull } from '../fields.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
-import { CopyRow, resourceArn, ShareRow } from '../rows.ts';
+import { CopyRow, chained, resourceArn, ShareRow } from '../rows.ts';
 import { lineageGraph } from '../svg.ts';
 
 export const TIMELINE_LIMIT = 5000;
@@ -104,9 +104,9 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
   );
   const idSet = new Set(ids);
   // the component may reach outside the window: show it whole, as lineage does
-  const copies = (await ctx.all('reports/common/copies', CopyRow, { since: null, until: null })).filter((c) =>
-    idSet.has(c.copy_id),
-  );
+  const copies = chained(
+    await ctx.all('reports/common/copies', CopyRow, { since: null, until: null }),
+  ).filter((c) => idSet.has(c.copy_id));
   const artifactIds = new Set<string>();
   for (const c of copies) {
     if (c.source_id) artifactIds.add(c.source_id);

@@ -8,7 +8,7 @@ import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
-import { ArtifactRow, CopyRow, KeyRow, resourceArn, ShareRow } from '../rows.ts';
+import { ArtifactRow, CopyRow, chained, KeyRow, resourceArn, ShareRow } from '../rows.ts';
 
 const Hop = z.object({
   copy_id: z.string(),
@@ -74,8 +74,8 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   const coverage = await CoverageIndex.load(ctx);
   const policy = new ResidencyPolicy(ctx.config, coverage.accounts());
   const artifacts = await ctx.all('reports/residency/artifacts', ArtifactRow, { until: ctx.window.until });
-  // every copy, for walking chains that began before the window; the window's own are judged
-  const allCopies = await ctx.all('reports/common/copies', CopyRow, { since: null, until: null });
+  // every copy, for the hops of chains that began before the window; the window's own are judged
+  const allCopies = chained(await ctx.all('reports/common/copies', CopyRow, { since: null, until: null }));
   const { since, until } = ctx.window;
   const copies = allCopies.filter(
     (c) => (!since || (c.requested_at ?? '') >= since) && (!until || (c.requested_at ?? '') < until),
@@ -84,26 +84,19 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   const shares = await ctx.all('reports/common/shares', ShareRow, ctx.range);
 
   const byId = new Map(allCopies.map((c) => [c.copy_id, c]));
-  const chainOf = (c: CopyRow) => {
-    const hops: z.infer<typeof Hop>[] = [];
-    const seen = new Set<string>();
-    for (
-      let cur: CopyRow | undefined = c;
-      cur && !seen.has(cur.copy_id);
-      cur = byId.get(cur.parent_copy_id ?? '')
-    ) {
-      seen.add(cur.copy_id);
-      hops.unshift({
-        copy_id: cur.copy_id,
-        api: cur.api,
-        from: `${cur.source_id ?? '?'} in ${where(cur.source_region, cur.source_account)}`,
-        to: `${cur.target_id ?? '(not visible)'} in ${where(cur.target_region, cur.target_account)}`,
-        principal_arn: cur.principal_arn,
-        at: cur.requested_at,
-      });
-    }
-    return hops;
-  };
+  // the stored chain, root first: every copy that carried the data to this one
+  const chainOf = (c: CopyRow) =>
+    (c.chain ?? [])
+      .map((id) => byId.get(id))
+      .filter((hop): hop is CopyRow => hop !== undefined)
+      .map((hop) => ({
+        copy_id: hop.copy_id,
+        api: hop.api,
+        from: `${hop.source_id ?? '?'} in ${where(hop.source_region, hop.source_account)}`,
+        to: `${hop.target_id ?? '(not visible)'} in ${where(hop.target_region, hop.target_account)}`,
+        principal_arn: hop.principal_arn,
+        at: hop.requested_at,
+      }));
 
   const status = (...verdicts: (boolean | null)[]) =>
     verdicts.includes(false) ? 'fail' : verdicts.includes(null) ? 'unknown' : 'pass';

@@ -1,29 +1,19 @@
--- Copies requested in the report window, with who asked from where, their evidence counts and the
--- resource their chain started from (walking parent_copy_id up to the first copy, whose source
--- artifact's context id is the volume or DB). params: $since, $until (ISO text or null).
+-- Copies requested in the report window, with who asked from where, their evidence counts, their
+-- stored chain (queries/correlate/copy_chains.sql) and the resource that chain started from: the
+-- context id (volume or DB) of the artifact its root copy copied. A chain that loops or runs past
+-- the depth cap has no root, so no resource. params: $since, $until (ISO text or null).
 -- output: one row per copy (see the select list).
-with recursive up(copy_id, cur_id, depth) as (
-  select copy_id, copy_id, 0 from copies
-  union all
-  select u.copy_id, c.parent_copy_id, u.depth + 1
-  from up u
-  join copies c on c.copy_id = u.cur_id
-  where c.parent_copy_id is not null and u.depth < 64
-),
-root as (
-  select copy_id, arg_max(cur_id, depth) as root_id from up group by copy_id
-),
-origin as (
+with origin as (
   select
-    r.copy_id,
+    c.copy_id,
     coalesce(a.context_id, rc.source_id) as resource_id,
     coalesce(rc.source_account, a.account_id) as resource_account,
     rc.source_region as resource_region,
     a.kind as resource_kind
-  from root r
-  join copies rc on rc.copy_id = r.root_id
+  from copies c
+  join copies rc on rc.copy_id = c.root_copy_id
   left join artifacts a on a.artifact_id = rc.source_id and a.region = rc.source_region
-  qualify row_number() over (partition by r.copy_id order by a.created_at) = 1
+  qualify row_number() over (partition by c.copy_id order by a.created_at) = 1
 ),
 ev as (
   select
@@ -58,6 +48,8 @@ select
   tk.account_id as target_key_account,
   c.key_change,
   c.parent_copy_id,
+  c.chain,
+  c.chain_status,
   o.resource_id,
   o.resource_account,
   o.resource_region,
