@@ -13,7 +13,7 @@ describe('correlation rules', () => {
     expect(RULES.map((r) => r.id).sort()).toEqual(files);
     expect(new Set(RULES.map((r) => r.api)).size).toBe(RULES.length);
     for (const r of RULES) {
-      expect(r.kmsEvents).not.toContain('DescribeKey');
+      expect(r.kms.operations).not.toContain('DescribeKey');
       expect(r.windows.targetAfterS).toBeGreaterThanOrEqual(r.windows.pickWindowS);
     }
   });
