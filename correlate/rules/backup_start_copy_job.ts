@@ -11,10 +11,12 @@ export const backup_start_copy_job: RuleDeclaration = {
   api: 'StartCopyJob',
   kind: 'backup_recovery_point',
   mechanism: 'aws_backup',
+  // the call is made in the account and region that hold the recovery point (an EC2 snapshot's ARN
+  // names no account)
   source: {
     ref: ['requestParameters.recoveryPointArn'],
-    region: [],
-    account: [],
+    region: ['awsRegion'],
+    account: ['recipientAccountId'],
     fromArn: 'ref',
   },
   target: {

@@ -144,8 +144,9 @@ describe('correlate: other copy APIs', () => {
     ]);
     await correlate(store);
     const { rows } = await store.userQuery(
-      'select kind, mechanism, status, source_id, source_region, target_region, target_account from copies',
+      'select kind, mechanism, status, source_id, source_region, source_account, target_region, target_account from copies',
     );
+    // the recovery point is in the calling account (its EC2 snapshot ARN names none): a cross-account copy
     expect(rows).toEqual([
       {
         kind: 'backup_recovery_point',
@@ -153,6 +154,7 @@ describe('correlate: other copy APIs', () => {
         status: 'completed',
         source_id: 'snap-0a1b2c3d4e5f60718',
         source_region: 'us-east-1',
+        source_account: A1,
         target_region: 'eu-west-1',
         target_account: A2,
       },
