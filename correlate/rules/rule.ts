@@ -32,7 +32,11 @@ const Path = z
 /** Where a value lives, alternatives in order: the first path that holds a value wins. */
 const Paths = z.array(Path);
 
-/** The encryption-context keys kms_context holds (queries/correlate/extract_kms_context.sql). */
+/**
+ * The encryption-context keys kms_context holds (queries/correlate/extract_kms_context.sql). A rule
+ * may name only these: another key needs a column there first, and the KMS records already in it
+ * extracted again.
+ */
 export const CONTEXT_KEYS = ['aws:ebs:id', 'aws:rds:db-id'] as const;
 
 const Mechanism = z.enum(['manual', 'aws_backup', 'dlm', 'unknown']);
