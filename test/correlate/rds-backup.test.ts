@@ -1,9 +1,10 @@
-// Named scenarios for the other copy APIs: Aurora cluster snapshots, automated-backup replication,
-// AWS Backup StartCopyJob with its service events, and DLM-made copies.
+// Named scenarios for the other copy APIs: RDS snapshots and Aurora cluster snapshots,
+// automated-backup replication, AWS Backup StartCopyJob with its service events, and DLM-made copies.
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
-import { A1, A2, copySnapshot, deliver, KEY, kms } from './fixtures.ts';
+import { A1, A2, copyDbSnapshot, copySnapshot, deliver, KEY, kms } from './fixtures.ts';
+import { copyRow, evidenceOf } from './outcome.ts';
 
 const call = (
   name: string,
@@ -201,5 +202,44 @@ describe('correlate: other copy APIs', () => {
       { target_id: 'snap-0dddd0000000000d2', mechanism: 'dlm' },
       { target_id: 'snap-0dddd0000000000d4', mechanism: 'manual' },
     ]);
+  });
+});
+
+describe('correlate: RDS', () => {
+  it('a CopyDBSnapshot whose source snapshot was never seen takes its source from the ARN and its evidence from aws:rds:db-id', async () => {
+    const store = await memoryStore();
+    const key = KEY('us-west-2', A1, '66666666-6666-4666-8666-666666666666');
+    await deliver(store, tempDir(), [
+      copyDbSnapshot({
+        at: '2026-03-02T12:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceArn: `arn:aws:rds:us-east-1:${A2}:snapshot:orders-2026-03-02`,
+        target: 'orders-dr',
+        dbi: 'db-ZI7UJ5BLKMBYFGX7FDENCKADC4',
+        key,
+      }),
+      kms({
+        at: '2026-03-02T14:00:00Z',
+        name: 'GenerateDataKey',
+        region: 'us-west-2',
+        recipient: A1,
+        key,
+        ctx: { 'aws:rds:db-id': 'db-ZI7UJ5BLKMBYFGX7FDENCKADC4' },
+        identity: { type: 'AWSService', invokedBy: 'rds.amazonaws.com' },
+      }),
+    ]);
+    await correlate(store);
+    expect(await copyRow(store, 'true')).toMatchObject({
+      kind: 'rds_snapshot',
+      source_id: 'orders-2026-03-02',
+      source_region: 'us-east-1',
+      source_account: A2,
+      target_id: 'orders-dr',
+      target_region: 'us-west-2',
+      target_arn: `arn:aws:rds:us-west-2:${A1}:snapshot:orders-dr`,
+      target_key_arn: key,
+    });
+    expect(await evidenceOf(store, 'orders-dr')).toEqual([`target:encryption_context:GenerateDataKey:${A1}`]);
   });
 });
