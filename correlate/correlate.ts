@@ -1,14 +1,17 @@
-// `correlate`: builds artifacts, shares, kms_keys, copies and copy_evidence from events. KMS join
-// keys are extracted once per event (only events loaded since the last run); the lineage tables
-// are then rebuilt from them in one transaction, so the same input always gives the same output
-// and late KMS records or late sources update old copies without re-reading every event.
+// `correlate`: builds artifacts, shares, kms_keys, copies and copy_evidence from events. The copy
+// rules (correlate/rules/) are written into a temp table the SQL reads; KMS join keys are extracted
+// once per event (only events loaded since the last run); the lineage tables are then rebuilt from
+// them in one transaction, so the same input always gives the same output and late KMS records or
+// late sources update old copies without re-reading every event.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { KMS_EVIDENCE_EVENTS } from '../core/events.ts';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
 import { RULES } from './rules/index.ts';
+import { ruleRow } from './rules/rule.ts';
 
 export const CorrelateSummary = z.object({
   copies: z.coerce.number(),
@@ -25,6 +28,9 @@ export const CorrelateSummary = z.object({
 export type CorrelateSummary = z.infer<typeof CorrelateSummary> & { seconds: number; newKmsFrom: number };
 
 const Watermark = z.object({ watermark: z.coerce.number() });
+
+/** The macros the steps use to read the rules' declarations (first_at: paths, tied: service events). */
+const RULE_MACROS = ['correlate/macro_first_at', 'correlate/macro_tied'] as const;
 
 export const CORRELATE_STEPS = [
   'correlate/extract_kms_context',
@@ -58,30 +64,22 @@ export async function correlate(store: Store, signal?: AbortSignal): Promise<Cor
     const rulesPath = join(dir, 'rules.ndjson');
     const max = writeLines(
       rulesPath,
-      RULES.map((r) =>
-        JSON.stringify({
-          rule_id: r.id,
-          api: r.api,
-          kind: r.kind,
-          context: r.context,
-          target_before_s: r.windows.targetBeforeS,
-          target_after_s: r.windows.targetAfterS,
-          source_before_s: r.windows.sourceBeforeS,
-          source_after_s: r.windows.sourceAfterS,
-          pick_window_s: r.windows.pickWindowS,
-          weak_window_s: r.windows.weakWindowS,
-          service_before_s: r.windows.serviceBeforeS,
-          service_after_s: r.windows.serviceAfterS,
-        }),
-      ),
+      RULES.map((r) => JSON.stringify(ruleRow(r))),
     );
     const { watermark } = await store.one('correlate/watermark', Watermark);
     await store.transaction(async () => {
+      for (const macro of RULE_MACROS) await store.run(macro);
       await store.run('correlate/load_rules', { path: rulesPath, max_bytes: max });
+      await store.run('correlate/rule_events');
       for (const step of CORRELATE_STEPS) {
         if (signal?.aborted)
           throw new CorrelateStopped('correlate stopped before it finished', { cause: signal.reason });
-        await store.run(step, step === 'correlate/extract_kms_context' ? { watermark } : {});
+        await store.run(
+          step,
+          step === 'correlate/extract_kms_context'
+            ? { watermark, operations: JSON.stringify(KMS_EVIDENCE_EVENTS) }
+            : {},
+        );
       }
     });
     const summary = await store.one('correlate/summary', CorrelateSummary);

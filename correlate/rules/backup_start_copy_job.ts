@@ -1,19 +1,45 @@
-// AWS Backup StartCopyJob (reference §4.1): lands in the source region; the destination is the
-// vault ARN. The resource-level copy the backup role makes is its own CopySnapshot/CopyDB* edge
-// (mechanism aws_backup); CopyJobStarted/Completed attach as service events.
-import { type CorrelationRule, EBS_WINDOWS, KMS_COPY_EVENTS } from './rule.ts';
+// AWS Backup StartCopyJob (reference §4.1): lands in the source region; the destination is the vault
+// ARN (its region and account), the new recovery point is known only from CopyJobCompleted, and the
+// key is the destination vault's, not in the call. The resource-level copy the backup role makes is
+// its own CopySnapshot/CopyDB* edge (mechanism aws_backup); CopyJobStarted/Completed attach to both.
+import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
+import { BACKUP_JOB_EVENTS, EBS_WINDOWS, type RuleDeclaration } from './rule.ts';
 
-export const backup_start_copy_job: CorrelationRule = {
+export const backup_start_copy_job: RuleDeclaration = {
   id: 'backup_start_copy_job',
+  eventSource: 'backup.amazonaws.com',
   api: 'StartCopyJob',
   kind: 'backup_recovery_point',
-  context: 'none',
-  kmsEvents: KMS_COPY_EVENTS,
-  fields: {
-    source: 'requestParameters.recoveryPointArn',
-    target:
-      'requestParameters.destinationBackupVaultArn (region, account); CopyJobCompleted.destinationRecoveryPointArn',
-    key: 'the destination vault key (not in the call)',
+  mechanism: 'aws_backup',
+  // the call is made in the account and region that hold the recovery point (an EC2 snapshot's ARN
+  // names no account)
+  source: {
+    ref: ['requestParameters.recoveryPointArn'],
+    region: ['awsRegion'],
+    account: ['recipientAccountId'],
+    fromArn: 'ref',
   },
+  target: {
+    ref: [],
+    arn: [],
+    region: [],
+    account: [],
+    fromArn: 'backup_vault',
+  },
+  key: [],
+  context: [],
+  backup: {
+    vault: ['requestParameters.destinationBackupVaultArn'],
+    copyJobId: ['responseElements.copyJobId'],
+  },
+  error: ['errorCode'],
+  kms: {
+    operations: [...KMS_EVIDENCE_EVENTS],
+    contextKeys: [],
+    sourceContext: 'source_artifact',
+    targetContext: 'target_id',
+  },
+  serviceEvents: BACKUP_JOB_EVENTS,
+  // a copy job can run for many hours after the call (reference §4.2)
   windows: { ...EBS_WINDOWS, serviceAfterS: 48 * 3600 },
 };

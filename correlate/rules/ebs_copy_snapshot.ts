@@ -1,16 +1,64 @@
-// EBS CopySnapshot: same region, cross-region, and cross-account from a shared snapshot (reference §2.1, §5.3).
-import { type CorrelationRule, EBS_WINDOWS, KMS_COPY_EVENTS } from './rule.ts';
+// EBS CopySnapshot: same region, cross-region, and cross-account from a shared snapshot (reference
+// §2.1, §2.4, §5.3). The call lands in the destination region and the copier's account; the new
+// snapshot's KMS records carry aws:ebs:id = its own id, the source side's carry the source's context
+// (its volume id if CreateSnapshot made it, its own id if it was itself a copy).
+import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
+import { BACKUP_JOB_EVENTS, EBS_WINDOWS, type RuleDeclaration, type ServiceEvent } from './rule.ts';
 
-export const ebs_copy_snapshot: CorrelationRule = {
+/**
+ * The owner's side of a copy of its shared snapshot: no id of the copy, only the source, the copier's
+ * account and the time (reference §2.4, §7 #6). Without the copier's call in our trails it is the
+ * only record of the copy: for forensics, the exfiltration edge.
+ */
+const SHARED_SNAPSHOT_COPY_INITIATED: ServiceEvent = {
+  eventSource: 'ec2.amazonaws.com',
+  eventName: 'SharedSnapshotCopyInitiated',
+  side: 'source',
+  ties: [
+    {
+      all: [
+        { path: 'serviceEventDetails.snapshotId', field: 'source_id', test: 'equals' },
+        { path: 'awsRegion', field: 'source_region', test: 'equals' },
+        { path: 'userIdentity.accountId', field: 'target_account', test: 'equals' },
+      ],
+      inWindow: true,
+    },
+  ],
+  alone: {
+    sourceId: ['serviceEventDetails.snapshotId'],
+    sourceRegion: ['awsRegion'],
+    sourceAccount: ['recipientAccountId'],
+    targetAccount: ['userIdentity.accountId'],
+  },
+};
+
+export const ebs_copy_snapshot: RuleDeclaration = {
   id: 'ebs_copy_snapshot',
+  eventSource: 'ec2.amazonaws.com',
   api: 'CopySnapshot',
   kind: 'ebs_snapshot',
-  context: 'ebs',
-  kmsEvents: KMS_COPY_EVENTS,
-  fields: {
-    source: 'requestParameters.sourceRegion + requestParameters.sourceSnapshotId',
-    target: 'awsRegion + responseElements.snapshotId + recipientAccountId',
-    key: 'requestParameters.kmsKeyId (id, ARN or alias)',
+  source: {
+    ref: ['requestParameters.sourceSnapshotId'],
+    region: ['requestParameters.sourceRegion'],
+    account: [],
+    fromArn: 'ref',
   },
+  target: {
+    ref: ['responseElements.snapshotId'],
+    arn: [],
+    region: ['awsRegion'],
+    account: ['recipientAccountId'],
+  },
+  key: ['requestParameters.kmsKeyId'],
+  context: [],
+  backup: { vault: [], copyJobId: [] },
+  error: ['errorCode'],
+  kms: {
+    operations: [...KMS_EVIDENCE_EVENTS],
+    contextKeys: ['aws:ebs:id'],
+    sourceContext: 'source_artifact',
+    targetContext: 'target_id',
+  },
+  serviceEvents: [SHARED_SNAPSHOT_COPY_INITIATED, ...BACKUP_JOB_EVENTS],
   windows: EBS_WINDOWS,
 };

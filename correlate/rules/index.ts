@@ -1,4 +1,5 @@
-// The registry of correlation rules: an explicit list, checked against the folder by a test.
+// The registry of correlation rules: an explicit list, checked against the folder by a test, each
+// declaration parsed (and its defaults filled) once here.
 import { ami_copy_image } from './ami_copy_image.ts';
 import { backup_start_copy_job } from './backup_start_copy_job.ts';
 import { ebs_copy_snapshot } from './ebs_copy_snapshot.ts';

@@ -1,16 +1,36 @@
-// StartDBInstanceAutomatedBackupsReplication (reference §3.4): called in the destination region.
-import { type CorrelationRule, KMS_COPY_EVENTS, RDS_WINDOWS } from './rule.ts';
+// StartDBInstanceAutomatedBackupsReplication (reference §3.4): called in the destination region with
+// the source instance's ARN; the response names the replicated backups' ARN and the instance's
+// dbiResourceId, the aws:rds:db-id of its KMS records on both sides.
+import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
+import { BACKUP_JOB_EVENTS, RDS_WINDOWS, type RuleDeclaration } from './rule.ts';
 
-export const rds_automated_backups_replication: CorrelationRule = {
+export const rds_automated_backups_replication: RuleDeclaration = {
   id: 'rds_automated_backups_replication',
+  eventSource: 'rds.amazonaws.com',
   api: 'StartDBInstanceAutomatedBackupsReplication',
   kind: 'rds_automated_backup',
-  context: 'rds',
-  kmsEvents: KMS_COPY_EVENTS,
-  fields: {
-    source: 'requestParameters.sourceDBInstanceArn',
-    target: 'responseElements.dBInstanceAutomatedBackupsArn',
-    key: 'requestParameters.kmsKeyId; context responseElements.dbiResourceId',
+  source: {
+    ref: ['requestParameters.sourceDBInstanceArn'],
+    region: [],
+    account: [],
+    fromArn: 'ref',
   },
+  target: {
+    ref: ['responseElements.dBInstanceAutomatedBackupsArn'],
+    arn: ['responseElements.dBInstanceAutomatedBackupsArn'],
+    region: ['awsRegion'],
+    account: ['recipientAccountId'],
+  },
+  key: ['requestParameters.kmsKeyId'],
+  context: ['responseElements.dbiResourceId'],
+  backup: { vault: [], copyJobId: [] },
+  error: ['errorCode'],
+  kms: {
+    operations: [...KMS_EVIDENCE_EVENTS],
+    contextKeys: ['aws:rds:db-id'],
+    sourceContext: 'copy_context',
+    targetContext: 'copy_context',
+  },
+  serviceEvents: BACKUP_JOB_EVENTS,
   windows: RDS_WINDOWS,
 };

@@ -1,21 +1,120 @@
-// What a correlation rule declares: the copy API it reads, the kind of lineage edge it makes,
-// which encryption context that API's KMS records carry, and the time windows of its joins.
-// The joins themselves are SQL (queries/correlate/); the windows are bound into it from here.
+// What a correlation rule declares, as data the correlator's SQL reads: the copy API (event source
+// and name), where each part of a copy lives in its record, which KMS operations and encryption
+// context keys are its evidence, which service events complete it, and the time windows of its
+// joins. correlate.ts writes every rule as one row of a temp table (ruleRow below); the SQL in
+// queries/correlate/ keeps only what is the same for every rule (ARN parsing, mechanism detection,
+// the order of the joins).
 import { z } from 'zod';
+import { KMS_EVIDENCE_EVENTS, LINEAGE_EVENT_NAMES, LINEAGE_EVENT_SOURCES } from '../../core/events.ts';
 
 const HOUR = 3600;
+
+/**
+ * The record fields a path may start at: the parts of a CloudTrail record the correlator's SQL
+ * puts into the JSON object it resolves paths against (queries/correlate/rule_events.sql).
+ */
+export const RECORD_FIELDS = [
+  'awsRegion',
+  'recipientAccountId',
+  'errorCode',
+  'userIdentity',
+  'requestParameters',
+  'responseElements',
+  'serviceEventDetails',
+  'additionalEventData',
+] as const;
+
+/** A field of the record, as CloudTrail spells it: `responseElements.snapshotId`. */
+const Path = z
+  .string()
+  .regex(new RegExp(`^(${RECORD_FIELDS.join('|')})(\\.[A-Za-z][A-Za-z0-9_]*)*$`), 'a path into the record');
+
+/** Where a value lives, alternatives in order: the first path that holds a value wins. */
+const Paths = z.array(Path);
+
+/**
+ * The encryption-context keys kms_context holds (queries/correlate/extract_kms_context.sql). A rule
+ * may name only these: another key needs a column there first, and the KMS records already in it
+ * extracted again.
+ */
+export const CONTEXT_KEYS = ['aws:ebs:id', 'aws:rds:db-id'] as const;
+
+const Mechanism = z.enum(['manual', 'aws_backup', 'dlm', 'unknown']);
+
+/** The copy's fields a service event can be tied to. */
+const CopyField = z.enum(['source_id', 'source_region', 'target_id', 'target_account', 'copy_job_id']);
+
+/** One comparison of a service event's field with the copy's. */
+const Test = z.object({
+  path: Path,
+  field: CopyField,
+  /** equals; or ends_with: the event's value ends with `prefix` + the copy's (an ARN ending in an id). */
+  test: z.enum(['equals', 'ends_with']),
+  prefix: z.string().default(''),
+});
+
+const Tie = z.object({
+  /** Every comparison must hold. */
+  all: z.array(Test).min(1),
+  /** And the event must fall within the rule's service window around the copy request. */
+  inWindow: z.boolean(),
+});
+
+/** An event a service writes about a copy (the owner's notice of it, a Backup job's progress). */
+export const ServiceEvent = z.object({
+  eventSource: z.enum(LINEAGE_EVENT_SOURCES),
+  eventName: z.enum(LINEAGE_EVENT_NAMES),
+  /** Which side of the copy the event speaks for. */
+  side: z.enum(['source', 'target']),
+  /** Only copies made this way take it (a Backup job's events belong to copies its role made). */
+  mechanism: Mechanism.optional(),
+  /** Ways the event is tied to a copy call; any one suffices. */
+  ties: z.array(Tie).min(1),
+  /** The copy is completed once an attached event has this value at this path. */
+  completes: z.object({ path: Path, equals: z.string() }).optional(),
+  /**
+   * Tied to no copy call we have (the copier's trail is not ours), the event is a copy of its own,
+   * known from one side only: these paths give its source and the account that copied.
+   */
+  alone: z
+    .object({ sourceId: Paths.min(1), sourceRegion: Paths, sourceAccount: Paths, targetAccount: Paths })
+    .optional(),
+});
+export type ServiceEvent = z.input<typeof ServiceEvent>;
+
+/**
+ * Later records that name the artifacts backing a copy's target (the snapshots behind a copied AMI),
+ * from text AWS writes on them. Each such artifact's own id is the context its KMS records carry.
+ */
+const Backing = z.object({
+  eventSource: z.enum(LINEAGE_EVENT_SOURCES),
+  eventName: z.enum(LINEAGE_EVENT_NAMES),
+  /** The text, and a pattern whose first group is the id of the copy's target it names. */
+  text: Paths.min(1),
+  targetPattern: z.string().min(1),
+  /** The backing artifact: its id (must match artifactPattern), region and account. */
+  artifact: Paths.min(1),
+  artifactPattern: z.string().min(1),
+  artifactKind: z.enum(['ebs_snapshot']),
+  region: Paths.min(1),
+  account: Paths.min(1),
+});
+
+/** One side of the copy: the id or ARN of its artifact (ref), its region and its account. */
+const Side = z.object({
+  ref: Paths,
+  region: Paths,
+  account: Paths,
+  /** The value whose ARN, when it is one, names the region and account before the paths do. */
+  fromArn: z.enum(['ref', 'backup_vault']).optional(),
+});
 
 export const CorrelationRule = z.object({
   /** The rule's id is its file name in correlate/rules/. */
   id: z.string().regex(/^[a-z0-9_]+$/),
-  api: z.enum([
-    'CopySnapshot',
-    'CopyImage',
-    'CopyDBSnapshot',
-    'CopyDBClusterSnapshot',
-    'StartDBInstanceAutomatedBackupsReplication',
-    'StartCopyJob',
-  ]),
+  eventSource: z.enum(LINEAGE_EVENT_SOURCES),
+  /** The copy API: the event name of the call. */
+  api: z.enum(LINEAGE_EVENT_NAMES),
   kind: z.enum([
     'ebs_snapshot',
     'ami',
@@ -24,12 +123,31 @@ export const CorrelationRule = z.object({
     'rds_automated_backup',
     'backup_recovery_point',
   ]),
-  /** Which context id the copy's KMS records carry: aws:ebs:id, aws:rds:db-id, or none we can name. */
-  context: z.enum(['ebs', 'rds', 'none']),
-  /** KMS operations that may attach (DescribeKey and other context-free calls never do). */
-  kmsEvents: z.array(z.string()).min(1),
-  /** Field paths, for people and docs: where the source, target and requested key are. */
-  fields: z.object({ source: z.string(), target: z.string(), key: z.string() }),
+  /** The one mechanism every call of this API is (else it is told from the caller's identity). */
+  mechanism: Mechanism.optional(),
+  source: Side.extend({ ref: Paths.min(1) }),
+  /** The new artifact, with its ARN when the response gives one. */
+  target: Side.extend({ arn: Paths }),
+  /** The KMS key the caller asked for: an id, an ARN or an alias. */
+  key: Paths,
+  /** The context id the copy's own records name (RDS: dbiResourceId, dbClusterResourceId). */
+  context: Paths,
+  /** AWS Backup: the destination vault (an ARN) and the copy job id. */
+  backup: z.object({ vault: Paths, copyJobId: Paths }),
+  /** The error code of a failed call. */
+  error: Paths.min(1),
+  kms: z.object({
+    /** KMS operations that may attach (DescribeKey and other context-free calls never do). */
+    operations: z.array(z.enum(KMS_EVIDENCE_EVENTS)).min(1),
+    /** Encryption-context keys whose value names the copy's source or target. */
+    contextKeys: z.array(z.enum(CONTEXT_KEYS)),
+    /** Which id the source side's records carry: the source artifact's context, or the copy's. */
+    sourceContext: z.enum(['source_artifact', 'copy_context']),
+    /** Which id the target side's records carry: the new artifact's id, or the copy's context. */
+    targetContext: z.enum(['target_id', 'copy_context']),
+  }),
+  serviceEvents: z.array(ServiceEvent),
+  backing: Backing.optional(),
   windows: z.object({
     /** Target-side records: from shortly before the call until the background copy can finish. */
     targetBeforeS: z.number().int().nonnegative(),
@@ -41,19 +159,55 @@ export const CorrelationRule = z.object({
     pickWindowS: z.number().int().positive(),
     /** key + region + time only, for records with no context at all. */
     weakWindowS: z.number().int().positive(),
-    /** Owner-side service events (SharedSnapshotCopyInitiated, CopyJob*). */
+    /** Service events (SharedSnapshotCopyInitiated, CopyJob*) tied with a time window. */
     serviceBeforeS: z.number().int().nonnegative(),
     serviceAfterS: z.number().int().positive(),
   }),
 });
 export type CorrelationRule = z.infer<typeof CorrelationRule>;
+/** A rule as its file declares it. */
+export type RuleDeclaration = z.input<typeof CorrelationRule>;
 
-export const KMS_COPY_EVENTS = [
-  'Decrypt',
-  'ReEncrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'CreateGrant',
+/**
+ * AWS Backup's job events (reference §4.2), for the copies a Backup role makes: tied by the job id,
+ * by the recovery point the job made (its ARN ends with the new artifact's id), or by the recovery
+ * point it copied (its ARN ends with /<source id>) within the service window. A CopyJobCompleted
+ * in state COMPLETED completes the copy.
+ */
+const BACKUP_JOB_TIES: ServiceEvent['ties'] = [
+  { all: [{ path: 'serviceEventDetails.copyJobId', field: 'copy_job_id', test: 'equals' }], inWindow: false },
+  {
+    all: [{ path: 'serviceEventDetails.destinationRecoveryPointArn', field: 'target_id', test: 'ends_with' }],
+    inWindow: false,
+  },
+  {
+    all: [
+      {
+        path: 'serviceEventDetails.sourceRecoveryPointArn',
+        field: 'source_id',
+        test: 'ends_with',
+        prefix: '/',
+      },
+    ],
+    inWindow: true,
+  },
+];
+export const BACKUP_JOB_EVENTS: ServiceEvent[] = [
+  {
+    eventSource: 'backup.amazonaws.com',
+    eventName: 'CopyJobStarted',
+    side: 'source',
+    mechanism: 'aws_backup',
+    ties: BACKUP_JOB_TIES,
+  },
+  {
+    eventSource: 'backup.amazonaws.com',
+    eventName: 'CopyJobCompleted',
+    side: 'target',
+    mechanism: 'aws_backup',
+    ties: BACKUP_JOB_TIES,
+    completes: { path: 'serviceEventDetails.state', equals: 'COMPLETED' },
+  },
 ];
 
 /**
@@ -79,3 +233,76 @@ export const RDS_WINDOWS: CorrelationRule['windows'] = {
   sourceAfterS: 72 * HOUR,
   pickWindowS: 12 * HOUR,
 };
+
+const jsonPaths = (paths: string[]) => paths.map((p) => `$.${p}`);
+
+/** The rule as one row of the temp table correlate_rules (queries/correlate/load_rules.sql). */
+export function ruleRow(r: CorrelationRule) {
+  return {
+    rule_id: r.id,
+    event_source: r.eventSource,
+    api: r.api,
+    kind: r.kind,
+    mechanism: r.mechanism ?? null,
+    source_ref_paths: jsonPaths(r.source.ref),
+    source_region_paths: jsonPaths(r.source.region),
+    source_account_paths: jsonPaths(r.source.account),
+    source_from_arn: r.source.fromArn ?? null,
+    target_ref_paths: jsonPaths(r.target.ref),
+    target_arn_paths: jsonPaths(r.target.arn),
+    target_region_paths: jsonPaths(r.target.region),
+    target_account_paths: jsonPaths(r.target.account),
+    target_from_arn: r.target.fromArn ?? null,
+    key_ref_paths: jsonPaths(r.key),
+    copy_context_paths: jsonPaths(r.context),
+    backup_vault_paths: jsonPaths(r.backup.vault),
+    copy_job_id_paths: jsonPaths(r.backup.copyJobId),
+    error_code_paths: jsonPaths(r.error),
+    kms_operations: r.kms.operations,
+    context_keys: r.kms.contextKeys,
+    source_context_from: r.kms.sourceContext,
+    target_context_from: r.kms.targetContext,
+    service_events: r.serviceEvents.map((s) => ({
+      event_source: s.eventSource,
+      event_name: s.eventName,
+      side: s.side,
+      mechanism: s.mechanism ?? null,
+      completes_path: s.completes ? `$.${s.completes.path}` : null,
+      completes_value: s.completes?.equals ?? null,
+      ties: s.ties.map((t) => ({
+        in_window: t.inWindow,
+        tests: t.all.map((x) => ({ path: `$.${x.path}`, field: x.field, test: x.test, prefix: x.prefix })),
+      })),
+      alone: s.alone
+        ? {
+            source_id_paths: jsonPaths(s.alone.sourceId),
+            source_region_paths: jsonPaths(s.alone.sourceRegion),
+            source_account_paths: jsonPaths(s.alone.sourceAccount),
+            target_account_paths: jsonPaths(s.alone.targetAccount),
+          }
+        : null,
+    })),
+    backing: r.backing
+      ? {
+          event_source: r.backing.eventSource,
+          event_name: r.backing.eventName,
+          text_paths: jsonPaths(r.backing.text),
+          target_pattern: r.backing.targetPattern,
+          artifact_paths: jsonPaths(r.backing.artifact),
+          artifact_pattern: r.backing.artifactPattern,
+          artifact_kind: r.backing.artifactKind,
+          region_paths: jsonPaths(r.backing.region),
+          account_paths: jsonPaths(r.backing.account),
+        }
+      : null,
+    target_before_s: r.windows.targetBeforeS,
+    target_after_s: r.windows.targetAfterS,
+    source_before_s: r.windows.sourceBeforeS,
+    source_after_s: r.windows.sourceAfterS,
+    pick_window_s: r.windows.pickWindowS,
+    weak_window_s: r.windows.weakWindowS,
+    service_before_s: r.windows.serviceBeforeS,
+    service_after_s: r.windows.serviceAfterS,
+  };
+}
+export type RuleRow = ReturnType<typeof ruleRow>;

@@ -1,40 +1,32 @@
--- CopyImage backing snapshots (reference §2.2, §2.5): AWS writes "Copied for DestinationAmi ami-X
--- from SourceAmi ami-Y for SourceSnapshot snap-Z" on each snapshot it makes for an AMI copy. That
--- description reaches CloudTrail when a later call carries it, typically a CopySnapshot of the
--- backing snapshot that propagates its description. Each such record tells which snapshot backs
--- which copied AMI. params: none. output: temp table ami_backing.
+-- Artifacts backing a copy's target, named by later records (the rules' `backing`, e.g. CopyImage:
+-- AWS writes "Copied for DestinationAmi ami-X …" on each snapshot it makes for an AMI copy, and a
+-- later CopySnapshot of that snapshot carries the text; reference §2.2, §2.5). Each row tells which
+-- artifact backs which target; the first record naming an artifact counts.
+-- params: none. output: temp table ami_backing.
 create or replace temp table ami_backing as
 select
-  m.dest_ami,
-  m.source_ami,
-  m.snapshot_id,
-  m.source_snapshot_id,
+  m.rule_id,
+  m.target_id,
+  m.artifact_id,
+  m.artifact_kind,
   m.region,
   m.account_id,
   m.event_id
 from (
   select
-    regexp_extract(d, 'DestinationAmi (ami-[0-9a-f]+)', 1) as dest_ami,
-    regexp_extract(d, 'SourceAmi (ami-[0-9a-f]+)', 1) as source_ami,
-    regexp_extract(d, 'SourceSnapshot (snap-[0-9a-f]+)', 1) as source_snapshot_id,
-    snapshot_id,
-    region,
-    account_id,
-    event_id,
-    event_time
-  from (
-    select
-      request_parameters ->> 'description' as d,
-      request_parameters ->> 'sourceSnapshotId' as snapshot_id,
-      coalesce(request_parameters ->> 'sourceRegion', aws_region) as region,
-      recipient_account_id as account_id,
-      event_id,
-      event_time
-    from events
-    where event_source = 'ec2.amazonaws.com'
-      and event_name = 'CopySnapshot'
-      and (request_parameters ->> 'description') like 'Copied for DestinationAmi %'
-  )
+    r.rule_id,
+    regexp_extract(first_at(e.rec, r.backing.text_paths), r.backing.target_pattern, 1) as target_id,
+    first_at(e.rec, r.backing.artifact_paths) as artifact_id,
+    r.backing.artifact_pattern,
+    r.backing.artifact_kind,
+    first_at(e.rec, r.backing.region_paths) as region,
+    first_at(e.rec, r.backing.account_paths) as account_id,
+    e.event_id,
+    e.event_time
+  from rule_events e
+  join correlate_rules r
+    on r.backing.event_source = e.event_source
+   and r.backing.event_name = e.event_name
 ) m
-where m.dest_ami <> '' and m.snapshot_id like 'snap-%'
-qualify row_number() over (partition by m.snapshot_id, m.region order by m.event_time, m.event_id) = 1
+where m.target_id <> '' and regexp_matches(m.artifact_id, m.artifact_pattern)
+qualify row_number() over (partition by m.rule_id, m.artifact_id, m.region order by m.event_time, m.event_id) = 1

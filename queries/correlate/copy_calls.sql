@@ -1,100 +1,108 @@
--- Every copy request in events, one row per call, with its source and target as each API writes
--- them (reference §2.1, §2.5, §3.1–§3.4, §4.1). Copy calls land in the destination region, except
--- StartCopyJob, which lands in the source region and names the destination vault.
+-- Every copy request in events, one row per call, read through its rule (correlate/rules/): the
+-- source, target, key, context and Backup fields at the paths the rule declares. What is the same
+-- for every API stays here: a ref that is an ARN is parsed for its id, and names the region and
+-- account where the rule says so; the mechanism is told from the caller unless the API has one.
 -- params: none. output: temp table copy_calls.
 create or replace temp table copy_calls as
-with ev as (
+with declared as (
+  select
+    e.*,
+    r.rule_id,
+    r.kind,
+    r.mechanism as api_mechanism,
+    r.target_context_from,
+    first_at(e.rec, r.source_ref_paths) as source_ref,
+    first_at(e.rec, r.source_region_paths) as source_region_at,
+    first_at(e.rec, r.source_account_paths) as source_account_at,
+    first_at(e.rec, r.target_ref_paths) as target_ref,
+    first_at(e.rec, r.target_arn_paths) as target_arn,
+    first_at(e.rec, r.target_region_paths) as target_region_at,
+    first_at(e.rec, r.target_account_paths) as target_account_at,
+    first_at(e.rec, r.key_ref_paths) as key_ref,
+    first_at(e.rec, r.copy_context_paths) as copy_context,
+    first_at(e.rec, r.backup_vault_paths) as backup_vault,
+    first_at(e.rec, r.copy_job_id_paths) as copy_job_id,
+    first_at(e.rec, r.error_code_paths) as error_code,
+    r.source_from_arn,
+    r.target_from_arn
+  from rule_events e
+  join correlate_rules r on r.event_source = e.event_source and r.api = e.event_name
+),
+naming as (
   select
     *,
-    request_parameters as rp,
-    response_elements as re
-  from events
-  where event_name in (
-    'CopySnapshot', 'CopyImage', 'CopyDBSnapshot', 'CopyDBClusterSnapshot',
-    'StartDBInstanceAutomatedBackupsReplication', 'StartCopyJob'
-  )
-    and event_source in ('ec2.amazonaws.com', 'rds.amazonaws.com', 'backup.amazonaws.com')
+    -- the ARN that names a side's region and account, where the rule says one does
+    case when source_from_arn = 'ref' and source_ref like 'arn:%' then source_ref end as source_naming,
+    case
+      when target_from_arn = 'ref' and target_ref like 'arn:%' then target_ref
+      when target_from_arn = 'backup_vault' and backup_vault like 'arn:%' then backup_vault
+    end as target_naming
+  from declared
 ),
-shaped as (
+placed as (
   select
-    ev.*,
-    case event_name
-      when 'CopySnapshot' then rp ->> 'sourceSnapshotId'
-      when 'CopyImage' then rp ->> 'sourceImageId'
-      when 'CopyDBSnapshot' then rp ->> 'sourceDBSnapshotIdentifier'
-      when 'CopyDBClusterSnapshot' then rp ->> 'sourceDBClusterSnapshotIdentifier'
-      when 'StartDBInstanceAutomatedBackupsReplication' then rp ->> 'sourceDBInstanceArn'
-      when 'StartCopyJob' then rp ->> 'recoveryPointArn'
-    end as source_ref,
-    case event_name
-      when 'CopySnapshot' then re ->> 'snapshotId'
-      when 'CopyImage' then re ->> 'imageId'
-      when 'CopyDBSnapshot' then coalesce(re ->> 'dBSnapshotIdentifier', rp ->> 'targetDBSnapshotIdentifier')
-      when 'CopyDBClusterSnapshot' then coalesce(re ->> 'dBClusterSnapshotIdentifier', rp ->> 'targetDBClusterSnapshotIdentifier')
-      when 'StartDBInstanceAutomatedBackupsReplication' then re ->> 'dBInstanceAutomatedBackupsArn'
-    end as target_ref,
-    case event_name
-      when 'CopyDBSnapshot' then re ->> 'dBSnapshotArn'
-      when 'CopyDBClusterSnapshot' then re ->> 'dBClusterSnapshotArn'
-      when 'StartDBInstanceAutomatedBackupsReplication' then re ->> 'dBInstanceAutomatedBackupsArn'
-    end as target_arn_raw,
-    case event_name
-      when 'CopyDBSnapshot' then re ->> 'dbiResourceId'
-      when 'StartDBInstanceAutomatedBackupsReplication' then re ->> 'dbiResourceId'
-      when 'CopyDBClusterSnapshot' then re ->> 'dbClusterResourceId'
-    end as rds_context,
-    case when event_name = 'StartCopyJob' then rp ->> 'destinationBackupVaultArn' end as dest_vault_arn,
-    case when event_name = 'StartCopyJob' then re ->> 'copyJobId' end as copy_job_id
-  from ev
+    *,
+    -- arn:aws:rds:<region>:<account>:snapshot:<name>; names of automated snapshots contain ':'
+    case
+      when source_ref like 'arn:%:rds:%' then regexp_extract(source_ref, '^arn:[^:]+:rds:[^:]*:[^:]*:[^:]+:(.+)$', 1)
+      when source_ref like 'arn:%' then regexp_extract(source_ref, '([^:/]+)$', 1)
+      else source_ref
+    end as source_id,
+    case
+      when target_ref like 'arn:%:rds:%' then regexp_extract(target_ref, '^arn:[^:]+:rds:[^:]*:[^:]*:[^:]+:(.+)$', 1)
+      when target_ref like 'arn:%' then regexp_extract(target_ref, '([^:/]+)$', 1)
+      else target_ref
+    end as target_id,
+    -- an EC2 snapshot ARN names no account: then the rule's paths, or nothing
+    coalesce(nullif(split_part(source_naming, ':', 4), ''), source_region_at) as source_region,
+    coalesce(nullif(split_part(source_naming, ':', 5), ''), source_account_at) as source_account_named,
+    coalesce(nullif(split_part(target_naming, ':', 4), ''), target_region_at) as target_region,
+    coalesce(nullif(split_part(target_naming, ':', 5), ''), target_account_at) as target_account
+  from naming
 )
 select
-  s.event_id as copy_id,
-  r.kind,
-  s.event_name as api,
-  r.context,
-  s.event_time as requested_at,
-  s.event_id as request_event_id,
-  coalesce(s.actor_arn, s.session_issuer_arn) as principal_arn,
-  s.actor_account_id,
-  s.invoked_by,
-  s.session_issuer_arn,
-  s.user_agent,
-  s.error_code,
-  s.request_id,
-  s.rp ->> 'kmsKeyId' as key_ref,
-  s.copy_job_id,
-  s.rds_context,
-  -- a source given as an ARN names its region and account; otherwise it is in the request
-  case
-    -- arn:aws:rds:<region>:<account>:snapshot:<name>; names of automated snapshots contain ':'
-    when s.source_ref like 'arn:%:rds:%' then regexp_extract(s.source_ref, '^arn:[^:]+:rds:[^:]*:[^:]*:[^:]+:(.+)$', 1)
-    when s.source_ref like 'arn:%' then regexp_extract(s.source_ref, '([^:/]+)$', 1)
-    else s.source_ref
-  end as source_id,
-  case when s.source_ref like 'arn:%' then s.source_ref end as source_arn,
-  case
-    when s.source_ref like 'arn:%' then split_part(s.source_ref, ':', 4)
-    when s.event_name in ('CopySnapshot', 'CopyImage') then s.rp ->> 'sourceRegion'
-    when s.event_name in ('CopyDBSnapshot', 'CopyDBClusterSnapshot') then coalesce(s.re ->> 'sourceRegion', s.aws_region)
-  end as source_region,
-  case when s.source_ref like 'arn:%' then nullif(split_part(s.source_ref, ':', 5), '') end as source_account_named,
-  case
-    when s.event_name = 'StartCopyJob' then null
-    when s.target_ref like 'arn:%:rds:%' then regexp_extract(s.target_ref, '^arn:[^:]+:rds:[^:]*:[^:]*:[^:]+:(.+)$', 1)
-    when s.target_ref like 'arn:%' then regexp_extract(s.target_ref, '([^:/]+)$', 1)
-    else s.target_ref
-  end as target_id,
-  s.target_arn_raw as target_arn,
-  case when s.event_name = 'StartCopyJob' then split_part(s.dest_vault_arn, ':', 4) else s.aws_region end as target_region,
-  case when s.event_name = 'StartCopyJob' then split_part(s.dest_vault_arn, ':', 5) else s.recipient_account_id end as target_account,
-  s.aws_region as call_region,
-  s.recipient_account_id as call_account,
-  case
-    when s.event_name = 'StartCopyJob' then 'aws_backup'
-    when s.invoked_by = 'backup.amazonaws.com' or s.session_issuer_arn ilike '%AWSBackup%' or s.user_agent = 'backup.amazonaws.com' then 'aws_backup'
-    when s.invoked_by like 'dlm%' or s.session_issuer_arn ilike '%DataLifecycleManager%' or s.user_agent like 'dlm.%' then 'dlm'
-    when s.actor_arn is null and s.actor_type is null then 'unknown'
-    else 'manual'
-  end as mechanism
-from shaped s
-join correlate_rules r on r.api = s.event_name
+  event_id as copy_id,
+  rule_id,
+  kind,
+  event_name as api,
+  event_time as requested_at,
+  event_id as request_event_id,
+  coalesce(actor_arn, session_issuer_arn) as principal_arn,
+  actor_account_id,
+  invoked_by,
+  session_issuer_arn,
+  user_agent,
+  error_code,
+  request_id,
+  key_ref,
+  copy_job_id,
+  copy_context,
+  source_id,
+  case when source_ref like 'arn:%' then source_ref end as source_arn,
+  source_region,
+  source_account_named,
+  target_id,
+  target_arn,
+  target_region,
+  target_account,
+  case target_context_from when 'copy_context' then copy_context when 'target_id' then target_id end as target_context,
+  aws_region as call_region,
+  recipient_account_id as call_account,
+  coalesce(
+    api_mechanism,
+    case
+      when invoked_by = 'backup.amazonaws.com' or session_issuer_arn ilike '%AWSBackup%' or user_agent = 'backup.amazonaws.com' then 'aws_backup'
+      when invoked_by like 'dlm%' or session_issuer_arn ilike '%DataLifecycleManager%' or user_agent like 'dlm.%' then 'dlm'
+      when actor_arn is null and actor_type is null then 'unknown'
+      else 'manual'
+    end
+  ) as mechanism,
+  -- the copy's values a service event can be tied to (correlate/rules/rule.ts CopyField)
+  map {
+    'source_id': source_id,
+    'source_region': source_region,
+    'target_id': target_id,
+    'target_account': target_account,
+    'copy_job_id': copy_job_id
+  } as tie_fields
+from placed

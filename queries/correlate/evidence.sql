@@ -1,21 +1,56 @@
--- Links each copy to the KMS and service events it caused, strongest join first (DESIGN §4):
--- encryption_context (target, including a copied AMI's backing snapshots), source_context (source; ties broken by request id, then identity,
--- then the single copy requested closest before; otherwise every candidate is marked
--- source_context_ambiguous, never attached as certain), request_id, shared_event (the other
--- account's copy of a matched record), service_event, and key_time_window (a weak hint, only for
--- records that name no resource at all). A read (not a data-key generation) naming a copy's target,
--- made after a later copy of that target was requested, is that later copy's source read, not the
--- first copy's target write. params: none. output: temp table evidence_all.
+-- Links each copy to the KMS and service events it caused, strongest join first (DESIGN §4), taking
+-- from each copy's rule which KMS operations and encryption-context keys count and which service
+-- events tie to it: encryption_context (target, including the artifacts backing a copied AMI),
+-- source_context (source; ties broken by request id, then identity, then the single copy requested
+-- closest before; otherwise every candidate is marked source_context_ambiguous, never attached as
+-- certain), request_id, shared_event (the other account's copy of a matched record), service_event,
+-- and key_time_window (a weak hint, only for records that name no resource at all). A read (not a
+-- data-key generation) naming a copy's target, made after a later copy of that target was
+-- requested, is that later copy's source read, not the first copy's target write.
+-- params: none. output: temp table evidence_all.
 create or replace temp table evidence_all as
 with e as (
   select
     c.*,
+    r.kms_operations, r.context_keys, r.service_events,
     r.target_before_s, r.target_after_s, r.source_before_s, r.source_after_s, r.pick_window_s,
     r.weak_window_s, r.service_before_s, r.service_after_s
   from copy_edges c
-  join correlate_rules r
-    on r.api = case when c.api = 'SharedSnapshotCopyInitiated' then 'CopySnapshot' else c.api end
+  join correlate_rules r on r.rule_id = c.rule_id
   where c.error_code is null
+),
+e_keys as (
+  -- one row per copy and encryption-context key its rule reads
+  select *, unnest(context_keys) as context_key
+  from e
+),
+kms_ids as (
+  -- the ids each KMS record's encryption context names, per key kms_context holds
+  -- (correlate/rules/rule.ts CONTEXT_KEYS); dest: a ReEncrypt's destination, which only names a target
+  select event_id, event_time, region, 'aws:ebs:id' as context_key, ebs_ctx as context_id, false as dest
+  from kms_context
+  where ebs_ctx is not null
+  union all
+  select event_id, event_time, region, 'aws:ebs:id', ebs_dest_ctx, true
+  from kms_context
+  where ebs_dest_ctx is not null
+  union all
+  select event_id, event_time, region, 'aws:rds:db-id', rds_ctx, false
+  from kms_context
+  where rds_ctx is not null
+),
+source_matched as (
+  select distinct e.copy_id, i.event_id
+  from e_keys e
+  join kms_ids i
+    on i.context_key = e.context_key
+   and i.context_id = e.source_context
+   and i.region = e.source_region
+   and not i.dest
+   and i.event_time between e.requested_at - to_seconds(e.source_before_s) and e.requested_at + to_seconds(e.source_after_s)
+  -- when both sides' records carry one context id (RDS: the instance's, on the source and on the
+  -- copy), only another region tells the source's records from the target's
+  where e.source_context is distinct from e.target_context or e.source_region <> e.target_region
 ),
 source_candidates as (
   select
@@ -27,46 +62,42 @@ source_candidates as (
     (epoch(k.event_time) - epoch(e.requested_at)) between -e.source_before_s and e.pick_window_s as near,
     -- a read of the source made after this copy was requested (a data key is generated for a write)
     k.event_time >= e.requested_at and k.event_name not like 'GenerateDataKey%' as read_after_request
-  from e
-  join kms_context k
-    on k.region = e.source_region
-   and (
-     (e.context = 'ebs' and k.ebs_ctx = e.source_context)
-     or (e.context = 'rds' and k.rds_ctx = e.source_context and e.source_region <> e.target_region)
-   )
-   and k.event_time between e.requested_at - to_seconds(e.source_before_s) and e.requested_at + to_seconds(e.source_after_s)
-  where e.source_context is not null
+  from source_matched m
+  join e on e.copy_id = m.copy_id
+  join kms_context k on k.event_id = m.event_id
+  where list_contains(e.kms_operations, k.event_name)
 ),
 target_ctx as (
-  select e.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
-  from e
-  join kms_context k
-    on k.region = e.target_region
-   and (
-     (e.context = 'ebs' and (k.ebs_ctx = e.target_context or k.ebs_dest_ctx = e.target_context))
-     or (e.context = 'rds' and k.rds_ctx = e.target_context)
-   )
-   and k.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
-   and not exists (
-     select 1 from source_candidates l
-     where l.event_id = k.event_id and l.source_context = e.target_context and l.read_after_request
-   )
-  where e.target_context is not null
+  select distinct e.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
+  from e_keys e
+  join kms_ids i
+    on i.context_key = e.context_key
+   and i.context_id = e.target_context
+   and i.region = e.target_region
+   and i.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
+  join kms_context k on k.event_id = i.event_id
+  where list_contains(e.kms_operations, k.event_name)
+    and not exists (
+      select 1 from source_candidates l
+      where l.event_id = k.event_id and l.source_context = e.target_context and l.read_after_request
+    )
 ),
 backing_ctx as (
-  -- a copied AMI's backing snapshots are made by the CopyImage call: their target records name them
-  select e.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
-  from e
-  join ami_backing b on b.dest_ami = e.target_id and b.region = e.target_region
-  join kms_context k
-    on k.region = e.target_region
-   and (k.ebs_ctx = b.snapshot_id or k.ebs_dest_ctx = b.snapshot_id)
-   and k.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
-   and not exists (
-     select 1 from source_candidates l
-     where l.event_id = k.event_id and l.source_context = b.snapshot_id and l.read_after_request
-   )
-  where e.api = 'CopyImage'
+  -- the artifacts backing a copy's target are made by the copy: their own ids are its target context
+  select distinct e.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
+  from e_keys e
+  join ami_backing b on b.rule_id = e.rule_id and b.target_id = e.target_id and b.region = e.target_region
+  join kms_ids i
+    on i.context_key = e.context_key
+   and i.context_id = b.artifact_id
+   and i.region = e.target_region
+   and i.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
+  join kms_context k on k.event_id = i.event_id
+  where list_contains(e.kms_operations, k.event_name)
+    and not exists (
+      select 1 from source_candidates l
+      where l.event_id = k.event_id and l.source_context = b.artifact_id and l.read_after_request
+    )
 ),
 source_counted as (
   select
@@ -110,6 +141,7 @@ by_request as (
     on k.request_id = e.request_id
    and k.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
   where e.request_id is not null
+    and list_contains(e.kms_operations, k.event_name)
 ),
 certain as (
   select * from target_ctx
@@ -123,39 +155,26 @@ certain as (
 shared as (
   select c.copy_id, k2.event_id, c.side, 'shared_event' as match, 4 as strength
   from certain c
+  join e on e.copy_id = c.copy_id
   join kms_context k1 on k1.event_id = c.event_id
   join kms_context k2
     on k2.shared_event_id = k1.shared_event_id
    and k2.event_id <> k1.event_id
    and k2.recipient_account_id is distinct from k1.recipient_account_id
   where k1.shared_event_id is not null
+    and list_contains(e.kms_operations, k2.event_name)
 ),
 service as (
-  select e.copy_id, s.event_id, 'source' as side, 'service_event' as match, 5 as strength
-  from e
-  join events s
-    on s.event_name = 'SharedSnapshotCopyInitiated'
-   and (s.service_event_details ->> 'snapshotId') = e.source_id
-   and s.aws_region = e.source_region
-   and s.actor_account_id = e.target_account
-   and s.event_time between e.requested_at - to_seconds(e.service_before_s) and e.requested_at + to_seconds(e.service_after_s)
-  where e.api <> 'SharedSnapshotCopyInitiated'
-  union all
-  select
-    e.copy_id, s.event_id,
-    case when s.event_name = 'CopyJobCompleted' then 'target' else 'source' end,
-    'service_event', 5
-  from e
-  join events s
-    on s.event_source = 'backup.amazonaws.com'
-   and s.event_name in ('CopyJobStarted', 'CopyJobCompleted')
-   and (
-     (s.service_event_details ->> 'copyJobId') = e.copy_job_id
-     or (e.target_id is not null and (s.service_event_details ->> 'destinationRecoveryPointArn') like ('%' || e.target_id))
-     or ((s.service_event_details ->> 'sourceRecoveryPointArn') like ('%/' || e.source_id)
-         and s.event_time between e.requested_at - to_seconds(e.service_before_s) and e.requested_at + to_seconds(e.service_after_s))
-   )
-  where e.mechanism = 'aws_backup'
+  -- the service events the copy's rule declares, by any of their ties (a copy known only through
+  -- such an event takes none: it is that event)
+  select e.copy_id, s.event_id, e.spec.side, 'service_event' as match, 5 as strength
+  from (select *, unnest(service_events) as spec from e where not seen_alone) e
+  join rule_events s on s.event_source = e.spec.event_source and s.event_name = e.spec.event_name
+  where (e.spec.mechanism is null or e.spec.mechanism = e.mechanism)
+    and tied(
+      e.spec.ties, s.rec, e.tie_fields,
+      s.event_time between e.requested_at - to_seconds(e.service_before_s) and e.requested_at + to_seconds(e.service_after_s)
+    )
 ),
 weak as (
   select e.copy_id, k.event_id, 'target' as side, 'key_time_window' as match, 6 as strength
@@ -166,6 +185,7 @@ weak as (
    and (k.key_arn = e.key_ref or k.key_ref = e.key_ref)
    and k.event_time between e.requested_at - to_seconds(e.weak_window_s) and e.requested_at + to_seconds(e.weak_window_s)
   where e.key_ref is not null
+    and list_contains(e.kms_operations, k.event_name)
 )
 select copy_id, event_id, side, match, strength
 from (

@@ -1,6 +1,7 @@
 -- Extracts the join keys of KMS events loaded since the last run (file_id above the watermark).
--- Only the operations a copy causes count: Decrypt, ReEncrypt, GenerateDataKey* and CreateGrant;
--- DescribeKey and other context-free calls are never evidence. params: $watermark. output: none.
+-- Only the operations a copy causes count ($operations, a JSON array: core/events.ts
+-- KMS_EVIDENCE_EVENTS); DescribeKey and other context-free calls are never evidence.
+-- params: $watermark, $operations. output: none.
 insert into kms_context
 with k as (
   select
@@ -8,10 +9,7 @@ with k as (
     e.request_parameters as rp
   from events e
   where e.event_source = 'kms.amazonaws.com'
-    and e.event_name in (
-      'Decrypt', 'ReEncrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext',
-      'GenerateDataKeyPair', 'GenerateDataKeyPairWithoutPlaintext', 'CreateGrant'
-    )
+    and list_contains(from_json($operations, '["VARCHAR"]'), e.event_name)
     and e.error_code is null
     and e.file_id > $watermark
 )

@@ -59,11 +59,16 @@ select
       select 1 from copy_edges n
       where n.source_id = r.target_id and n.source_region = r.target_region and n.error_code is null
     ) then 'completed'
+    -- a service event the copy's rule says completes it (a Backup job's CopyJobCompleted)
     when exists (
-      select 1 from evidence_all v
-      join events s on s.event_id = v.event_id
-      where v.copy_id = r.copy_id and s.event_name = 'CopyJobCompleted'
-        and (s.service_event_details ->> 'state') = 'COMPLETED'
+      select 1
+      from evidence_all v
+      join rule_events s on s.event_id = v.event_id
+      join (select rule_id, unnest(service_events) as spec from correlate_rules) d
+        on d.rule_id = r.rule_id and d.spec.event_source = s.event_source and d.spec.event_name = s.event_name
+      where v.copy_id = r.copy_id
+        and v.match = 'service_event'
+        and json_extract_string(s.rec, d.spec.completes_path) = d.spec.completes_value
     ) then 'completed'
     else 'requested'
   end,
@@ -99,12 +104,12 @@ select
       order by p.requested_at desc, p.copy_id
       limit 1
     ),
-    -- a copy of a copied AMI's backing snapshot descends from that CopyImage
+    -- a copy of an artifact backing a copy's target (a copied AMI's snapshot) descends from that copy
     (
       select p.copy_id
       from ami_backing b
-      join copy_edges p on p.api = 'CopyImage' and p.target_id = b.dest_ami and p.target_region = b.region
-      where b.snapshot_id = r.source_id
+      join copy_edges p on p.rule_id = b.rule_id and p.target_id = b.target_id and p.target_region = b.region
+      where b.artifact_id = r.source_id
         and b.region = r.source_region
         and p.error_code is null
         and p.requested_at <= r.requested_at

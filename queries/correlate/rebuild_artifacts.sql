@@ -45,20 +45,20 @@ with made as (
   select
     c.target_id, c.target_arn, c.kind, c.target_region, c.target_account, c.requested_at,
     case when c.mechanism = 'aws_backup' then 'backup' else 'copy' end,
-    case when c.context = 'rds' then c.rds_context else c.target_id end,
+    c.target_context,
     true, null, c.copy_id
   from copy_calls c
   where c.error_code is null
     and c.target_id is not null
   union all
-  -- a copied AMI's backing snapshots (ami_backing): made by the CopyImage call, their KMS context is
-  -- their own id
+  -- the artifacts backing a copy's target (ami_backing: a copied AMI's snapshots) are made by the
+  -- copy; their KMS context is their own id
   select
-    b.snapshot_id, null, 'ebs_snapshot', c.target_region, c.target_account, c.requested_at, 'copy',
-    b.snapshot_id, true, null, c.copy_id
+    b.artifact_id, null, b.artifact_kind, c.target_region, c.target_account, c.requested_at, 'copy',
+    b.artifact_id, true, null, c.copy_id
   from ami_backing b
   join copy_calls c
-    on c.api = 'CopyImage' and c.target_id = b.dest_ami and c.target_region = b.region and c.error_code is null
+    on c.rule_id = b.rule_id and c.target_id = b.target_id and c.target_region = b.region and c.error_code is null
 )
 select
   artifact_id, arn, kind, region, account_id, created_at, origin, context_id, encrypted, key_arn, event_id

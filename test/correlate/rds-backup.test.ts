@@ -1,9 +1,10 @@
-// Named scenarios for the other copy APIs: Aurora cluster snapshots, automated-backup replication,
-// AWS Backup StartCopyJob with its service events, and DLM-made copies.
+// Named scenarios for the other copy APIs: RDS snapshots and Aurora cluster snapshots,
+// automated-backup replication, AWS Backup StartCopyJob with its service events, and DLM-made copies.
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
-import { A1, A2, copySnapshot, deliver, KEY, kms } from './fixtures.ts';
+import { A1, A2, copyDbSnapshot, copySnapshot, deliver, KEY, kms } from './fixtures.ts';
+import { copyRow, evidenceOf } from './outcome.ts';
 
 const call = (
   name: string,
@@ -144,8 +145,9 @@ describe('correlate: other copy APIs', () => {
     ]);
     await correlate(store);
     const { rows } = await store.userQuery(
-      'select kind, mechanism, status, source_id, source_region, target_region, target_account from copies',
+      'select kind, mechanism, status, source_id, source_region, source_account, target_region, target_account from copies',
     );
+    // the recovery point is in the calling account (its EC2 snapshot ARN names none): a cross-account copy
     expect(rows).toEqual([
       {
         kind: 'backup_recovery_point',
@@ -153,6 +155,7 @@ describe('correlate: other copy APIs', () => {
         status: 'completed',
         source_id: 'snap-0a1b2c3d4e5f60718',
         source_region: 'us-east-1',
+        source_account: A1,
         target_region: 'eu-west-1',
         target_account: A2,
       },
@@ -199,5 +202,44 @@ describe('correlate: other copy APIs', () => {
       { target_id: 'snap-0dddd0000000000d2', mechanism: 'dlm' },
       { target_id: 'snap-0dddd0000000000d4', mechanism: 'manual' },
     ]);
+  });
+});
+
+describe('correlate: RDS', () => {
+  it('a CopyDBSnapshot whose source snapshot was never seen takes its source from the ARN and its evidence from aws:rds:db-id', async () => {
+    const store = await memoryStore();
+    const key = KEY('us-west-2', A1, '66666666-6666-4666-8666-666666666666');
+    await deliver(store, tempDir(), [
+      copyDbSnapshot({
+        at: '2026-03-02T12:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceArn: `arn:aws:rds:us-east-1:${A2}:snapshot:orders-2026-03-02`,
+        target: 'orders-dr',
+        dbi: 'db-ZI7UJ5BLKMBYFGX7FDENCKADC4',
+        key,
+      }),
+      kms({
+        at: '2026-03-02T14:00:00Z',
+        name: 'GenerateDataKey',
+        region: 'us-west-2',
+        recipient: A1,
+        key,
+        ctx: { 'aws:rds:db-id': 'db-ZI7UJ5BLKMBYFGX7FDENCKADC4' },
+        identity: { type: 'AWSService', invokedBy: 'rds.amazonaws.com' },
+      }),
+    ]);
+    await correlate(store);
+    expect(await copyRow(store, 'true')).toMatchObject({
+      kind: 'rds_snapshot',
+      source_id: 'orders-2026-03-02',
+      source_region: 'us-east-1',
+      source_account: A2,
+      target_id: 'orders-dr',
+      target_region: 'us-west-2',
+      target_arn: `arn:aws:rds:us-west-2:${A1}:snapshot:orders-dr`,
+      target_key_arn: key,
+    });
+    expect(await evidenceOf(store, 'orders-dr')).toEqual([`target:encryption_context:GenerateDataKey:${A1}`]);
   });
 });

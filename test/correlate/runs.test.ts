@@ -1,0 +1,176 @@
+// The correlator over time and over whole trails: late records and re-runs, the simulated
+// organization's scenarios, and the real Invictus share lifecycle.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { correlate } from '../../correlate/correlate.ts';
+import { lineage } from '../../correlate/lineage.ts';
+import { ingestDir } from '../../ingest/ingest-dir.ts';
+import { simulate } from '../../simulator/simulate.ts';
+import { count, memoryStore, REAL_DATA, tempDir } from '../helpers.ts';
+import { A1, copySnapshot, createSnapshot, deliver, KEY, kms } from './fixtures.ts';
+import { evidenceOf } from './outcome.ts';
+
+const SRC_KEY = KEY('us-east-1', A1, '11111111-1111-4111-8111-111111111111');
+const DST_KEY = KEY('us-west-2', A1, '22222222-2222-4222-8222-222222222222');
+
+describe('correlate: incremental and repeatable', () => {
+  it('KMS records that arrive later attach to an old copy; re-running changes nothing', async () => {
+    const store = await memoryStore();
+    const dir = tempDir();
+    await deliver(store, dir, [
+      copySnapshot({
+        at: '2026-03-02T10:00:00Z',
+        region: 'us-west-2',
+        account: A1,
+        sourceRegion: 'us-east-1',
+        sourceSnap: 'snap-07777777777777771',
+        newSnap: 'snap-07777777777777772',
+      }),
+    ]);
+    expect((await correlate(store)).without_kms).toBe(1);
+    await deliver(store, dir, [
+      kms({
+        at: '2026-03-02T10:00:03Z',
+        name: 'GenerateDataKeyWithoutPlaintext',
+        region: 'us-west-2',
+        recipient: A1,
+        key: DST_KEY,
+        ctx: { 'aws:ebs:id': 'snap-07777777777777772' },
+      }),
+      // the source's creation arrives late too: the source-side record now has a context to match
+      createSnapshot(
+        '2026-03-02T09:00:00Z',
+        'us-east-1',
+        A1,
+        'vol-07777777777777771',
+        'snap-07777777777777771',
+        SRC_KEY,
+      ),
+      kms({
+        at: '2026-03-02T10:01:00Z',
+        name: 'Decrypt',
+        region: 'us-east-1',
+        recipient: A1,
+        key: SRC_KEY,
+        ctx: { 'aws:ebs:id': 'vol-07777777777777771' },
+      }),
+    ]);
+    const second = await correlate(store);
+    expect(second.without_kms).toBe(0);
+    expect(second.newKmsFrom).toBeGreaterThan(0); // only the new file's KMS records were extracted
+    expect(await evidenceOf(store, 'snap-07777777777777772')).toHaveLength(2);
+    const snapshot = async () =>
+      JSON.stringify(
+        (await store.userQuery('select * from copies order by copy_id')).rows.concat(
+          (await store.userQuery('select * from copy_evidence order by copy_id, event_id')).rows,
+        ),
+      );
+    const before = await snapshot();
+    await correlate(store);
+    expect(await snapshot()).toBe(before);
+    expect(await count(store, 'kms_context')).toBe(2);
+  });
+});
+
+describe('correlate: the simulated organization', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'copytrail-corr-sim-'));
+    simulate({ out: dir, events: 6000, days: 3, seed: 5, digests: false });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('links every scenario: target evidence on each EBS copy, cross-account owner records, backup mechanism, external exfiltration edge', async () => {
+    const store = await memoryStore();
+    await ingestDir(store, [dir]);
+    const s = await correlate(store);
+    expect(s.copies).toBeGreaterThan(20);
+    // every successful EBS CopySnapshot has its new snapshot's data key (or ReEncrypt) as evidence
+    expect(
+      await count(
+        store,
+        'copies c',
+        "c.api = 'CopySnapshot' and c.status <> 'failed' and not exists (select 1 from copy_evidence v where v.copy_id = c.copy_id and v.match = 'encryption_context')",
+      ),
+    ).toBe(0);
+    expect(await count(store, 'copies', "mechanism = 'aws_backup' and status = 'completed'")).toBeGreaterThan(
+      0,
+    );
+    expect(await count(store, 'copies', "key_change = 'mrk_replica'")).toBeGreaterThan(0);
+    expect(
+      await count(store, 'copies', "api = 'SharedSnapshotCopyInitiated' and target_account = '904657914468'"),
+    ).toBe(1);
+    expect(await count(store, 'copies', "status = 'failed'")).toBeGreaterThan(0);
+    expect(
+      await count(
+        store,
+        'copies',
+        "api = 'CopyDBSnapshot' and source_region = 'us-east-1' and target_region = 'us-west-2'",
+      ),
+    ).toBe(3);
+    expect(await count(store, 'copies', 'parent_copy_id is not null')).toBeGreaterThan(0);
+    expect(
+      await count(
+        store,
+        'copy_evidence v join copies c on c.copy_id = v.copy_id',
+        "c.source_account <> c.target_account and v.match in ('source_context', 'shared_event')",
+      ),
+    ).toBeGreaterThan(0);
+    // volume create/attach noise with vol- contexts never becomes copy evidence
+    expect(
+      await count(
+        store,
+        'copy_evidence v join events e on e.event_id = v.event_id',
+        "e.event_name = 'CreateGrant' and e.request_parameters::varchar like '%ec2-infrastructure%'",
+      ),
+    ).toBe(0);
+    // AMI copies name no backing snapshot: reported without KMS evidence rather than guessed
+    expect(
+      await count(
+        store,
+        'copies c',
+        "c.api = 'CopyImage' and exists (select 1 from copy_evidence v where v.copy_id = c.copy_id)",
+      ),
+    ).toBe(0);
+    const all = await lineage(store, null);
+    expect(all).toHaveLength(s.copies);
+    expect(Object.keys(all[0]!)).toEqual([
+      'copy_id',
+      'kind',
+      'api',
+      'mechanism',
+      'status',
+      'error_code',
+      'requested_at',
+      'request_event_id',
+      'principal_arn',
+      'source',
+      'target',
+      'key_change',
+      'parent_copy_id',
+      'evidence',
+    ]);
+  });
+});
+
+describe('correlate: real data', () => {
+  it('Invictus: the share lifecycle becomes shares (add then remove) and no copies', async () => {
+    const store = await memoryStore();
+    await ingestDir(store, [join(REAL_DATA, 'invictus-aws-dataset')]);
+    const s = await correlate(store);
+    expect(s.copies).toBe(0);
+    const { rows } = await store.userQuery(
+      'select artifact_kind, to_account, action from shares order by event_time, artifact_kind',
+    );
+    expect(rows.filter((r) => r.artifact_kind === 'ebs_snapshot').map((r) => r.action)).toEqual([
+      'added',
+      'removed',
+    ]);
+    expect(
+      rows.filter((r) => r.artifact_kind === 'rds_snapshot').map((r) => `${r.action}:${r.to_account}`),
+    ).toEqual(['added:193672423079', 'removed:193672423079']);
+    expect(rows.some((r) => r.artifact_kind === 'ami')).toBe(true);
+  });
+});
