@@ -1,4 +1,4 @@
-// Every registered rule's named scenarios (correlate/rules/<id>.fixtures.ts), run through ingest
+// Every registered rule's named scenarios (test/correlate/rules/<id>.fixtures.ts), run through ingest
 // and the real correlator on a fresh store: positive records must make the copies and links they
 // name, negative records must make nothing they do not. Generic over RULES: a new rule is tested by
 // declaring its fixtures.
@@ -6,19 +6,22 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
-import { RuleFixtures } from '../../correlate/rules/fixture.ts';
 import { RULES } from '../../correlate/rules/index.ts';
 import type { Store } from '../../queries/store.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
 import { deliver } from './fixtures.ts';
+import { RuleFixtures } from './rules/fixture.ts';
 
-const RULES_DIR = join(import.meta.dirname, '..', '..', 'correlate', 'rules');
+const FIXTURES_DIR = join(import.meta.dirname, 'rules');
 
 const FIXTURES = new Map(
   await Promise.all(
     RULES.map(
       async (r) =>
-        [r.id, RuleFixtures.parse((await import(join(RULES_DIR, `${r.id}.fixtures.ts`))).fixtures)] as const,
+        [
+          r.id,
+          RuleFixtures.parse((await import(join(FIXTURES_DIR, `${r.id}.fixtures.ts`))).fixtures),
+        ] as const,
     ),
   ),
 );
@@ -37,8 +40,8 @@ const byLink = (a: { copy_id: string; event_id: string }, b: { copy_id: string; 
   a.copy_id.localeCompare(b.copy_id) || a.event_id.localeCompare(b.event_id);
 
 describe('rule fixtures', () => {
-  it('every rule has a fixtures module beside it, and every fixtures module a rule', () => {
-    const modules = readdirSync(RULES_DIR)
+  it('every rule has a fixtures module in test/correlate/rules/, and every fixtures module a rule', () => {
+    const modules = readdirSync(FIXTURES_DIR)
       .filter((f) => f.endsWith('.fixtures.ts'))
       .map((f) => f.replace(/\.fixtures\.ts$/, ''))
       .sort();

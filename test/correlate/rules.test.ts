@@ -11,13 +11,13 @@ import { CONTEXT_KEYS, RECORD_FIELDS, ruleRow } from '../../correlate/rules/rule
 import { sqlText } from '../../queries/store.ts';
 import { memoryStore } from '../helpers.ts';
 
-/** Files in correlate/rules/ that are not rules: the registry, the schema, fixtures and their kit. */
-const NOT_RULES = ['index.ts', 'rule.ts', 'fixture.ts'];
+/** Files in correlate/rules/ that are not rules: the registry and the schema. */
+const NOT_RULES = ['index.ts', 'rule.ts'];
 
 describe('correlation rules', () => {
   it('registers every rule file under its own name, once per copy API', () => {
     const files = readdirSync(join(import.meta.dirname, '..', '..', 'correlate', 'rules'))
-      .filter((f) => f.endsWith('.ts') && !NOT_RULES.includes(f) && !f.endsWith('.fixtures.ts'))
+      .filter((f) => f.endsWith('.ts') && !NOT_RULES.includes(f))
       .map((f) => f.replace(/\.ts$/, ''))
       .sort();
     expect(RULES.map((r) => r.id).sort()).toEqual(files);
