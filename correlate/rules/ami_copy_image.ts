@@ -2,8 +2,14 @@
 // not. They attach by request id, or as the target context once a later record tells which
 // snapshots back the new AMI (the "Copied for DestinationAmi …" description AWS writes on them,
 // carried by a later CopySnapshot). Otherwise the copy is reported without KMS evidence.
-import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
-import { BACKUP_JOB_EVENTS, EBS_WINDOWS, type RuleDeclaration } from './rule.ts';
+import {
+  BACKUP_JOB_EVENTS,
+  EBS_KMS,
+  EBS_WINDOWS,
+  IN_CALL_PLACE,
+  PLAIN_CALL,
+  type RuleDeclaration,
+} from './rule.ts';
 
 export const ami_copy_image: RuleDeclaration = {
   id: 'ami_copy_image',
@@ -19,19 +25,12 @@ export const ami_copy_image: RuleDeclaration = {
   target: {
     ref: ['responseElements.imageId'],
     arn: [],
-    region: ['awsRegion'],
-    account: ['recipientAccountId'],
+    ...IN_CALL_PLACE,
   },
   key: ['requestParameters.kmsKeyId'],
   context: [],
-  backup: { vault: [], copyJobId: [] },
-  error: ['errorCode'],
-  kms: {
-    operations: [...KMS_EVIDENCE_EVENTS],
-    contextKeys: ['aws:ebs:id'],
-    sourceContext: 'source_artifact',
-    targetContext: 'target_id',
-  },
+  ...PLAIN_CALL,
+  kms: EBS_KMS,
   serviceEvents: BACKUP_JOB_EVENTS,
   // "Copied for DestinationAmi ami-X from SourceAmi ami-Y for SourceSnapshot snap-Z": AWS writes it
   // on each snapshot it makes for an AMI copy; a later CopySnapshot of that snapshot carries it

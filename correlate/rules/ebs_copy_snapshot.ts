@@ -2,8 +2,15 @@
 // §2.1, §2.4, §5.3). The call lands in the destination region and the copier's account; the new
 // snapshot's KMS records carry aws:ebs:id = its own id, the source side's carry the source's context
 // (its volume id if CreateSnapshot made it, its own id if it was itself a copy).
-import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
-import { BACKUP_JOB_EVENTS, EBS_WINDOWS, type RuleDeclaration, type ServiceEvent } from './rule.ts';
+import {
+  BACKUP_JOB_EVENTS,
+  EBS_KMS,
+  EBS_WINDOWS,
+  IN_CALL_PLACE,
+  PLAIN_CALL,
+  type RuleDeclaration,
+  type ServiceEvent,
+} from './rule.ts';
 
 /**
  * The owner's side of a copy of its shared snapshot: no id of the copy, only the source, the copier's
@@ -46,19 +53,12 @@ export const ebs_copy_snapshot: RuleDeclaration = {
   target: {
     ref: ['responseElements.snapshotId'],
     arn: [],
-    region: ['awsRegion'],
-    account: ['recipientAccountId'],
+    ...IN_CALL_PLACE,
   },
   key: ['requestParameters.kmsKeyId'],
   context: [],
-  backup: { vault: [], copyJobId: [] },
-  error: ['errorCode'],
-  kms: {
-    operations: [...KMS_EVIDENCE_EVENTS],
-    contextKeys: ['aws:ebs:id'],
-    sourceContext: 'source_artifact',
-    targetContext: 'target_id',
-  },
+  ...PLAIN_CALL,
+  kms: EBS_KMS,
   serviceEvents: [SHARED_SNAPSHOT_COPY_INITIATED, ...BACKUP_JOB_EVENTS],
   windows: EBS_WINDOWS,
 };

@@ -1,8 +1,14 @@
 // StartDBInstanceAutomatedBackupsReplication (reference §3.4): called in the destination region with
 // the source instance's ARN; the response names the replicated backups' ARN and the instance's
 // dbiResourceId, the aws:rds:db-id of its KMS records on both sides.
-import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
-import { BACKUP_JOB_EVENTS, RDS_WINDOWS, type RuleDeclaration } from './rule.ts';
+import {
+  BACKUP_JOB_EVENTS,
+  IN_CALL_PLACE,
+  PLAIN_CALL,
+  RDS_KMS,
+  RDS_WINDOWS,
+  type RuleDeclaration,
+} from './rule.ts';
 
 export const rds_automated_backups_replication: RuleDeclaration = {
   id: 'rds_automated_backups_replication',
@@ -18,19 +24,12 @@ export const rds_automated_backups_replication: RuleDeclaration = {
   target: {
     ref: ['responseElements.dBInstanceAutomatedBackupsArn'],
     arn: ['responseElements.dBInstanceAutomatedBackupsArn'],
-    region: ['awsRegion'],
-    account: ['recipientAccountId'],
+    ...IN_CALL_PLACE,
   },
   key: ['requestParameters.kmsKeyId'],
   context: ['responseElements.dbiResourceId'],
-  backup: { vault: [], copyJobId: [] },
-  error: ['errorCode'],
-  kms: {
-    operations: [...KMS_EVIDENCE_EVENTS],
-    contextKeys: ['aws:rds:db-id'],
-    sourceContext: 'copy_context',
-    targetContext: 'copy_context',
-  },
+  ...PLAIN_CALL,
+  kms: RDS_KMS,
   serviceEvents: BACKUP_JOB_EVENTS,
   windows: RDS_WINDOWS,
 };

@@ -1,7 +1,13 @@
 // RDS CopyDBClusterSnapshot (reference §3.2): as CopyDBSnapshot, for Aurora clusters; the KMS context
 // is the cluster's resource id (dbClusterResourceId) under aws:rds:db-id.
-import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
-import { BACKUP_JOB_EVENTS, RDS_WINDOWS, type RuleDeclaration } from './rule.ts';
+import {
+  BACKUP_JOB_EVENTS,
+  IN_CALL_PLACE,
+  PLAIN_CALL,
+  RDS_KMS,
+  RDS_WINDOWS,
+  type RuleDeclaration,
+} from './rule.ts';
 
 export const rds_copy_db_cluster_snapshot: RuleDeclaration = {
   id: 'rds_copy_db_cluster_snapshot',
@@ -20,19 +26,12 @@ export const rds_copy_db_cluster_snapshot: RuleDeclaration = {
       'requestParameters.targetDBClusterSnapshotIdentifier',
     ],
     arn: ['responseElements.dBClusterSnapshotArn'],
-    region: ['awsRegion'],
-    account: ['recipientAccountId'],
+    ...IN_CALL_PLACE,
   },
   key: ['requestParameters.kmsKeyId'],
   context: ['responseElements.dbClusterResourceId'],
-  backup: { vault: [], copyJobId: [] },
-  error: ['errorCode'],
-  kms: {
-    operations: [...KMS_EVIDENCE_EVENTS],
-    contextKeys: ['aws:rds:db-id'],
-    sourceContext: 'copy_context',
-    targetContext: 'copy_context',
-  },
+  ...PLAIN_CALL,
+  kms: RDS_KMS,
   serviceEvents: BACKUP_JOB_EVENTS,
   windows: RDS_WINDOWS,
 };

@@ -2,8 +2,14 @@
 // region and account in it), or a bare name in the call's region for a same-region copy. The KMS
 // context on both sides is aws:rds:db-id = the source instance's dbiResourceId, which the response
 // repeats.
-import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
-import { BACKUP_JOB_EVENTS, RDS_WINDOWS, type RuleDeclaration } from './rule.ts';
+import {
+  BACKUP_JOB_EVENTS,
+  IN_CALL_PLACE,
+  PLAIN_CALL,
+  RDS_KMS,
+  RDS_WINDOWS,
+  type RuleDeclaration,
+} from './rule.ts';
 
 export const rds_copy_db_snapshot: RuleDeclaration = {
   id: 'rds_copy_db_snapshot',
@@ -19,19 +25,12 @@ export const rds_copy_db_snapshot: RuleDeclaration = {
   target: {
     ref: ['responseElements.dBSnapshotIdentifier', 'requestParameters.targetDBSnapshotIdentifier'],
     arn: ['responseElements.dBSnapshotArn'],
-    region: ['awsRegion'],
-    account: ['recipientAccountId'],
+    ...IN_CALL_PLACE,
   },
   key: ['requestParameters.kmsKeyId'],
   context: ['responseElements.dbiResourceId'],
-  backup: { vault: [], copyJobId: [] },
-  error: ['errorCode'],
-  kms: {
-    operations: [...KMS_EVIDENCE_EVENTS],
-    contextKeys: ['aws:rds:db-id'],
-    sourceContext: 'copy_context',
-    targetContext: 'copy_context',
-  },
+  ...PLAIN_CALL,
+  kms: RDS_KMS,
   serviceEvents: BACKUP_JOB_EVENTS,
   windows: RDS_WINDOWS,
 };

@@ -234,6 +234,28 @@ export const RDS_WINDOWS: CorrelationRule['windows'] = {
   pickWindowS: 12 * HOUR,
 };
 
+/** KMS evidence of an EBS-style copy: every evidence operation, matched on aws:ebs:id. */
+export const EBS_KMS: RuleDeclaration['kms'] = {
+  operations: [...KMS_EVIDENCE_EVENTS],
+  contextKeys: ['aws:ebs:id'],
+  sourceContext: 'source_artifact',
+  targetContext: 'target_id',
+};
+
+/** KMS evidence of an RDS copy: aws:rds:db-id is the instance's dbiResourceId on both sides. */
+export const RDS_KMS: RuleDeclaration['kms'] = {
+  operations: [...KMS_EVIDENCE_EVENTS],
+  contextKeys: ['aws:rds:db-id'],
+  sourceContext: 'copy_context',
+  targetContext: 'copy_context',
+};
+
+/** A copy call that lands in the destination: its target is in the call's region and account. */
+export const IN_CALL_PLACE = { region: ['awsRegion'], account: ['recipientAccountId'] };
+
+/** Not an AWS Backup call, and its failure is the call's own errorCode. */
+export const PLAIN_CALL = { backup: { vault: [], copyJobId: [] }, error: ['errorCode'] };
+
 const jsonPaths = (paths: string[]) => paths.map((p) => `$.${p}`);
 
 /** The rule as one row of the temp table correlate_rules (queries/correlate/load_rules.sql). */
