@@ -2,14 +2,7 @@
 // not. They attach by request id, or as the target context once a later record tells which
 // snapshots back the new AMI (the "Copied for DestinationAmi …" description AWS writes on them,
 // carried by a later CopySnapshot). Otherwise the copy is reported without KMS evidence.
-import {
-  BACKUP_JOB_EVENTS,
-  EBS_KMS,
-  EBS_WINDOWS,
-  IN_CALL_PLACE,
-  PLAIN_CALL,
-  type RuleDeclaration,
-} from './rule.ts';
+import { EBS_CALL, IN_CALL_PLACE, type RuleDeclaration } from './rule.ts';
 
 export const ami_copy_image: RuleDeclaration = {
   id: 'ami_copy_image',
@@ -27,11 +20,8 @@ export const ami_copy_image: RuleDeclaration = {
     arn: [],
     ...IN_CALL_PLACE,
   },
-  key: ['requestParameters.kmsKeyId'],
   context: [],
-  ...PLAIN_CALL,
-  kms: EBS_KMS,
-  serviceEvents: BACKUP_JOB_EVENTS,
+  ...EBS_CALL,
   // "Copied for DestinationAmi ami-X from SourceAmi ami-Y for SourceSnapshot snap-Z": AWS writes it
   // on each snapshot it makes for an AMI copy; a later CopySnapshot of that snapshot carries it
   // into CloudTrail (reference §2.2, §2.5)
@@ -46,5 +36,4 @@ export const ami_copy_image: RuleDeclaration = {
     region: ['requestParameters.sourceRegion', 'awsRegion'],
     account: ['recipientAccountId'],
   },
-  windows: EBS_WINDOWS,
 };

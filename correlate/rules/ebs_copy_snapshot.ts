@@ -4,10 +4,8 @@
 // (its volume id if CreateSnapshot made it, its own id if it was itself a copy).
 import {
   BACKUP_JOB_EVENTS,
-  EBS_KMS,
-  EBS_WINDOWS,
+  EBS_CALL,
   IN_CALL_PLACE,
-  PLAIN_CALL,
   type RuleDeclaration,
   type ServiceEvent,
 } from './rule.ts';
@@ -55,10 +53,7 @@ export const ebs_copy_snapshot: RuleDeclaration = {
     arn: [],
     ...IN_CALL_PLACE,
   },
-  key: ['requestParameters.kmsKeyId'],
   context: [],
-  ...PLAIN_CALL,
-  kms: EBS_KMS,
+  ...EBS_CALL,
   serviceEvents: [SHARED_SNAPSHOT_COPY_INITIATED, ...BACKUP_JOB_EVENTS],
-  windows: EBS_WINDOWS,
 };

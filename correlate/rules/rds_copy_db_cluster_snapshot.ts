@@ -1,13 +1,6 @@
 // RDS CopyDBClusterSnapshot (reference §3.2): as CopyDBSnapshot, for Aurora clusters; the KMS context
 // is the cluster's resource id (dbClusterResourceId) under aws:rds:db-id.
-import {
-  BACKUP_JOB_EVENTS,
-  IN_CALL_PLACE,
-  PLAIN_CALL,
-  RDS_KMS,
-  RDS_WINDOWS,
-  type RuleDeclaration,
-} from './rule.ts';
+import { IN_CALL_PLACE, RDS_CALL, type RuleDeclaration } from './rule.ts';
 
 export const rds_copy_db_cluster_snapshot: RuleDeclaration = {
   id: 'rds_copy_db_cluster_snapshot',
@@ -28,10 +21,6 @@ export const rds_copy_db_cluster_snapshot: RuleDeclaration = {
     arn: ['responseElements.dBClusterSnapshotArn'],
     ...IN_CALL_PLACE,
   },
-  key: ['requestParameters.kmsKeyId'],
   context: ['responseElements.dbClusterResourceId'],
-  ...PLAIN_CALL,
-  kms: RDS_KMS,
-  serviceEvents: BACKUP_JOB_EVENTS,
-  windows: RDS_WINDOWS,
+  ...RDS_CALL,
 };

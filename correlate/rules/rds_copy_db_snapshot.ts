@@ -2,14 +2,7 @@
 // region and account in it), or a bare name in the call's region for a same-region copy. The KMS
 // context on both sides is aws:rds:db-id = the source instance's dbiResourceId, which the response
 // repeats.
-import {
-  BACKUP_JOB_EVENTS,
-  IN_CALL_PLACE,
-  PLAIN_CALL,
-  RDS_KMS,
-  RDS_WINDOWS,
-  type RuleDeclaration,
-} from './rule.ts';
+import { IN_CALL_PLACE, RDS_CALL, type RuleDeclaration } from './rule.ts';
 
 export const rds_copy_db_snapshot: RuleDeclaration = {
   id: 'rds_copy_db_snapshot',
@@ -27,10 +20,6 @@ export const rds_copy_db_snapshot: RuleDeclaration = {
     arn: ['responseElements.dBSnapshotArn'],
     ...IN_CALL_PLACE,
   },
-  key: ['requestParameters.kmsKeyId'],
   context: ['responseElements.dbiResourceId'],
-  ...PLAIN_CALL,
-  kms: RDS_KMS,
-  serviceEvents: BACKUP_JOB_EVENTS,
-  windows: RDS_WINDOWS,
+  ...RDS_CALL,
 };

@@ -256,6 +256,18 @@ export const IN_CALL_PLACE = { region: ['awsRegion'], account: ['recipientAccoun
 /** Not an AWS Backup call, and its failure is the call's own errorCode. */
 export const PLAIN_CALL = { backup: { vault: [], copyJobId: [] }, error: ['errorCode'] };
 
+/** What an RDS copy call shares with every other: plain call, RDS evidence, Backup job events, RDS windows. */
+export const RDS_CALL = {
+  ...PLAIN_CALL,
+  key: ['requestParameters.kmsKeyId'],
+  kms: RDS_KMS,
+  serviceEvents: BACKUP_JOB_EVENTS,
+  windows: RDS_WINDOWS,
+};
+
+/** What an EBS-style copy call (CopySnapshot, CopyImage) shares: the same, with EBS evidence and windows. */
+export const EBS_CALL = { ...RDS_CALL, kms: EBS_KMS, windows: EBS_WINDOWS };
+
 const jsonPaths = (paths: string[]) => paths.map((p) => `$.${p}`);
 
 /** The rule as one row of the temp table correlate_rules (queries/correlate/load_rules.sql). */
