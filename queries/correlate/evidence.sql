@@ -67,36 +67,28 @@ source_candidates as (
   join kms_context k on k.event_id = m.event_id
   where list_contains(e.kms_operations, k.event_name)
 ),
-target_ctx as (
-  select distinct e.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
-  from e_keys e
-  join kms_ids i
-    on i.context_key = e.context_key
-   and i.context_id = e.target_context
-   and i.region = e.target_region
-   and i.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
-  join kms_context k on k.event_id = i.event_id
-  where list_contains(e.kms_operations, k.event_name)
-    and not exists (
-      select 1 from source_candidates l
-      where l.event_id = k.event_id and l.source_context = e.target_context and l.read_after_request
-    )
-),
-backing_ctx as (
-  -- the artifacts backing a copy's target are made by the copy: their own ids are its target context
-  select distinct e.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
+-- a copy's target, and the artifacts backing it (a copied AMI's snapshots, made by the same copy):
+-- their own ids are its target context
+target_ids as (
+  select e.*, e.target_context as target_ctx_id from e_keys e where e.target_context is not null
+  union all
+  select e.*, b.artifact_id as target_ctx_id
   from e_keys e
   join ami_backing b on b.rule_id = e.rule_id and b.target_id = e.target_id and b.region = e.target_region
+),
+target_ctx as (
+  select distinct t.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
+  from target_ids t
   join kms_ids i
-    on i.context_key = e.context_key
-   and i.context_id = b.artifact_id
-   and i.region = e.target_region
-   and i.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
+    on i.context_key = t.context_key
+   and i.context_id = t.target_ctx_id
+   and i.region = t.target_region
+   and i.event_time between t.requested_at - to_seconds(t.target_before_s) and t.requested_at + to_seconds(t.target_after_s)
   join kms_context k on k.event_id = i.event_id
-  where list_contains(e.kms_operations, k.event_name)
+  where list_contains(t.kms_operations, k.event_name)
     and not exists (
       select 1 from source_candidates l
-      where l.event_id = k.event_id and l.source_context = b.artifact_id and l.read_after_request
+      where l.event_id = k.event_id and l.source_context = t.target_ctx_id and l.read_after_request
     )
 ),
 source_counted as (
@@ -145,8 +137,6 @@ by_request as (
 ),
 certain as (
   select * from target_ctx
-  union all
-  select * from backing_ctx
   union all
   select * from source_ctx where match = 'source_context'
   union all
