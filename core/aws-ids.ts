@@ -13,16 +13,6 @@ export const ORG_ID = /^o-[a-z0-9]{10,32}$/;
 /** A CloudTrail event name: letters and digits, starting with a letter. */
 export const EVENT_NAME = /^[A-Za-z][A-Za-z0-9]{0,127}$/;
 
-/** An ARN: partition, service, region (may be empty), account (may be empty), resource. */
-export const ARN = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:(.+)$/;
-
 /** A CloudTrail Lake event data store ARN; group 1 is its id. */
 export const EVENT_DATA_STORE_ARN =
   /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:eventdatastore\/([A-Za-z0-9][A-Za-z0-9-]{0,63})$/;
-
-/** EBS and EC2 resource ids a copy names. */
-export const SNAPSHOT_ID = /^snap-[0-9a-f]{8,17}$/;
-export const IMAGE_ID = /^ami-[0-9a-f]{8,17}$/;
-export const VOLUME_ID = /^vol-[0-9a-f]{8,17}$/;
-
-export const isAccountId = (text: string): boolean => ACCOUNT_ID.test(text);

@@ -1,5 +1,6 @@
 // Everyday activity that has nothing to do with copies: most of any real trail. It includes the
 // look-alikes a correlator must not mistake for copy evidence (KMS for volumes, SSM, Secrets Manager).
+import { isoSeconds } from '../core/time.ts';
 import type { Ebs } from './ebs.ts';
 import { type KeyRing, ORG_ACCOUNTS, type Principal, REGION_WEIGHTS } from './org.ts';
 import type { Rng } from './random.ts';
@@ -122,7 +123,7 @@ export class Noise {
             arn: this.f.arnOf(p),
             accountId: acct,
           },
-          eventTime: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          eventTime: isoSeconds(at),
           eventSource: 'signin.amazonaws.com',
           eventName: 'ConsoleLogin',
           awsRegion: 'us-east-1',
