@@ -4,7 +4,8 @@
 -- source_context (source; ties broken by request id, then identity, then the single copy requested
 -- closest before; otherwise every candidate is marked source_context_ambiguous, never attached as
 -- certain), request_id, shared_event (the other account's copy of a matched record), service_event,
--- and key_time_window (a weak hint, only for records that name no resource at all). A read (not a
+-- and key_time_window (a weak hint, only for records that name no resource at all, and only when
+-- the record fits exactly one copy and no other match claims it). A read (not a
 -- data-key generation) naming a copy's target, made after a later copy of that target was
 -- requested, is that later copy's source read, not the first copy's target write.
 -- params: none. output: temp table evidence_all.
@@ -176,6 +177,9 @@ weak as (
    and k.event_time between e.requested_at - to_seconds(e.weak_window_s) and e.requested_at + to_seconds(e.weak_window_s)
   where e.key_ref is not null
     and list_contains(e.kms_operations, k.event_name)
+    and not exists (select 1 from certain c where c.event_id = k.event_id)
+  -- a hint that fits several copies (a fleet sharing one key and one minute) is nobody's evidence
+  qualify count(*) over (partition by k.event_id) = 1
 )
 select copy_id, event_id, side, match, strength
 from (

@@ -51,6 +51,32 @@ const copySnapshot = (o: {
 export const fixtures: RuleFixtures = {
   positive: [
     {
+      name: "a record that names no resource, with the copy's key in its region within minutes, is a weak hint when it fits that one copy",
+      records: [
+        copySnapshot({
+          id: 'ebs-weak-copy',
+          at: '2026-03-03T10:00:00Z',
+          region: 'us-west-2',
+          account: A1,
+          from: 'snap-0f00000000000001',
+          to: 'snap-0f00000000000002',
+          key: DST_KEY,
+        }),
+        kms({
+          id: 'ebs-weak-decrypt',
+          at: '2026-03-03T10:01:00Z',
+          name: 'Decrypt',
+          region: 'us-west-2',
+          account: A1,
+          key: DST_KEY,
+        }),
+      ],
+      copies: [{ copy_id: 'ebs-weak-copy', api: 'CopySnapshot', kind: 'ebs_snapshot' }],
+      evidence: [
+        { copy_id: 'ebs-weak-copy', event_id: 'ebs-weak-decrypt', side: 'target', match: 'key_time_window' },
+      ],
+    },
+    {
       name: "cross-region copy: the new snapshot's data key is target evidence, the source volume's grant source evidence",
       records: [
         createSnapshot(
@@ -271,6 +297,37 @@ export const fixtures: RuleFixtures = {
     },
   ],
   negative: [
+    {
+      name: 'a fleet of copies under one key in one minute: a record that names no resource fits them all and is evidence of none',
+      records: [
+        ...[1, 2, 3].map((n) =>
+          copySnapshot({
+            id: `ebs-fleet-copy-${n}`,
+            at: `2026-03-04T10:00:0${n}Z`,
+            region: 'us-west-2',
+            account: A1,
+            from: `snap-0c0000000000000${n}`,
+            to: `snap-0d0000000000000${n}`,
+            key: DST_KEY,
+          }),
+        ),
+        kms({
+          id: 'ebs-fleet-decrypt',
+          at: '2026-03-04T10:01:00Z',
+          name: 'Decrypt',
+          region: 'us-west-2',
+          account: A1,
+          key: DST_KEY,
+        }),
+      ],
+      copies: [1, 2, 3].map((n) => ({
+        copy_id: `ebs-fleet-copy-${n}`,
+        api: 'CopySnapshot',
+        kind: 'ebs_snapshot',
+      })),
+      evidence: [],
+      unlinked: ['ebs-fleet-decrypt'],
+    },
     {
       name: "records naming another snapshot, another region or key, outside the window, a context-free call, a failed call, another service's CopySnapshot and a job event for a copy Backup did not make do not link",
       records: [
