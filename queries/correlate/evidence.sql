@@ -20,6 +20,30 @@ with e as (
   join correlate_rules r on r.rule_id = c.rule_id
   where c.error_code is null
 ),
+attach_grants as (
+  -- a grant to an instance's EC2 infrastructure session: AttachVolume or RunInstances, not a copy
+  select event_id
+  from events
+  where event_source = 'kms.amazonaws.com'
+    and event_name = 'CreateGrant'
+    and (
+      (request_parameters ->> 'granteePrincipal') like 'arn:%:sts::%:assumed-role/aws:ec2-infrastructure/i-%'
+      or (request_parameters ->> 'granteePrincipal') like '%:aws:ec2-infrastructure:i-%'
+    )
+),
+kms_ev as (
+  -- the KMS records that may be a copy's evidence: never what an instance's attach or launch made
+  -- (reference §5.2: the grant to the instance's aws:ec2-infrastructure session, and the Decrypt
+  -- that session makes), though they carry the volume's context
+  select k.*
+  from kms_context k
+  anti join attach_grants g on g.event_id = k.event_id
+  where k.actor_arn is null
+     or not (
+       k.actor_arn like 'arn:%:sts::%:assumed-role/aws:ec2-infrastructure/i-%'
+       or k.actor_arn like '%:aws:ec2-infrastructure:i-%'
+     )
+),
 e_keys as (
   -- one row per copy and encryption-context key its rule reads
   select *, unnest(context_keys) as context_key
@@ -29,15 +53,15 @@ kms_ids as (
   -- the ids each KMS record's encryption context names, per key kms_context holds
   -- (correlate/rules/rule.ts CONTEXT_KEYS); dest: a ReEncrypt's destination, which only names a target
   select event_id, event_time, region, 'aws:ebs:id' as context_key, ebs_ctx as context_id, false as dest
-  from kms_context
+  from kms_ev
   where ebs_ctx is not null
   union all
   select event_id, event_time, region, 'aws:ebs:id', ebs_dest_ctx, true
-  from kms_context
+  from kms_ev
   where ebs_dest_ctx is not null
   union all
   select event_id, event_time, region, 'aws:rds:db-id', rds_ctx, false
-  from kms_context
+  from kms_ev
   where rds_ctx is not null
 ),
 source_matched as (
@@ -65,7 +89,7 @@ source_candidates as (
     k.event_time >= e.requested_at and k.event_name not like 'GenerateDataKey%' as read_after_request
   from source_matched m
   join e on e.copy_id = m.copy_id
-  join kms_context k on k.event_id = m.event_id
+  join kms_ev k on k.event_id = m.event_id
   where list_contains(e.kms_operations, k.event_name)
 ),
 -- a copy's target, and the artifacts backing it (a copied AMI's snapshots, made by the same copy):
@@ -85,7 +109,7 @@ target_ctx as (
    and i.context_id = t.target_ctx_id
    and i.region = t.target_region
    and i.event_time between t.requested_at - to_seconds(t.target_before_s) and t.requested_at + to_seconds(t.target_after_s)
-  join kms_context k on k.event_id = i.event_id
+  join kms_ev k on k.event_id = i.event_id
   where list_contains(t.kms_operations, k.event_name)
     and not exists (
       select 1 from source_candidates l
@@ -130,7 +154,7 @@ by_request as (
     end as side,
     'request_id' as match, 3 as strength
   from e
-  join kms_context k
+  join kms_ev k
     on k.request_id = e.request_id
    and k.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
   where e.request_id is not null
@@ -147,8 +171,8 @@ shared as (
   select c.copy_id, k2.event_id, c.side, 'shared_event' as match, 4 as strength
   from certain c
   join e on e.copy_id = c.copy_id
-  join kms_context k1 on k1.event_id = c.event_id
-  join kms_context k2
+  join kms_ev k1 on k1.event_id = c.event_id
+  join kms_ev k2
     on k2.shared_event_id = k1.shared_event_id
    and k2.event_id <> k1.event_id
    and k2.recipient_account_id is distinct from k1.recipient_account_id
@@ -170,7 +194,7 @@ service as (
 weak as (
   select e.copy_id, k.event_id, 'target' as side, 'key_time_window' as match, 6 as strength
   from e
-  join kms_context k
+  join kms_ev k
     on k.region = e.target_region
    and not k.has_context
    and (k.key_arn = e.key_ref or k.key_ref = e.key_ref)

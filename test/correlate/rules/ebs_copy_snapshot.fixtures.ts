@@ -1,5 +1,5 @@
 // Named scenarios for ebs_copy_snapshot: what must link to a CopySnapshot, and what must not.
-import { A1, A2, call, keyArn, kms, type RuleFixtures, serviceEvent } from './fixture.ts';
+import { A1, A2, call, keyArn, kms, operator, type RuleFixtures, serviceEvent } from './fixture.ts';
 
 const SRC_KEY = keyArn('us-east-1', A1, '11111111-1111-4111-8111-111111111111');
 const DST_KEY = keyArn('us-west-2', A1, '22222222-2222-4222-8222-222222222222');
@@ -297,6 +297,73 @@ export const fixtures: RuleFixtures = {
     },
   ],
   negative: [
+    {
+      name: "an instance attaching the source volume hours after a copy is not the copy's source read: the grant to its EC2 infrastructure session and that session's Decrypt stay unlinked",
+      records: [
+        createSnapshot(
+          'ebs-att-create',
+          '2026-03-05T01:00:00Z',
+          'vol-0b00000000000001',
+          'snap-0b00000000000001',
+          SRC_KEY,
+        ),
+        copySnapshot({
+          id: 'ebs-att-copy',
+          at: '2026-03-05T02:00:00Z',
+          region: 'us-west-2',
+          account: A1,
+          from: 'snap-0b00000000000001',
+          to: 'snap-0b00000000000002',
+          key: DST_KEY,
+        }),
+        {
+          ...kms({
+            id: 'ebs-att-grant',
+            at: '2026-03-05T05:00:00Z',
+            name: 'CreateGrant',
+            region: 'us-east-1',
+            account: A1,
+            key: SRC_KEY,
+            grantCtx: { 'aws:ebs:id': 'vol-0b00000000000001' },
+            requestId: 'req-attach',
+          }),
+          userIdentity: { ...operator(A1), invokedBy: 'ec2-frontend-api.amazonaws.com' },
+          requestParameters: {
+            keyId: SRC_KEY,
+            operations: ['Decrypt'],
+            retiringPrincipal: 'ec2.us-east-1.amazonaws.com',
+            granteePrincipal: `arn:aws:sts::${A1}:assumed-role/aws:ec2-infrastructure/i-0a00000000000001`,
+            constraints: { encryptionContextSubset: { 'aws:ebs:id': 'vol-0b00000000000001' } },
+          },
+        },
+        {
+          ...kms({
+            id: 'ebs-att-decrypt',
+            at: '2026-03-05T05:00:01Z',
+            name: 'Decrypt',
+            region: 'us-east-1',
+            account: A1,
+            key: SRC_KEY,
+            ctx: { 'aws:ebs:id': 'vol-0b00000000000001' },
+            requestId: 'req-attach',
+          }),
+          userIdentity: {
+            type: 'AssumedRole',
+            principalId: `${A1}:aws:ec2-infrastructure:i-0a00000000000001`,
+            arn: `arn:aws:sts::${A1}:assumed-role/aws:ec2-infrastructure/i-0a00000000000001`,
+            accountId: A1,
+            invokedBy: 'AWS Internal',
+            inScopeOf: {
+              issuerType: 'AWS::EC2::Instance',
+              credentialsIssuedTo: `arn:aws:ec2:us-east-1:${A1}:instance/i-0a00000000000001`,
+            },
+          },
+        },
+      ],
+      copies: [{ copy_id: 'ebs-att-copy', api: 'CopySnapshot', kind: 'ebs_snapshot' }],
+      evidence: [],
+      unlinked: ['ebs-att-grant', 'ebs-att-decrypt'],
+    },
     {
       name: 'a fleet of copies under one key in one minute: a record that names no resource fits them all and is evidence of none',
       records: [
