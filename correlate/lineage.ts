@@ -38,6 +38,7 @@ const EvidenceRow = z.object({
   account: s,
   key_arn: s,
   match: z.string(),
+  certainty: z.enum(['certain', 'ambiguous', 'weak']),
   event_time: s,
 });
 
@@ -49,6 +50,7 @@ export interface Evidence {
   account: string | null;
   key_arn: string | null;
   match: string;
+  certainty: 'certain' | 'ambiguous' | 'weak';
 }
 
 export interface LineageRecord {
@@ -77,6 +79,8 @@ export interface LineageRecord {
   };
   key_change: string | null;
   parent_copy_id: string | null;
+  /** How many evidence events vouch for the copy alone, fit several copies, or are weak hints. */
+  evidence_counts: Record<Evidence['certainty'], number>;
   evidence: Evidence[];
 }
 
@@ -88,6 +92,12 @@ function idOf(ref: string): string {
   if (!ref.startsWith('arn:')) return ref;
   const rds = /^arn:[^:]+:rds:[^:]*:[^:]*:[^:]+:(.+)$/.exec(ref);
   return rds ? rds[1]! : ref.replace(/^.*[:/]/, '');
+}
+
+function countCertainty(evidence: Evidence[]): LineageRecord['evidence_counts'] {
+  const counts = { certain: 0, ambiguous: 0, weak: 0 };
+  for (const e of evidence) counts[e.certainty] += 1;
+  return counts;
 }
 
 const Unchained = z.object({ copies: z.coerce.number() });
@@ -117,6 +127,7 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
       account: e.account,
       key_arn: e.key_arn,
       match: e.match,
+      certainty: e.certainty,
     });
     evBy.set(e.copy_id, list);
   }
@@ -146,6 +157,7 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
     },
     key_change: c.key_change,
     parent_copy_id: c.parent_copy_id,
+    evidence_counts: countCertainty(evBy.get(c.copy_id) ?? []),
     evidence: evBy.get(c.copy_id) ?? [],
   }));
 }

@@ -150,6 +150,7 @@ describe('correlate: the simulated organization', () => {
       'target',
       'key_change',
       'parent_copy_id',
+      'evidence_counts',
       'evidence',
     ]);
   });
