@@ -17,12 +17,25 @@ with target_key as (
   qualify row_number() over (partition by v.copy_id order by v.strength, k.event_time, k.event_id) = 1
 ),
 source_key as (
-  select v.copy_id, k.key_arn
-  from evidence_all v
-  join kms_context k on k.event_id = v.event_id
-  where v.side = 'source' and v.match in ('source_context', 'request_id', 'shared_event')
-    and k.key_arn like 'arn:%:kms:%'
-  qualify row_number() over (partition by v.copy_id order by v.strength, k.event_time, k.event_id) = 1
+  select copy_id, key_arn
+  from (
+    select v.copy_id, k.key_arn, 0 as pref, v.strength, k.event_time, k.event_id
+    from evidence_all v
+    join kms_context k on k.event_id = v.event_id
+    where v.side = 'source' and v.match in ('source_context', 'request_id', 'shared_event')
+      and k.key_arn like 'arn:%:kms:%'
+    union all
+    -- a ReEncrypt that wrote the target names both keys (resources[]: the source key, then the
+    -- destination key): the key it decrypted from is the source's
+    select v.copy_id, k.key_arn, 1, v.strength, k.event_time, k.event_id
+    from evidence_all v
+    join kms_context k on k.event_id = v.event_id
+    where v.side = 'target' and v.match in ('encryption_context', 'request_id')
+      and k.event_name = 'ReEncrypt'
+      and k.key_arn like 'arn:%:kms:%'
+      and k.dest_key_arn like 'arn:%:kms:%'
+  )
+  qualify row_number() over (partition by copy_id order by pref, strength, event_time, event_id) = 1
 ),
 alias_key as (
   select c.copy_id, min(kk.key_arn) as key_arn

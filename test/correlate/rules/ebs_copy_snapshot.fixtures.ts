@@ -51,6 +51,52 @@ const copySnapshot = (o: {
 export const fixtures: RuleFixtures = {
   positive: [
     {
+      name: 'a same-region copy under a new key: its ReEncrypt names both keys, so the hop has a source key and a key change though no source-side record was seen',
+      records: [
+        copySnapshot({
+          id: 'ebs-reenc-copy',
+          at: '2026-03-06T10:00:00Z',
+          region: 'us-east-1',
+          account: A2,
+          from: 'snap-0a10000000000001',
+          to: 'snap-0a10000000000002',
+          key: VAULT_KEY,
+        }),
+        {
+          ...kms({
+            id: 'ebs-reenc',
+            at: '2026-03-06T10:00:02Z',
+            name: 'ReEncrypt',
+            region: 'us-east-1',
+            account: A2,
+            key: VAULT_KEY,
+          }),
+          requestParameters: {
+            destinationKeyId: VAULT_KEY,
+            sourceEncryptionContext: { 'aws:ebs:id': 'vol-0a10000000000009' },
+            destinationEncryptionContext: { 'aws:ebs:id': 'snap-0a10000000000002' },
+          },
+          resources: [
+            { accountId: A1, type: 'AWS::KMS::Key', ARN: SRC_KEY },
+            { accountId: A2, type: 'AWS::KMS::Key', ARN: VAULT_KEY },
+          ],
+        },
+      ],
+      copies: [
+        {
+          copy_id: 'ebs-reenc-copy',
+          api: 'CopySnapshot',
+          kind: 'ebs_snapshot',
+          source_key_arn: SRC_KEY,
+          target_key_arn: VAULT_KEY,
+          key_change: 'new_key',
+        },
+      ],
+      evidence: [
+        { copy_id: 'ebs-reenc-copy', event_id: 'ebs-reenc', side: 'target', match: 'encryption_context' },
+      ],
+    },
+    {
       name: "a record that names no resource, with the copy's key in its region within minutes, is a weak hint when it fits that one copy",
       records: [
         copySnapshot({
