@@ -27,6 +27,7 @@ const CopyRow = z.object({
   target_key_arn: s,
   key_change: s,
   parent_copy_id: s,
+  kms_unattributed: z.coerce.number().nullable(),
 });
 
 const EvidenceRow = z.object({
@@ -79,8 +80,11 @@ export interface LineageRecord {
   };
   key_change: string | null;
   parent_copy_id: string | null;
-  /** How many evidence events vouch for the copy alone, fit several copies, or are weak hints. */
-  evidence_counts: Record<Evidence['certainty'], number>;
+  /**
+   * How many evidence events vouch for the copy alone, fit several copies, or are weak hints; and
+   * how many KMS records fit it only by key and time but fit other copies too (listed on none).
+   */
+  evidence_counts: Record<Evidence['certainty'] | 'unattributed', number>;
   evidence: Evidence[];
 }
 
@@ -94,8 +98,8 @@ function idOf(ref: string): string {
   return rds ? rds[1]! : ref.replace(/^.*[:/]/, '');
 }
 
-function countCertainty(evidence: Evidence[]): LineageRecord['evidence_counts'] {
-  const counts = { certain: 0, ambiguous: 0, weak: 0 };
+function countCertainty(evidence: Evidence[], unattributed: number): LineageRecord['evidence_counts'] {
+  const counts = { certain: 0, ambiguous: 0, weak: 0, unattributed };
   for (const e of evidence) counts[e.certainty] += 1;
   return counts;
 }
@@ -157,7 +161,7 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
     },
     key_change: c.key_change,
     parent_copy_id: c.parent_copy_id,
-    evidence_counts: countCertainty(evBy.get(c.copy_id) ?? []),
+    evidence_counts: countCertainty(evBy.get(c.copy_id) ?? [], c.kms_unattributed ?? 0),
     evidence: evBy.get(c.copy_id) ?? [],
   }));
 }
@@ -176,7 +180,12 @@ function table(records: LineageRecord[]): string {
       `${r.source.id ?? '?'} ${r.source.region ?? '?'}/${r.source.account ?? '?'}`,
       `${r.target.id ?? '?'} ${r.target.region ?? '?'}/${r.target.account ?? '?'}`,
       `${shortKey(r.source.key_arn)} -> ${shortKey(r.target.key_arn)} (${r.key_change ?? 'unknown'})`,
-      r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
+      [
+        r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
+        r.evidence_counts.unattributed ? `(+${r.evidence_counts.unattributed} unattributed)` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     ];
   });
   return `${textTable(header, rows)}\n(${records.length} copies)`;

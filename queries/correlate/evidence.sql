@@ -5,7 +5,8 @@
 -- closest before; otherwise every candidate is marked source_context_ambiguous, never attached as
 -- certain), request_id, shared_event (the other account's copy of a matched record), service_event,
 -- and key_time_window (a weak hint, only for records that name no resource at all, and only when
--- the record fits exactly one copy and no other match claims it). A read (not a
+-- the record fits exactly one copy and no other match claims it; one that fits several copies is
+-- key_time_window_unattributed, counted on each and stored as the evidence of none). A read (not a
 -- data-key generation) naming a copy's target, made after a later copy of that target was
 -- requested, is that later copy's source read, not the first copy's target write.
 -- params: none. output: temp table evidence_all.
@@ -192,7 +193,17 @@ service as (
     )
 ),
 weak as (
-  select e.copy_id, k.event_id, 'target' as side, 'key_time_window' as match, 6 as strength
+  select
+    e.copy_id,
+    k.event_id,
+    'target' as side,
+    -- a hint that fits several copies (a fleet sharing one key and one minute) is nobody's evidence:
+    -- insert_evidence leaves it out and insert_copies counts it on each copy it fits
+    case
+      when count(*) over (partition by k.event_id) = 1 then 'key_time_window'
+      else 'key_time_window_unattributed'
+    end as match,
+    6 as strength
   from e
   join kms_ev k
     on k.region = e.target_region
@@ -202,8 +213,6 @@ weak as (
   where e.key_ref is not null
     and list_contains(e.kms_operations, k.event_name)
     and not exists (select 1 from certain c where c.event_id = k.event_id)
-  -- a hint that fits several copies (a fleet sharing one key and one minute) is nobody's evidence
-  qualify count(*) over (partition by k.event_id) = 1
 )
 select copy_id, event_id, side, match, strength
 from (

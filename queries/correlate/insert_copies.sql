@@ -4,7 +4,8 @@
 insert into copies (
   copy_id, kind, api, mechanism, status, error_code, requested_at, request_event_id, principal_arn,
   source_id, source_arn, source_region, source_account, source_key_arn,
-  target_id, target_arn, target_region, target_account, target_key_arn, key_change, parent_copy_id
+  target_id, target_arn, target_region, target_account, target_key_arn, key_change, parent_copy_id,
+  kms_unattributed
 )
 with target_key as (
   select
@@ -129,5 +130,10 @@ select
       order by p.requested_at desc, p.copy_id
       limit 1
     )
+  ),
+  (
+    select count(*)
+    from evidence_all u
+    where u.copy_id = r.copy_id and u.match = 'key_time_window_unattributed'
   )
 from resolved r

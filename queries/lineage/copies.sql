@@ -25,7 +25,7 @@ select
   request_event_id, principal_arn,
   source_id, source_arn, source_region, source_account, source_key_arn,
   target_id, target_arn, target_region, target_account, target_key_arn,
-  key_change, parent_copy_id
+  key_change, parent_copy_id, kms_unattributed
 from copies
 where $ref::varchar is null
   or copy_id in (select copy_id from connected)

@@ -221,7 +221,7 @@ describe('correlate: EBS CopySnapshot', () => {
     // the lineage record says how far its evidence vouches for it: the shared Decrypt is ambiguous
     for (const record of await lineage(store, 'snap-0ddddddddddddddd2')) {
       if (record.target.id !== 'snap-0ddddddddddddddd2') continue;
-      expect(record.evidence_counts).toEqual({ certain: 2, ambiguous: 1, weak: 0 });
+      expect(record.evidence_counts).toEqual({ certain: 2, ambiguous: 1, weak: 0, unattributed: 0 });
       expect(record.evidence.find((e) => e.event_name === 'Decrypt')?.certainty).toBe('ambiguous');
       expect(
         record.evidence

@@ -437,6 +437,7 @@ export const fixtures: RuleFixtures = {
         copy_id: `ebs-fleet-copy-${n}`,
         api: 'CopySnapshot',
         kind: 'ebs_snapshot',
+        kms_unattributed: 1,
       })),
       evidence: [],
       unlinked: ['ebs-fleet-decrypt'],
