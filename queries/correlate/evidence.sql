@@ -21,29 +21,19 @@ with e as (
   join correlate_rules r on r.rule_id = c.rule_id
   where c.error_code is null
 ),
-attach_grants as (
-  -- a grant to an instance's EC2 infrastructure session: AttachVolume or RunInstances, not a copy
-  select event_id
-  from events
-  where event_source = 'kms.amazonaws.com'
-    and event_name = 'CreateGrant'
-    and (
-      (request_parameters ->> 'granteePrincipal') like 'arn:%:sts::%:assumed-role/aws:ec2-infrastructure/i-%'
-      or (request_parameters ->> 'granteePrincipal') like '%:aws:ec2-infrastructure:i-%'
-    )
-),
 kms_ev as (
   -- the KMS records that may be a copy's evidence: never what an instance's attach or launch made
   -- (reference §5.2: the grant to the instance's aws:ec2-infrastructure session, and the Decrypt
   -- that session makes), though they carry the volume's context
   select k.*
   from kms_context k
-  anti join attach_grants g on g.event_id = k.event_id
-  where k.actor_arn is null
-     or not (
-       k.actor_arn like 'arn:%:sts::%:assumed-role/aws:ec2-infrastructure/i-%'
-       or k.actor_arn like '%:aws:ec2-infrastructure:i-%'
-     )
+  where not coalesce(
+    k.actor_arn like 'arn:%:sts::%:assumed-role/aws:ec2-infrastructure/i-%'
+      or k.actor_arn like '%:aws:ec2-infrastructure:i-%'
+      or k.grantee_principal like 'arn:%:sts::%:assumed-role/aws:ec2-infrastructure/i-%'
+      or k.grantee_principal like '%:aws:ec2-infrastructure:i-%',
+    false
+  )
 ),
 e_keys as (
   -- one row per copy and encryption-context key its rule reads

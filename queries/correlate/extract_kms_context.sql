@@ -47,5 +47,6 @@ select
   actor_account_id,
   actor_arn,
   invoked_by,
-  file_id
+  file_id,
+  case when event_name = 'CreateGrant' then rp ->> 'granteePrincipal' end
 from k
