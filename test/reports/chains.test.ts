@@ -131,6 +131,45 @@ describe('reports read the stored copy chain', () => {
     expect((await drVault()).status).toBe('pass');
   });
 
+  const forensicsCopies = async (subject: string) => {
+    const r = await generateReport(store, {
+      id: 'forensics',
+      config: POLICY,
+      formats: ['json'],
+      out,
+      subject,
+      now: NOW,
+    });
+    return (r.model.copies as { copy_id: string; target: string }[]).map((c) => c.target.split(' ')[0]);
+  };
+
+  it('forensics on a copy of a copy lists its chain up to the origin, the origin\'s other copies, and nothing unrelated', async () => {
+    const copies = await store.all('reports/common/copies', CopyRow, { since: null, until: null });
+    const vault = copies.find((c) => c.target_id === VAULT_COPY)!;
+    const root = copies.find((c) => c.copy_id === vault.chain?.[0])!;
+    const kin = copies.filter((c) => c.source_id === root.source_id && c.source_region === root.source_region);
+    expect(kin.length).toBeGreaterThan(1);
+    const targets = await forensicsCopies(VAULT_COPY);
+    expect(targets).toContain(VAULT_COPY);
+    expect(targets).toContain(root.target_id);
+    for (const k of kin) expect(targets).toContain(k.target_id);
+    expect(targets).not.toContain('snap-0ccccccccccccccc3');
+  });
+
+  it('forensics follows the chain correlate stored: a copy taken off the vault copy\'s stored chain leaves its lineage', async () => {
+    const copies = await store.all('reports/common/copies', CopyRow, { since: null, until: null });
+    const vault = copies.find((c) => c.target_id === VAULT_COPY)!;
+    const loop = copies.find((c) => c.target_id === 'snap-0ccccccccccccccc3')!;
+    expect(await forensicsCopies(VAULT_COPY)).not.toContain('snap-0ccccccccccccccc3');
+    // a stored chain that runs through the loop's copy makes it part of the vault copy's lineage
+    await store.userQuery(
+      `update copies set chain = ['${loop.copy_id}', '${vault.copy_id}'], root_copy_id = null, chain_status = 'cycle' where copy_id = '${vault.copy_id}'`,
+    );
+    expect(await forensicsCopies(VAULT_COPY)).toContain('snap-0ccccccccccccccc3');
+    await correlate(store);
+    expect(await forensicsCopies(VAULT_COPY)).not.toContain('snap-0ccccccccccccccc3');
+  });
+
   it('a store whose copies have no stored chain yet is refused with what to run, not reported without origins', async () => {
     await store.userQuery('update copies set chain_status = null');
     for (const id of ['residency', 'dr_coverage'] as const) {

@@ -1,9 +1,14 @@
--- The copies a forensics subject touches, then their whole lineage component (every copy linked
--- to them through sources and targets: up to the origin and down to every descendant). The subject is an artifact id or ARN, a key
--- ARN or id, a principal ARN (a role ARN also matches its sessions) or an account id.
+-- The copies a forensics subject touches, then their whole lineage, read from the copy chain
+-- correlate stored on each copy (queries/correlate/copy_chains.sql) rather than walked again here:
+-- every copy on a touched copy's chain (up to its origin), every copy whose chain passes through
+-- one of those (every descendant), and every chain that starts from the same origin artifact (the
+-- other copies made from it, and theirs). A chain that loops or runs past the depth cap has no
+-- root: its members and their descendants are still listed, no origin is claimed for them.
+-- The subject is an artifact id or ARN, a key ARN or id, a principal ARN (a role ARN also matches
+-- its sessions) or an account id.
 -- params: $subject (text), $since, $until (ISO text or null). output: copy_id.
-with recursive seed as (
-  select c.copy_id
+with seed as (
+  select c.copy_id, c.chain, c.root_copy_id
   from copies c
   where ($since::timestamptz is null or c.requested_at >= $since::timestamptz)
     and ($until::timestamptz is null or c.requested_at < $until::timestamptz)
@@ -19,18 +24,27 @@ with recursive seed as (
           and split_part(c.principal_arn, ':', 5) = split_part($subject, ':', 5))
     )
 ),
-walk(copy_id, depth) as (
-  select copy_id, 0 from seed
-  union
-  select n.copy_id, w.depth + 1
-  from walk w
-  join copies c on c.copy_id = w.copy_id
-  join copies n
-    on (n.source_id = c.target_id and n.source_region = c.target_region)
-    or (n.source_id = c.source_id and n.source_region = c.source_region)
-    or (n.target_id = c.source_id and n.target_region = c.source_region)
-    or n.parent_copy_id = c.copy_id
-    or n.copy_id = c.parent_copy_id
-  where w.depth < 32
+-- the touched copies and everything up their chains
+members as (
+  select distinct unnest(coalesce(chain, [copy_id])) as copy_id from seed
+),
+-- the artifacts those chains started from
+origins as (
+  select distinct r.source_id, r.source_region
+  from seed s
+  join copies r on r.copy_id = s.root_copy_id
+  where r.source_id is not null
+),
+-- every complete chain that starts from one of those origins
+kin_roots as (
+  select r.copy_id
+  from copies r
+  join origins o on o.source_id = r.source_id and o.source_region is not distinct from r.source_region
+  where r.chain_depth = 0
 )
-select distinct copy_id from walk order by copy_id
+select c.copy_id
+from copies c
+where c.copy_id in (select copy_id from members)
+  or c.root_copy_id in (select copy_id from kin_roots)
+  or list_has_any(c.chain, (select coalesce(list(copy_id), []) from members))
+order by c.copy_id
