@@ -143,11 +143,13 @@ describe('reports read the stored copy chain', () => {
     return (r.model.copies as { copy_id: string; target: string }[]).map((c) => c.target.split(' ')[0]);
   };
 
-  it('forensics on a copy of a copy lists its chain up to the origin, the origin\'s other copies, and nothing unrelated', async () => {
+  it("forensics on a copy of a copy lists its chain up to the origin, the origin's other copies, and nothing unrelated", async () => {
     const copies = await store.all('reports/common/copies', CopyRow, { since: null, until: null });
     const vault = copies.find((c) => c.target_id === VAULT_COPY)!;
     const root = copies.find((c) => c.copy_id === vault.chain?.[0])!;
-    const kin = copies.filter((c) => c.source_id === root.source_id && c.source_region === root.source_region);
+    const kin = copies.filter(
+      (c) => c.source_id === root.source_id && c.source_region === root.source_region,
+    );
     expect(kin.length).toBeGreaterThan(1);
     const targets = await forensicsCopies(VAULT_COPY);
     expect(targets).toContain(VAULT_COPY);
@@ -156,7 +158,7 @@ describe('reports read the stored copy chain', () => {
     expect(targets).not.toContain('snap-0ccccccccccccccc3');
   });
 
-  it('forensics follows the chain correlate stored: a copy taken off the vault copy\'s stored chain leaves its lineage', async () => {
+  it("forensics follows the chain correlate stored: a copy taken off the vault copy's stored chain leaves its lineage", async () => {
     const copies = await store.all('reports/common/copies', CopyRow, { since: null, until: null });
     const vault = copies.find((c) => c.target_id === VAULT_COPY)!;
     const loop = copies.find((c) => c.target_id === 'snap-0ccccccccccccccc3')!;
