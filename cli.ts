@@ -1,4 +1,5 @@
 // copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UsageError, warn } from './core/cli-kit.ts';
 import { registerCorrelate } from './correlate/command.ts';
@@ -11,9 +12,18 @@ import { registerQuery } from './queries/command.ts';
 import { registerReport } from './reports/command.ts';
 import { registerSimulate } from './simulator/command.ts';
 
+/** The version package.json declares: the one place it is written. */
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+    version?: unknown;
+  };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
 export function buildProgram(): Command {
   const program = new Command('copytrail')
     .description('Where did copies of your AWS data go? CloudTrail copy lineage with KMS evidence.')
+    .version(version(), '--version', 'print the version of copytrail and exit')
     .option('--db <file>', 'DuckDB database file (default: $COPYTRAIL_DB or ./copytrail.duckdb)')
     .showHelpAfterError()
     .exitOverride();

@@ -1,6 +1,6 @@
 // The copytrail executable as a user runs it: exit codes, output formats, quiet when piped.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,13 @@ describe('copytrail CLI', () => {
     expect(badSql.code).toBe(2);
     expect(badSql.stderr).toMatch(/no_such_table/);
     expect(copytrail(['--help']).code).toBe(0);
+  });
+
+  it('--version prints the version package.json declares, and exits 0', () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    const v = copytrail(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toBe(pkg.version);
   });
 
   it('schedule: list reads the config and history; once, run and history refuse bad input with exit 2', () => {
