@@ -44,7 +44,7 @@ export function registerCorrelate(program: Command): void {
         throw new UsageError(`--format must be one of ${LINEAGE_FORMATS.join(', ')}, not '${opts.format}'`);
       }
       if (!id && !opts.all) throw new UsageError('give an artifact or copy id, or --all');
-      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>(), 'read');
       try {
         const records = await lineage(store, opts.all ? null : id!);
         if (records.length === 0 && id) {

@@ -55,7 +55,7 @@ export function registerExport(program: Command): void {
         } catch (err) {
           throw new UsageError((err as Error).message);
         }
-        const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+        const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>(), 'read');
         try {
           const r = await exportData(store, {
             kind: what as ExportKind,

@@ -69,7 +69,7 @@ export function registerReport(program: Command): void {
           'the forensics report needs --subject (an artifact id or ARN, key, principal ARN or account id)',
         );
       }
-      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>());
+      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>(), 'read');
       const pdf = formats.includes('pdf') ? new PdfRenderer(config.reports.chromium) : undefined;
       // a signal stops the report where it is: the store is only read, each file is written whole
       // or not at all, and Chromium is closed rather than orphaned

@@ -115,6 +115,21 @@ describe('copytrail CLI', () => {
     expect(copytrail(['--help']).code).toBe(0);
   });
 
+  it('read commands on a path with no database exit 2 naming it, and create nothing there', () => {
+    const missing = join(dir, 'no-such.duckdb');
+    for (const args of [
+      ['lineage', '--all'],
+      ['report', 'residency', '--out', join(dir, 'r-missing')],
+      ['export', 'lineage', '--out', join(dir, 'missing.csv')],
+    ]) {
+      const r = copytrail(['--db', missing, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`no database at ${missing}`);
+      expect(existsSync(missing)).toBe(false);
+    }
+    expect(existsSync(join(dir, 'missing.csv'))).toBe(false);
+  });
+
   it('--version prints the version package.json declares, and exits 0', () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
     const v = copytrail(['--version']);
