@@ -78,6 +78,22 @@ describe('copytrail CLI', () => {
     const slashed = copytrail(['--db', db, 'report', 'residency', '--since', '03/01/2026', '--out', out]);
     expect(slashed.code).toBe(2);
     expect(slashed.stderr).toMatch(/--since '03\/01\/2026' is ambiguous/);
+    // a forensics subject that matches nothing is refused, naming the known id one character away
+    const q = copytrail([
+      '--db',
+      db,
+      'query',
+      "select min(target_id) as t from copies where target_id like 'snap-%'",
+      '--format',
+      'json',
+    ]);
+    const known: string = JSON.parse(q.stdout)[0].t;
+    const typo = known.slice(0, -1) + (known.endsWith('0') ? '1' : '0');
+    const nothing = copytrail(['--db', db, 'report', 'forensics', '--subject', typo, '--out', out]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain(`the forensics subject '${typo}' matches no copy, share or event`);
+    expect(nothing.stderr).toContain(known);
+    expect(existsSync(join(out, 'forensics.html'))).toBe(false);
   });
 
   it('query prints a table, JSON and CSV; COPYTRAIL_DB picks the database', () => {

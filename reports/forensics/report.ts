@@ -12,6 +12,7 @@ import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../mo
 import { ResidencyPolicy } from '../policy.ts';
 import { CopyRow, chained, resourceArn, ShareRow } from '../rows.ts';
 import { lineageGraph } from '../svg.ts';
+import { unknownSubject } from './closest.ts';
 
 export const TIMELINE_LIMIT = 5000;
 
@@ -128,6 +129,9 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
     ...ctx.range,
     limit: TIMELINE_LIMIT + 1,
   });
+  if (copies.length === 0 && shares.length === 0 && timeline.length === 0) {
+    throw await unknownSubject(ctx, subject);
+  }
   const keyArns = new Set<string>();
   for (const c of copies) for (const k of [c.source_key_arn, c.target_key_arn]) if (k) keyArns.add(k);
   if (kind === 'key' && subject.startsWith('arn:')) keyArns.add(subject);
