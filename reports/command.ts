@@ -17,6 +17,21 @@ interface ReportOptions {
   until?: string;
   format?: string;
   out?: string;
+  failOn?: string;
+}
+
+/** `--fail-on`: the finding statuses that make the command exit 3, so a CI job can gate on a report. */
+export const FAIL_ON = { fail: ['fail'], unknown: ['fail', 'unknown'] } as const;
+export type FailOn = keyof typeof FAIL_ON;
+/** The exit code of a report whose findings reached its --fail-on threshold. */
+export const THRESHOLD_EXIT = 3;
+
+export function parseFailOn(text: string | undefined): FailOn | null {
+  if (text === undefined) return null;
+  if (!(text in FAIL_ON)) {
+    throw new UsageError(`--fail-on must be one of ${Object.keys(FAIL_ON).join(', ')}, not '${text}'`);
+  }
+  return text as FailOn;
 }
 
 export function parseFormats(text: string): Format[] {
@@ -36,7 +51,10 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('render a residency, DR-coverage or forensics report (HTML, PDF, JSON + evidence manifest)')
     .argument('<report>', REPORT_IDS.join('|'))
-    .option('--config <file>', 'policy, DR requirements and report defaults (YAML)')
+    .option(
+      '--config <file>',
+      'policy, DR requirements and report defaults (YAML; default: $COPYTRAIL_CONFIG)',
+    )
     .option('--subject <id>', 'forensics: artifact id or ARN, key ARN or id, principal ARN, or account id')
     .option(
       '--since <time>',
@@ -45,13 +63,18 @@ export function registerReport(program: Command): void {
     .option('--until <time>', 'window end, and the instant copy ages are measured at')
     .option('--format <list>', 'comma-separated: html,pdf,json (default: the config, else all three)')
     .option('--out <dir>', 'output folder (default: the config, else ./reports)')
+    .option(
+      '--fail-on <level>',
+      'exit 3 when any finding is FAIL (fail) or FAIL or UNKNOWN (unknown); the files are written either way',
+    )
     .action(async (report: string, opts: ReportOptions, cmd: Command) => {
       if (!REPORT_IDS.includes(report as ReportId)) {
         throw new UsageError(`unknown report '${report}': choose ${REPORT_IDS.join(', ')}`);
       }
+      const failOn = parseFailOn(opts.failOn);
       let config: ReturnType<typeof loadConfig>;
       try {
-        config = loadConfig(opts.config);
+        config = loadConfig(opts.config ?? process.env.COPYTRAIL_CONFIG);
       } catch (err) {
         if (err instanceof ConfigError) throw new UsageError(err.message);
         throw err;
@@ -104,6 +127,13 @@ export function registerReport(program: Command): void {
         out(`${report}: ${s.fail} fail, ${s.unknown} unknown, ${s.pass} pass (${s.total} findings)`);
         for (const f of result.files) out(`  ${f.format.padEnd(4)} ${f.path}`);
         out(`  manifest ${result.manifest}`);
+        if (failOn) {
+          const reached = FAIL_ON[failOn].reduce((n, status) => n + s[status], 0);
+          if (reached > 0) {
+            warn(`${report}: ${reached} finding(s) at or above --fail-on ${failOn}: exit ${THRESHOLD_EXIT}`);
+            process.exitCode = THRESHOLD_EXIT;
+          }
+        }
       } finally {
         stop.settleExitCode();
         stop.release();

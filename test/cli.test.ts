@@ -131,6 +131,51 @@ describe('copytrail CLI', () => {
     expect(copytrail(['--help']).code).toBe(0);
   });
 
+  it('report --fail-on: exit 3 when a finding reaches the level, 0 below it, 2 for an unknown level; COPYTRAIL_CONFIG is the default config', () => {
+    const out = join(dir, 'gate');
+    const summary = () =>
+      JSON.parse(readFileSync(join(out, 'residency.json'), 'utf8')).summary as {
+        fail: number;
+        unknown: number;
+      };
+    // the demo shares a snapshot with an outside account: a FAIL under the default policy
+    const failing = copytrail([
+      '--db',
+      db,
+      'report',
+      'residency',
+      '--format',
+      'json',
+      '--out',
+      out,
+      '--fail-on',
+      'fail',
+    ]);
+    expect(summary().fail).toBeGreaterThan(0);
+    expect(failing.code).toBe(3);
+    expect(failing.stderr).toMatch(/finding\(s\) at or above --fail-on fail: exit 3/);
+    expect(existsSync(join(out, 'residency.json'))).toBe(true);
+    // a policy that allows every jurisdiction and trusts the outside account leaves no FAIL
+    const permissive = join(dir, 'permissive.yaml');
+    writeFileSync(
+      permissive,
+      [
+        'residency:',
+        '  allowed_jurisdictions: [AE, AU, BH, BR, CA, CH, CN, EU, HK, ID, IL, IN, JP, KR, MX, MY, NZ, SG, TH, TW, UK, US, ZA]',
+        "  trusted_accounts: ['904657914468']",
+        '',
+      ].join('\n'),
+    );
+    const env = { COPYTRAIL_CONFIG: permissive };
+    const args = ['--db', db, 'report', 'residency', '--format', 'json', '--out', out];
+    const passing = copytrail([...args, '--fail-on', 'fail'], env);
+    expect(summary().fail).toBe(0);
+    expect(passing.code).toBe(0);
+    const strict = copytrail([...args, '--fail-on', 'unknown'], env);
+    expect(strict.code).toBe(summary().unknown > 0 ? 3 : 0);
+    expect(copytrail([...args, '--fail-on', 'warn']).code).toBe(2);
+  });
+
   it('read commands on a path with no database exit 2 naming it, and create nothing there', () => {
     const missing = join(dir, 'no-such.duckdb');
     for (const args of [
