@@ -40,6 +40,7 @@ export const CORRELATE_STEPS = [
   'correlate/rebuild_artifacts',
   'correlate/clear_shares',
   'correlate/rebuild_shares',
+  'correlate/rebuild_ram_shares',
   'correlate/copy_edges',
   'correlate/evidence',
   'correlate/clear_kms_keys',
