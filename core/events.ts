@@ -31,6 +31,7 @@ export const LINEAGE_EVENT_NAMES = [
   'CreateResourceShare',
   'AssociateResourceShare',
   'DisassociateResourceShare',
+  'DeleteResourceShare',
   'CopyJobStarted',
   'CopyJobCompleted',
   'BackupJobCompleted',

@@ -1,5 +1,5 @@
 -- Shares of EBS volumes through AWS RAM (CreateResourceShare, AssociateResourceShare,
--- DisassociateResourceShare), into shares beside the snapshot attribute changes: one row per
+-- DisassociateResourceShare, DeleteResourceShare), into shares beside the snapshot attribute changes: one row per
 -- (volume, principal) a call adds to or removes from a resource share. Shapes inferred from the RAM
 -- API reference (RAM is a JSON API, so CloudTrail names the members as the API does:
 -- requestParameters.resourceArns[], principals[], resourceShareArn; the new share's ARN in
@@ -7,7 +7,7 @@
 -- A call may name only volumes or only principals of a share made earlier: a volume reaches every
 -- principal the share holds at that moment, and a principal every volume, so membership is followed
 -- per share through its calls in time order. A removal pairs what it removes with what the share
--- held just before it.
+-- held just before it; deleting the share removes every pair it held.
 -- to_account is the account: a 12-digit principal as it is, an IAM principal's ARN as its account;
 -- an organization or OU principal is kept as its ARN (arn:aws:organizations::…), which names no
 -- account, so readers can tell it from one.
@@ -18,7 +18,8 @@ with calls as (
     event_id,
     event_time,
     recipient_account_id,
-    case event_name when 'DisassociateResourceShare' then 'removed' else 'added' end as action,
+    case when event_name in ('DisassociateResourceShare', 'DeleteResourceShare') then 'removed' else 'added' end as action,
+    event_name = 'DeleteResourceShare' as deletes,
     -- a call that names no share (or a failed lookup of it) pairs only what it names itself
     coalesce(
       request_parameters ->> 'resourceShareArn',
@@ -29,7 +30,7 @@ with calls as (
     coalesce(json_extract_string(request_parameters, '$.principals[*]'), []::varchar[]) as principals
   from events
   where event_source = 'ram.amazonaws.com'
-    and event_name in ('CreateResourceShare', 'AssociateResourceShare', 'DisassociateResourceShare')
+    and event_name in ('CreateResourceShare', 'AssociateResourceShare', 'DisassociateResourceShare', 'DeleteResourceShare')
     and error_code is null
 ),
 members as (
@@ -73,6 +74,7 @@ pairs as (
     and (
       (list_contains(c.resources, r.member) and (p.before = 'added' or list_contains(c.principals, p.member)))
       or (list_contains(c.principals, p.member) and r.before = 'added')
+      or (c.deletes and r.before = 'added' and p.before = 'added')
     )
 )
 select

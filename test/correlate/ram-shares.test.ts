@@ -65,6 +65,7 @@ describe('RAM shares of volumes', () => {
         resourceShareArn: SHARE,
         principals: [A2],
       }),
+      ram('r7-delete', '2026-03-01T16:00:00Z', 'DeleteResourceShare', { resourceShareArn: SHARE }),
       ram(
         'r6-failed',
         '2026-03-01T15:00:00Z',
@@ -98,6 +99,13 @@ describe('RAM shares of volumes', () => {
         // vol 1 was already out of the share
         `r5-remove-account removed ${vol(2)} -> ${A2}`,
         `r5-remove-account removed ${vol(3)} -> ${A2}`,
+        // deleting the share ends every pair it still held
+        `r7-delete removed ${vol(2)} -> ${A3}`,
+        `r7-delete removed ${vol(2)} -> ${ORG}`,
+        `r7-delete removed ${vol(2)} -> ${OU}`,
+        `r7-delete removed ${vol(3)} -> ${A3}`,
+        `r7-delete removed ${vol(3)} -> ${ORG}`,
+        `r7-delete removed ${vol(3)} -> ${OU}`,
       ].sort(),
     );
     const { rows } = await store.userQuery(`select distinct artifact_kind, region, from_account from shares`);
