@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Config } from '../../core/config.ts';
 import { correlate } from '../../correlate/correlate.ts';
-import { lineage } from '../../correlate/lineage.ts';
+import { lineage, renderLineage } from '../../correlate/lineage.ts';
 import { Store } from '../../queries/store.ts';
 import { generateReport } from '../../reports/generate.ts';
 import { ArtifactRow } from '../../reports/rows.ts';
@@ -129,6 +129,9 @@ describe('associated KMS keys', () => {
     expect(copy!.target.associated_key_arns).toEqual(
       [KEY_US, KEY_W1, 'alias/partner', keyArn('eu-central-1', A1, KEY_ID)].sort(),
     );
+    const table = renderLineage([copy!], 'table');
+    expect(table).toContain(`+${A1}/0a0a0a0a-0000-4000-8000-000000000003`);
+    expect(table).toContain('+alias/partner');
     const volume = (await lineage(store, null)).find((c) => c.copy_id === 'ak-volume-copy')!;
     expect(volume.target.associated_key_arns).toEqual([]);
   });
