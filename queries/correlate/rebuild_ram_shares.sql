@@ -34,11 +34,21 @@ with calls as (
     and error_code is null
 ),
 members as (
-  select share_key, event_id, event_time, action, 'resource' as member_kind, unnest(resources) as member
-  from calls
-  union all
-  select share_key, event_id, event_time, action, 'principal', unnest(principals)
-  from calls
+  -- a principal is an account id, an ARN or a service principal; anything else in a hostile or
+  -- broken record (null, empty, an object) names nobody and is left out
+  select *
+  from (
+    select share_key, event_id, event_time, action, 'resource' as member_kind, unnest(resources) as member
+    from calls
+    union all
+    select share_key, event_id, event_time, action, 'principal', unnest(principals)
+    from calls
+  )
+  where member is not null
+    and (
+      member_kind = 'resource'
+      or regexp_matches(member, '^([0-9]{12}|arn:[^\s]+|[a-z0-9.-]+\.amazonaws\.com)$')
+    )
 ),
 held as (
   -- what each share holds at each of its calls: through the call itself (inclusive) and just

@@ -112,6 +112,28 @@ describe('RAM shares of volumes', () => {
     expect(rows).toEqual([{ artifact_kind: 'ebs_volume', region: 'us-east-1', from_account: A1 }]);
   });
 
+  it('a RAM record of the wrong shape (lists that are not lists, ids that are not ARNs, nulls, empty principals) makes no share row and stops nothing', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      ram('h1', '2026-03-03T10:00:00Z', 'CreateResourceShare', { resourceArns: volArn(7), principals: A2 }),
+      ram('h2', '2026-03-03T10:01:00Z', 'CreateResourceShare', {
+        resourceArns: [{ arn: volArn(8) }, `${volArn(8)}'; drop table shares; --`, 42],
+        principals: [{ account: A2 }, null],
+      }),
+      ram('h3', '2026-03-03T10:02:00Z', 'AssociateResourceShare', {
+        resourceShareArn: 7,
+        resourceArns: null,
+      }),
+      ram('h4', '2026-03-03T10:03:00Z', 'CreateResourceShare', {
+        resourceArns: [volArn(9), null],
+        principals: [null, A2, ''],
+      }),
+    ]);
+    await correlate(store);
+    // only the one well-formed pair of h4
+    expect(await shares(store)).toEqual([`h4 added ${vol(9)} -> ${A2}`]);
+  });
+
   it("a recipient's copy of a volume shared with it through RAM names the owner from the share; with no share, the copier", async () => {
     const store = await memoryStore();
     const copy = (id: string, at: string, from: string, to: string) =>
