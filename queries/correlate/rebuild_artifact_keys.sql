@@ -14,6 +14,7 @@ with calls as (
     recipient_account_id,
     request_parameters ->> 'snapshotId' as artifact_id,
     request_parameters ->> 'kmsKeyId' as key_ref,
+    coalesce(json_type(request_parameters -> 'kmsKeyId') = 'VARCHAR', false) as key_is_text,
     case event_name when 'AssociateKmsKeyId' then 'associated' else 'disassociated' end as action
   from events
   where event_source = 'ec2.amazonaws.com'
@@ -46,5 +47,7 @@ select
   c.event_id
 from calls c
 left join by_alias a on a.event_id = c.event_id
-where c.artifact_id is not null
-  and c.key_ref is not null
+-- a snapshot id and a key named by text; anything else (an object, a number) names neither
+where regexp_matches(c.artifact_id, '^snap-[0-9A-Za-z]+$')
+  and c.key_is_text
+  and c.key_ref <> ''
