@@ -24,6 +24,14 @@ export const LINEAGE_EVENT_NAMES = [
   'ModifyDBClusterSnapshotAttribute',
   'SharedSnapshotCopyInitiated',
   'SharedSnapshotVolumeCreated',
+  'CopyVolumes',
+  'SharedVolumeCopyInitiated',
+  'AssociateKmsKeyId',
+  'DisassociateKmsKeyId',
+  'CreateResourceShare',
+  'AssociateResourceShare',
+  'DisassociateResourceShare',
+  'DeleteResourceShare',
   'CopyJobStarted',
   'CopyJobCompleted',
   'BackupJobCompleted',
@@ -42,6 +50,7 @@ export const LINEAGE_EVENT_SOURCES = [
   'rds.amazonaws.com',
   'backup.amazonaws.com',
   'kms.amazonaws.com',
+  'ram.amazonaws.com',
 ] as const;
 
 /** KMS operations whose records can be a copy's evidence (DescribeKey and other context-free calls never are). */

@@ -28,6 +28,8 @@ const CopyRow = z.object({
   key_change: s,
   parent_copy_id: s,
   kms_unattributed: z.coerce.number().nullable(),
+  // a LIST arrives as an array or as its JSON text
+  associated_key_arns: z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(z.string())),
 });
 
 const EvidenceRow = z.object({
@@ -77,6 +79,8 @@ export interface LineageRecord {
     region: string | null;
     account: string | null;
     key_arn: string | null;
+    /** Further keys associated with the target (AssociateKmsKeyId), each a way to its data. */
+    associated_key_arns: string[];
   };
   key_change: string | null;
   parent_copy_id: string | null;
@@ -158,6 +162,7 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
       region: c.target_region,
       account: c.target_account,
       key_arn: c.target_key_arn,
+      associated_key_arns: c.associated_key_arns,
     },
     key_change: c.key_change,
     parent_copy_id: c.parent_copy_id,
@@ -179,7 +184,7 @@ function table(records: LineageRecord[]): string {
       r.error_code ? `failed ${r.error_code}` : r.status,
       `${r.source.id ?? '?'} ${r.source.region ?? '?'}/${r.source.account ?? '?'}`,
       `${r.target.id ?? '?'} ${r.target.region ?? '?'}/${r.target.account ?? '?'}`,
-      `${shortKey(r.source.key_arn)} -> ${shortKey(r.target.key_arn)} (${r.key_change ?? 'unknown'})`,
+      `${shortKey(r.source.key_arn)} -> ${shortKey(r.target.key_arn)} (${r.key_change ?? 'unknown'})${r.target.associated_key_arns.map((k) => ` +${shortKey(k)}`).join('')}`,
       [
         r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
         r.evidence_counts.unattributed ? `(+${r.evidence_counts.unattributed} unattributed)` : '',

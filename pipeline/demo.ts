@@ -63,6 +63,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     events: options.events ?? 50_000,
     days: options.days ?? 7,
     seed: options.seed ?? 42,
+    volumeCopies: true,
+    dlmFleet: 40,
   });
   const store = await Store.open({ path: db });
   try {

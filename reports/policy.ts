@@ -54,6 +54,14 @@ export class ResidencyPolicy {
   account(id: string | null | undefined): Verdict {
     if (!id) return { allowed: null, why: 'account not known' };
     if (id === 'all') return { allowed: false, why: 'shared publicly (all AWS accounts)' };
+    // a RAM share with an organization or OU (queries/correlate/rebuild_ram_shares.sql): the records
+    // do not say which accounts it holds, so it is neither trusted nor refused
+    if (/^arn:[^:]+:organizations::/.test(id)) {
+      return {
+        allowed: null,
+        why: `${id} is an organization or OU: its member accounts are not known from the records`,
+      };
+    }
     return this.trusted.has(id)
       ? { allowed: true, why: `account ${id} is trusted` }
       : { allowed: false, why: `account ${id} is outside the organization's ingested and trusted accounts` };

@@ -97,6 +97,20 @@ export const ArtifactRow = z.object({
 });
 export type ArtifactRow = z.infer<typeof ArtifactRow>;
 
+/** A key associated with an artifact at the end of the window (queries/reports/residency/artifact_keys.sql). */
+export const ArtifactKeyRow = z.object({
+  artifact_id: text,
+  artifact_kind: text,
+  region: textOrNull,
+  account_id: textOrNull,
+  key: text,
+  key_arn: textOrNull,
+  key_region: textOrNull,
+  associated_at: textOrNull,
+  event_id: text,
+});
+export type ArtifactKeyRow = z.infer<typeof ArtifactKeyRow>;
+
 /** An ARN-shaped name for a finding's resource, from what the records tell. */
 export function resourceArn(
   kind: string | null,

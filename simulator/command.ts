@@ -21,35 +21,56 @@ export function registerSimulate(program: Command): void {
     .option('--days <n>', 'days of activity', '7')
     .option('--start <date>', 'first day (UTC)', '2026-03-01')
     .option('--seed <n>', 'random seed; the same seed writes the same files', '42')
-    .action((opts: { out: string; events: string; days: string; start: string; seed: string }) => {
-      const days = Number(opts.days);
-      const seed = Number(opts.seed);
-      if (!Number.isInteger(days) || days < 1)
-        throw new UsageError(`--days must be a whole number ≥ 1, not '${opts.days}'`);
-      if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not '${opts.seed}'`);
-      const events = parseCount(opts.events);
-      const t0 = Date.now();
-      let lastPrint = 0;
-      const r = simulate({
-        out: opts.out,
-        events,
-        days,
-        seed,
-        start: opts.start,
-        onProgress: (n, total) => {
-          if (process.stderr.isTTY && Date.now() - lastPrint > 500) {
-            lastPrint = Date.now();
-            process.stderr.write(`\rsimulate: ${n} / ~${total} records`);
-          }
-        },
-      });
-      if (process.stderr.isTTY) process.stderr.write('\n');
-      out(
-        [
-          `wrote ${r.records} records in ${r.files} files to ${r.out} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
-          `  ${r.accounts.length} accounts, ${r.regions.length} regions, ${r.start.slice(0, 10)} to ${r.end.slice(0, 10)}`,
-          `  ${r.delayedRecords} records delivered late, ${r.duplicateDeliveries} delivered twice`,
-        ].join('\n'),
-      );
-    });
+    .option(
+      '--volume-copies',
+      'also write EBS volume copies, RAM shares of volumes and associated snapshot keys',
+    )
+    .option('--dlm-fleet <n>', 'also write a DLM run copying this many snapshots within two minutes', '0')
+    .action(
+      (opts: {
+        out: string;
+        events: string;
+        days: string;
+        start: string;
+        seed: string;
+        volumeCopies?: boolean;
+        dlmFleet: string;
+      }) => {
+        const days = Number(opts.days);
+        const seed = Number(opts.seed);
+        if (!Number.isInteger(days) || days < 1)
+          throw new UsageError(`--days must be a whole number ≥ 1, not '${opts.days}'`);
+        if (!Number.isInteger(seed))
+          throw new UsageError(`--seed must be a whole number, not '${opts.seed}'`);
+        const dlmFleet = Number(opts.dlmFleet);
+        if (!Number.isInteger(dlmFleet) || dlmFleet < 0 || dlmFleet > 1000)
+          throw new UsageError(`--dlm-fleet must be a whole number from 0 to 1000, not '${opts.dlmFleet}'`);
+        const events = parseCount(opts.events);
+        const t0 = Date.now();
+        let lastPrint = 0;
+        const r = simulate({
+          out: opts.out,
+          events,
+          days,
+          seed,
+          start: opts.start,
+          volumeCopies: opts.volumeCopies ?? false,
+          dlmFleet,
+          onProgress: (n, total) => {
+            if (process.stderr.isTTY && Date.now() - lastPrint > 500) {
+              lastPrint = Date.now();
+              process.stderr.write(`\rsimulate: ${n} / ~${total} records`);
+            }
+          },
+        });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        out(
+          [
+            `wrote ${r.records} records in ${r.files} files to ${r.out} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+            `  ${r.accounts.length} accounts, ${r.regions.length} regions, ${r.start.slice(0, 10)} to ${r.end.slice(0, 10)}`,
+            `  ${r.delayedRecords} records delivered late, ${r.duplicateDeliveries} delivered twice`,
+          ].join('\n'),
+        );
+      },
+    );
 }

@@ -14,7 +14,14 @@ import { Rng } from './random.ts';
 import { type CTRecord, RecordFactory } from './records.ts';
 import { backupPlanCopy } from './scenarios/backup.ts';
 import { vaultCrossAccount } from './scenarios/cross-account.ts';
+import { dlmFleet } from './scenarios/dlm-fleet.ts';
 import { amiCopy, ebsNightlyDr, mrkCopy } from './scenarios/ebs-ami.ts';
+import {
+  associatedKeys,
+  csiVolumeClone,
+  externalVolumeCopy,
+  ramVolumeCopy,
+} from './scenarios/ebs-volumes.ts';
 import { externalShare, failedCopy } from './scenarios/edge-cases.ts';
 import { rdsCrossRegion } from './scenarios/rds.ts';
 import type { Scene } from './scenarios/scene.ts';
@@ -35,6 +42,14 @@ export interface SimulateOptions {
    * scenarios (default 1). Scales copies without scaling the noise, e.g. for report benchmarks.
    */
   fleets?: number;
+  /**
+   * Volume copies (CopyVolumes: a CSI driver clone, a RAM share copied by the vault account and one
+   * by an outside account) and keys associated with a snapshot. Off unless asked for, so a seed
+   * writes what it always wrote; the demo turns it on.
+   */
+  volumeCopies?: boolean;
+  /** A DLM policy's run copying this many snapshots cross-region within two minutes (0: none). */
+  dlmFleet?: number;
   /** Bucket name the digests record for their files. */
   bucket?: string;
   onProgress?: (records: number, target: number) => void;
@@ -114,6 +129,10 @@ export function simulate(options: SimulateOptions): SimulateResult {
       dbi: f.dbiResourceId(),
     });
   }
+
+  // drawn only when asked for, so the other scenarios' ids stay those of the same seed without it
+  const dlmVolumes = Array.from({ length: options.dlmFleet ?? 0 }, () => f.volId());
+  const keysVolume = options.volumeCopies ? f.volId() : '';
 
   const result: SimulateResult = {
     out: options.out,
@@ -215,6 +234,13 @@ export function simulate(options: SimulateOptions): SimulateResult {
         if (d % 2 === 1 || days === 1) failedCopy(scene, day0);
         if (d === Math.min(2, days - 1)) externalShare(scene, day0, v.exfil);
       });
+      if (options.volumeCopies) {
+        csiVolumeClone(scene, day0);
+        if (d % 2 === 0) ramVolumeCopy(scene, day0);
+        if (d === Math.min(1, days - 1)) associatedKeys(scene, day0, keysVolume);
+        if (d === Math.min(3, days - 1)) externalVolumeCopy(scene, day0);
+      }
+      if (dlmVolumes.length && d === Math.min(1, days - 1)) dlmFleet(scene, day0, dlmVolumes);
       // what the scenarios put into this hour moves from `future`
       const due = future.filter((x) => x.at < hourEnd);
       future = future.filter((x) => x.at >= hourEnd);

@@ -24,10 +24,17 @@ export const RECORD_FIELDS = [
   'additionalEventData',
 ] as const;
 
-/** A field of the record, as CloudTrail spells it: `responseElements.snapshotId`. */
+/**
+ * A field of the record, as CloudTrail spells it: `responseElements.snapshotId`. A segment may pick
+ * one item of a list (`responseElements.volumeSet.items[0].volumeId`), for APIs whose response
+ * wraps the one artifact they make in a list.
+ */
 const Path = z
   .string()
-  .regex(new RegExp(`^(${RECORD_FIELDS.join('|')})(\\.[A-Za-z][A-Za-z0-9_]*)*$`), 'a path into the record');
+  .regex(
+    new RegExp(`^(${RECORD_FIELDS.join('|')})(\\.[A-Za-z][A-Za-z0-9_]*(\\[[0-9]+\\])?)*$`),
+    'a path into the record',
+  );
 
 /** Where a value lives, alternatives in order: the first path that holds a value wins. */
 const Paths = z.array(Path);
@@ -122,6 +129,7 @@ export const CorrelationRule = z.object({
     'rds_cluster_snapshot',
     'rds_automated_backup',
     'backup_recovery_point',
+    'ebs_volume',
   ]),
   /** The one mechanism every call of this API is (else it is told from the caller's identity). */
   mechanism: Mechanism.optional(),
@@ -141,8 +149,11 @@ export const CorrelationRule = z.object({
     operations: z.array(z.enum(KMS_EVIDENCE_EVENTS)).min(1),
     /** Encryption-context keys whose value names the copy's source or target. */
     contextKeys: z.array(z.enum(CONTEXT_KEYS)),
-    /** Which id the source side's records carry: the source artifact's context, or the copy's. */
-    sourceContext: z.enum(['source_artifact', 'copy_context']),
+    /**
+     * Which id the source side's records carry: the source artifact's context, the copy's, or the
+     * source's own id (a volume's records always name the volume itself).
+     */
+    sourceContext: z.enum(['source_artifact', 'copy_context', 'source_id']),
     /** Which id the target side's records carry: the new artifact's id, or the copy's context. */
     targetContext: z.enum(['target_id', 'copy_context']),
   }),

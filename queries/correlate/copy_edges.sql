@@ -84,7 +84,12 @@ select
   source_id, source_arn, source_region,
   -- only the owner, or an account it was shared with, can copy a snapshot
   coalesce(source_account_named, artifact_account, sharer, owner_by_service_event, target_account) as source_account,
-  case source_context_from when 'copy_context' then copy_context else artifact_context end as source_context,
+  case source_context_from
+    when 'copy_context' then copy_context
+    -- a volume's KMS records name the volume itself, however it was made
+    when 'source_id' then source_id
+    else artifact_context
+  end as source_context,
   artifact_key as source_key_hint,
   target_id, target_arn, target_region, target_account, target_context,
   tie_fields,
@@ -95,7 +100,7 @@ select
   n.event_id, n.rule_id, n.kind, n.event_name, 'unknown', n.event_time, n.event_id,
   null, n.target_account, null, null, null, null,
   n.source_id, null, n.source_region, n.source_account,
-  case when n.source_context_from = 'source_artifact' then a.context_id end, a.key_arn,
+  case n.source_context_from when 'source_artifact' then a.context_id when 'source_id' then n.source_id end, a.key_arn,
   null, null, null, n.target_account, null,
   null,
   true

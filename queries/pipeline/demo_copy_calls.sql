@@ -10,7 +10,8 @@ where event_name in (
   'CopySnapshot', 'CopyImage', 'CopyDBSnapshot', 'CopyDBClusterSnapshot', 'StartCopyJob',
   'StartDBInstanceAutomatedBackupsReplication', 'ModifySnapshotAttribute', 'ModifyImageAttribute',
   'ModifyDBSnapshotAttribute', 'ModifyDBClusterSnapshotAttribute', 'SharedSnapshotCopyInitiated',
-  'CopyJobStarted', 'CopyJobCompleted'
+  'CopyJobStarted', 'CopyJobCompleted', 'CopyVolumes', 'SharedVolumeCopyInitiated', 'CreateResourceShare',
+  'AssociateResourceShare', 'DisassociateResourceShare', 'AssociateKmsKeyId', 'DisassociateKmsKeyId'
 )
 group by all
 order by event_name, aws_region

@@ -8,7 +8,8 @@ import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
-import { ArtifactRow, CopyRow, chained, KeyRow, resourceArn, ShareRow } from '../rows.ts';
+import { ArtifactKeyRow, ArtifactRow, CopyRow, chained, KeyRow, resourceArn, ShareRow } from '../rows.ts';
+import { judgeCarriedKeys } from './carried-keys.ts';
 
 const Hop = z.object({
   copy_id: z.string(),
@@ -142,6 +143,11 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
       chain: s === 'pass' ? [] : chainOf(c),
     });
   }
+  // every key a copy or an artifact carries besides the ones judged with its location
+  const associated = await ctx.all('reports/residency/artifact_keys', ArtifactKeyRow, {
+    until: ctx.window.until,
+  });
+  for (const f of judgeCarriedKeys(policy, copies, associated)) findings.push({ ...f, chain: [] });
   const shareRows = shares.map((s) => {
     const v = policy.account(s.to_account);
     const st = s.action === 'added' ? status(v.allowed) : 'pass';
