@@ -22,7 +22,10 @@ export const redshift_serverless_snapshot_copy_configuration: RuleDeclaration = 
   target: {
     ref: ['requestParameters.namespaceName'],
     arn: [],
-    region: ['requestParameters.destinationRegion', 'responseElements.snapshotCopyConfiguration.destinationRegion'],
+    region: [
+      'requestParameters.destinationRegion',
+      'responseElements.snapshotCopyConfiguration.destinationRegion',
+    ],
     account: ['recipientAccountId'],
   },
   key: ['requestParameters.destinationKmsKeyId'],
@@ -38,7 +41,11 @@ export const redshift_serverless_snapshot_copy_configuration: RuleDeclaration = 
       ties: [
         {
           all: [
-            { path: 'responseElements.snapshotCopyConfiguration.namespaceName', field: 'source_id', test: 'equals' },
+            {
+              path: 'responseElements.snapshotCopyConfiguration.namespaceName',
+              field: 'source_id',
+              test: 'equals',
+            },
             {
               path: 'responseElements.snapshotCopyConfiguration.destinationRegion',
               field: 'target_region',

@@ -59,7 +59,8 @@ describe('rule fixtures', () => {
       it(`names a positive scenario where a ${rule.api} call ${declaresEvidence ? 'links' : 'makes its edge'}`, () => {
         const linking = fixtures.positive.filter((s) =>
           s.copies.some(
-            (c) => c.api === rule.api && (!declaresEvidence || s.evidence.some((v) => v.copy_id === c.copy_id)),
+            (c) =>
+              c.api === rule.api && (!declaresEvidence || s.evidence.some((v) => v.copy_id === c.copy_id)),
           ),
         );
         expect(linking.length).toBeGreaterThan(0);

@@ -71,7 +71,12 @@ export const fixtures: RuleFixtures = {
     {
       name: 'replication to another region, later deleted from the source region: active, then ended by that delete',
       records: [
-        replicate({ id: 'efs-repl', at: '2026-03-02T10:00:00Z', source: edge.source_id, target: edge.target_id }),
+        replicate({
+          id: 'efs-repl',
+          at: '2026-03-02T10:00:00Z',
+          source: edge.source_id,
+          target: edge.target_id,
+        }),
         deleteReplication('efs-delete', '2026-04-01T10:00:00Z', edge.source_id),
       ],
       copies: [{ copy_id: 'efs-repl', ...edge, status: 'ended' }],
@@ -80,16 +85,28 @@ export const fixtures: RuleFixtures = {
     {
       name: 'the delete sent to the destination region ends it too',
       records: [
-        replicate({ id: 'efs-repl', at: '2026-03-02T10:00:00Z', source: edge.source_id, target: edge.target_id }),
+        replicate({
+          id: 'efs-repl',
+          at: '2026-03-02T10:00:00Z',
+          source: edge.source_id,
+          target: edge.target_id,
+        }),
         deleteReplication('efs-delete-dr', '2026-04-01T10:00:00Z', edge.source_id, 'eu-west-1'),
       ],
       copies: [{ copy_id: 'efs-repl', ...edge, status: 'ended' }],
-      evidence: [{ copy_id: 'efs-repl', event_id: 'efs-delete-dr', side: 'source', match: 'configuration_end' }],
+      evidence: [
+        { copy_id: 'efs-repl', event_id: 'efs-delete-dr', side: 'source', match: 'configuration_end' },
+      ],
     },
     {
       name: 'replication never deleted: active, declared with no evidence',
       records: [
-        replicate({ id: 'efs-repl', at: '2026-03-02T10:00:00Z', source: edge.source_id, target: edge.target_id }),
+        replicate({
+          id: 'efs-repl',
+          at: '2026-03-02T10:00:00Z',
+          source: edge.source_id,
+          target: edge.target_id,
+        }),
       ],
       copies: [{ copy_id: 'efs-repl', ...edge, status: 'active' }],
       evidence: [],
@@ -97,16 +114,43 @@ export const fixtures: RuleFixtures = {
     {
       name: 'switched off, on again, off again: each delete ends only the configuration made just before it',
       records: [
-        replicate({ id: 'efs-repl-1', at: '2026-03-02T10:00:00Z', source: edge.source_id, target: edge.target_id }),
+        replicate({
+          id: 'efs-repl-1',
+          at: '2026-03-02T10:00:00Z',
+          source: edge.source_id,
+          target: edge.target_id,
+        }),
         deleteReplication('efs-delete-1', '2026-03-10T10:00:00Z', edge.source_id),
-        replicate({ id: 'efs-repl-2', at: '2026-03-20T10:00:00Z', source: edge.source_id, target: 'fs-0fff5555aaaa6666b' }),
+        replicate({
+          id: 'efs-repl-2',
+          at: '2026-03-20T10:00:00Z',
+          source: edge.source_id,
+          target: 'fs-0fff5555aaaa6666b',
+        }),
         deleteReplication('efs-delete-2', '2026-04-10T10:00:00Z', edge.source_id),
-        replicate({ id: 'efs-repl-3', at: '2026-04-20T10:00:00Z', source: edge.source_id, target: 'fs-0bbb7777cccc8888d' }),
+        replicate({
+          id: 'efs-repl-3',
+          at: '2026-04-20T10:00:00Z',
+          source: edge.source_id,
+          target: 'fs-0bbb7777cccc8888d',
+        }),
       ],
       copies: [
         { copy_id: 'efs-repl-1', status: 'ended', api: edge.api, kind: edge.kind },
-        { copy_id: 'efs-repl-2', status: 'ended', api: edge.api, kind: edge.kind, target_id: 'fs-0fff5555aaaa6666b' },
-        { copy_id: 'efs-repl-3', status: 'active', api: edge.api, kind: edge.kind, target_id: 'fs-0bbb7777cccc8888d' },
+        {
+          copy_id: 'efs-repl-2',
+          status: 'ended',
+          api: edge.api,
+          kind: edge.kind,
+          target_id: 'fs-0fff5555aaaa6666b',
+        },
+        {
+          copy_id: 'efs-repl-3',
+          status: 'active',
+          api: edge.api,
+          kind: edge.kind,
+          target_id: 'fs-0bbb7777cccc8888d',
+        },
       ],
       evidence: [
         { copy_id: 'efs-repl-1', event_id: 'efs-delete-1', side: 'source', match: 'configuration_end' },
@@ -149,9 +193,20 @@ export const fixtures: RuleFixtures = {
       name: "another file system's delete, a failed delete, and one made before the replication end nothing",
       records: [
         deleteReplication('efs-delete-before', '2026-03-01T10:00:00Z', edge.source_id),
-        replicate({ id: 'efs-repl', at: '2026-03-02T10:00:00Z', source: edge.source_id, target: edge.target_id }),
+        replicate({
+          id: 'efs-repl',
+          at: '2026-03-02T10:00:00Z',
+          source: edge.source_id,
+          target: edge.target_id,
+        }),
         deleteReplication('efs-delete-other', '2026-04-01T10:00:00Z', 'fs-0999aaaa9999aaaa9'),
-        deleteReplication('efs-delete-refused', '2026-04-02T10:00:00Z', edge.source_id, 'us-east-1', 'AccessDenied'),
+        deleteReplication(
+          'efs-delete-refused',
+          '2026-04-02T10:00:00Z',
+          edge.source_id,
+          'us-east-1',
+          'AccessDenied',
+        ),
         deleteReplication('efs-delete-elsewhere', '2026-04-03T10:00:00Z', edge.source_id, 'ap-south-1'),
       ],
       copies: [{ copy_id: 'efs-repl', ...edge, status: 'active' }],
@@ -161,7 +216,12 @@ export const fixtures: RuleFixtures = {
     {
       name: 'a KMS record of the destination key with no context, in the same minute, is no evidence (no weak hint)',
       records: [
-        replicate({ id: 'efs-repl', at: '2026-03-02T10:00:00Z', source: edge.source_id, target: edge.target_id }),
+        replicate({
+          id: 'efs-repl',
+          at: '2026-03-02T10:00:00Z',
+          source: edge.source_id,
+          target: edge.target_id,
+        }),
         kms({
           id: 'efs-bare-gdk',
           at: '2026-03-02T10:00:30Z',
@@ -185,7 +245,12 @@ export const fixtures: RuleFixtures = {
           source: "fs-1' or '1'='1",
           target: '<img src=x onerror=alert(1)>',
         }),
-        replicate({ id: 'efs-repl', at: '2026-03-02T11:00:00Z', source: edge.source_id, target: edge.target_id }),
+        replicate({
+          id: 'efs-repl',
+          at: '2026-03-02T11:00:00Z',
+          source: edge.source_id,
+          target: edge.target_id,
+        }),
         deleteReplication('efs-delete-hostile', '2026-04-01T10:00:00Z', "x' or '1'='1"),
       ],
       copies: [
