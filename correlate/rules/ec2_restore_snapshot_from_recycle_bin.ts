@@ -12,6 +12,7 @@ export const ec2_restore_snapshot_from_recycle_bin: RuleDeclaration = {
   eventSource: 'ec2.amazonaws.com',
   api: 'RestoreSnapshotFromRecycleBin',
   kind: 'recycle_bin_restore',
+  inPlace: true,
   source: {
     ref: ['requestParameters.snapshotId'],
     ...IN_CALL_PLACE,

@@ -176,6 +176,12 @@ export const CorrelationRule = z.object({
    * `ends`), so its status is `active` or `ended` (or `failed`), never requested/completed.
    */
   configuration: z.boolean().default(false),
+  /**
+   * The edge's source and target are one artifact by design (a restore in place): it is never its
+   * own parent, nor completed by itself. Any other copy whose source is its own target is forged or
+   * odd, and its chain says `cycle`.
+   */
+  inPlace: z.boolean().default(false),
   /** The one mechanism every call of this API is (else it is told from the caller's identity). */
   mechanism: Mechanism.optional(),
   source: Side.extend({ ref: Paths.min(1) }),
@@ -358,6 +364,7 @@ export function ruleRow(r: CorrelationRule) {
     target_arn_of: r.target.arnOf ?? null,
     only_paths: jsonPaths(r.only),
     configuration: r.configuration,
+    in_place: r.inPlace,
     key_ref_paths: jsonPaths(r.key),
     copy_context_paths: jsonPaths(r.context),
     backup_vault_paths: jsonPaths(r.backup.vault),

@@ -53,6 +53,7 @@ resolved as (
   select
     c.*,
     cr.configuration,
+    cr.in_place,
     coalesce(
       tk.key_arn,
       case when c.key_ref like 'arn:%:kms:%:key/%' then c.key_ref end,
@@ -84,8 +85,8 @@ select
     when exists (
       select 1 from copy_edges n
       where n.source_id = r.target_id and n.source_region = r.target_region and n.error_code is null
-        -- a Recycle Bin restore's source is its own target: it does not complete itself
-        and n.copy_id <> r.copy_id
+        -- a restore in place (Recycle Bin) names its own snapshot as source: it does not complete itself
+        and (n.copy_id <> r.copy_id or not r.in_place)
     ) then 'completed'
     -- a service event the copy's rule says completes it (a Backup job's CopyJobCompleted)
     when exists (
@@ -129,8 +130,9 @@ select
         and p.target_region = r.source_region
         and p.error_code is null
         and p.requested_at <= r.requested_at
-        -- a Recycle Bin restore names its own snapshot as source and target: never its own parent
-        and p.copy_id <> r.copy_id
+        -- a restore in place names its own snapshot as source and target: never its own parent (a
+        -- copy that does so is forged or odd, and copy_chains calls it a cycle)
+        and (p.copy_id <> r.copy_id or not r.in_place)
       order by p.requested_at desc, p.copy_id
       limit 1
     ),

@@ -14,7 +14,7 @@ from read_json(
     source_from_arn: 'VARCHAR',
     target_ref_paths: 'VARCHAR[]', target_arn_paths: 'VARCHAR[]', target_region_paths: 'VARCHAR[]',
     target_account_paths: 'VARCHAR[]', target_from_arn: 'VARCHAR', target_arn_of: 'VARCHAR',
-    only_paths: 'VARCHAR[]', configuration: 'BOOLEAN',
+    only_paths: 'VARCHAR[]', configuration: 'BOOLEAN', in_place: 'BOOLEAN',
     key_ref_paths: 'VARCHAR[]', copy_context_paths: 'VARCHAR[]', backup_vault_paths: 'VARCHAR[]',
     copy_job_id_paths: 'VARCHAR[]', error_code_paths: 'VARCHAR[]',
     kms_operations: 'VARCHAR[]', context_keys: 'VARCHAR[]',
