@@ -7,6 +7,10 @@
 // names; the response repeats both, with the source's ARN and region. EFS allows one destination, so
 // only the list's first element is read. The destination account is the response destination's
 // ownerId where it is given (cross-account replication), else the caller's.
+// EFS documents its encryption context (aws:elasticfilesystem:filesystem:id = the file system id),
+// but both file systems are live: clients mounting the source, or reading the read-only replica,
+// make KMS calls with the same context that the replication did not cause. No KMS record is taken as
+// the replication's evidence; only the call that ends it is linked.
 import { EBS_WINDOWS, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
 
 export const efs_create_replication_configuration: RuleDeclaration = {
