@@ -36,6 +36,7 @@ export const LINEAGE_EVENT_NAMES = [
   'ReplicateKey',
   // service copies, configuration-style replications and the calls that end them, copy-outs
   'CopyBackup',
+  'CreateBackup',
   'CreateReplicationConfiguration',
   'DeleteReplicationConfiguration',
   'EnableSnapshotCopy',

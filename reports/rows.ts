@@ -115,6 +115,7 @@ export function resourceArn(
   if (kind === 'efs_replication' || kind === 'efs')
     return `arn:aws:elasticfilesystem:${r}:${a}:file-system/${id}`;
   if (kind === 'dynamodb_replica' || kind === 'dynamodb') return `arn:aws:dynamodb:${r}:${a}:table/${id}`;
+  if (kind === 'fsx' && id.startsWith('fs-')) return `arn:aws:fsx:${r}:${a}:file-system/${id}`;
   if (id.startsWith('snap-')) return `arn:aws:ec2:${r}::snapshot/${id}`;
   if (id.startsWith('ami-')) return `arn:aws:ec2:${r}::image/${id}`;
   if (id.startsWith('vol-')) return `arn:aws:ec2:${r}:${a}:volume/${id}`;

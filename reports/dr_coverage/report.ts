@@ -14,7 +14,7 @@ import { ageChart } from '../svg.ts';
 
 const ResourceSnapshot = z.object({
   resource_id: text,
-  family: z.enum(['ebs', 'rds', 'efs', 'dynamodb', 'redshift']),
+  family: z.enum(['ebs', 'rds', 'fsx', 'efs', 'dynamodb', 'redshift']),
   account_id: textOrNull,
   region: textOrNull,
   snapshot_id: text,

@@ -73,7 +73,9 @@ export function serviceCopies(s: Scene, day0: number, d: number, days: number, s
   const date = new Date(day0).toISOString().slice(0, 10);
   const hex = (n: number) => s.rng.hex(n);
 
-  // FSx: every night a backup in us-east-1, copied to us-west-2 under the DR key
+  // FSx: every night a backup of the fleet's file system in us-east-1, copied to us-west-2 under the
+  // DR key
+  const fsxFileSystem = `fs-05e1f2a3b4c5d6e${String(suffix ? Number(suffix.slice(1)) : 0).padStart(2, '0')}`;
   const fsxAt = day0 + 2 * HOUR + s.rng.int(0, 1800) * 1000;
   const backup = `backup-0${hex(16)}`;
   const fsxKey = s.keys.cmk('us-west-2', acct, 'app');
@@ -84,7 +86,7 @@ export function serviceCopies(s: Scene, day0: number, d: number, days: number, s
     'fsx.amazonaws.com',
     'CreateBackup',
     'us-east-1',
-    { fileSystemId: `fs-0${hex(16)}` },
+    { fileSystemId: fsxFileSystem },
     {
       backup: { backupId: backup, lifecycle: 'CREATING', type: 'USER_INITIATED' },
     },

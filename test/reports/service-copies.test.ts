@@ -29,7 +29,29 @@ const replicate = (id: string, at: string, fs: string) =>
     re: { sourceFileSystemId: fs, destinations: [{ fileSystemId: `${fs}-dr`, region: 'us-west-2' }] },
   });
 
+const FSX_FS = 'fs-0eeee3333eeee3333';
+
 const extra = [
+  call({
+    id: 'fsx-backup',
+    at: '2026-03-02T02:00:00Z',
+    source: 'fsx.amazonaws.com',
+    name: 'CreateBackup',
+    region: 'us-east-1',
+    account: A1,
+    rp: { fileSystemId: FSX_FS },
+    re: { backup: { backupId: 'backup-0aaaaaaaaaaaaaaa1', lifecycle: 'CREATING', type: 'USER_INITIATED' } },
+  }),
+  call({
+    id: 'fsx-copy',
+    at: '2026-03-02T03:00:00Z',
+    source: 'fsx.amazonaws.com',
+    name: 'CopyBackup',
+    region: 'us-west-2',
+    account: A1,
+    rp: { sourceBackupId: 'backup-0aaaaaaaaaaaaaaa1', sourceRegion: 'us-east-1' },
+    re: { backup: { backupId: 'backup-0bbbbbbbbbbbbbbb2', lifecycle: 'PENDING' } },
+  }),
   replicate('efs-on', '2026-03-01T09:00:00Z', FS_ON),
   replicate('efs-off', '2026-03-01T09:00:00Z', FS_OFF),
   call({
@@ -92,11 +114,18 @@ const config = Config.parse({
       { id: 'efs_off_west', select: { resource_ids: [FS_OFF] }, dr_regions: ['us-west-2'], rpo: '24h' },
       { id: 'efs_kind', select: { kinds: ['efs'] }, dr_regions: ['us-west-2'], rpo: '24h' },
       { id: 'restored_in_account', select: { resource_ids: [VOL_R] }, dr_accounts: [A1], rpo: '24h' },
+      { id: 'fsx_west', select: { kinds: ['fsx'] }, dr_regions: ['us-west-2'], rpo: '48h' },
     ],
   },
 });
 
-type Row = { requirement: string; resource_id: string; status: string; reason: string };
+type Row = {
+  requirement: string;
+  resource_id: string;
+  status: string;
+  reason: string;
+  copy_id: string | null;
+};
 type Finding = { status: string; resource_arn: string; reason: string; check: string };
 
 describe('reports on service copies', () => {
@@ -127,6 +156,15 @@ describe('reports on service copies', () => {
         .map((r) => r.resource_id)
         .sort(),
     ).toEqual([FS_ON, FS_OFF]);
+  });
+
+  it('dr_coverage: an FSx file system is a resource through its backups, covered by a backup copied to the DR region', async () => {
+    const rows = (await report('dr_coverage')).model.rows as Row[];
+    const fsx = rows.filter((r) => r.requirement === 'fsx_west');
+    expect(fsx).toHaveLength(1);
+    // the copy is found for the file system; with no KMS evidence its key is not known, so the
+    // requirement is not proven either way
+    expect(fsx[0]).toMatchObject({ resource_id: FSX_FS, copy_id: 'fsx-copy', status: 'unknown' });
   });
 
   it('dr_coverage: a Recycle Bin restore in the same account is no DR copy', async () => {

@@ -1,13 +1,13 @@
--- Protected resources: every volume or DB seen being snapshotted (CreateSnapshot,
--- CreateDBSnapshot, CreateDBClusterSnapshot, or by AWS Backup), and every file system, table or
+-- Protected resources: every volume, DB or FSx file system seen being snapshotted (CreateSnapshot,
+-- CreateDBSnapshot, CreateDBClusterSnapshot, FSx CreateBackup, or by AWS Backup), and every file system, table or
 -- Redshift cluster/namespace seen with a replication switched on (a configuration-style copy, whose
 -- source is the resource itself; still a resource once the replication ended), up to the end of the
 -- window, with the tags written on each snapshot. params: $until (ISO text or null). output:
--- resource_id, family (ebs | rds | efs | dynamodb | redshift), account_id, region, snapshot_id (for a
+-- resource_id, family (ebs | rds | fsx | efs | dynamodb | redshift), account_id, region, snapshot_id (for a
 -- replication: the resource), created_at, tags (JSON list of key/value).
 select
   a.context_id as resource_id,
-  case when a.kind = 'ebs_snapshot' then 'ebs' else 'rds' end as family,
+  case a.kind when 'ebs_snapshot' then 'ebs' when 'fsx_backup' then 'fsx' else 'rds' end as family,
   a.account_id,
   a.region,
   a.artifact_id as snapshot_id,
@@ -21,7 +21,7 @@ left join events e on e.event_id = a.created_event_id
 where a.origin in ('create', 'backup')
   -- a copy made by AWS Backup is an artifact of origin backup too, but it is a copy, not a resource
   and not exists (select 1 from copies c where c.copy_id = a.created_event_id)
-  and a.kind in ('ebs_snapshot', 'rds_snapshot', 'rds_cluster_snapshot')
+  and a.kind in ('ebs_snapshot', 'rds_snapshot', 'rds_cluster_snapshot', 'fsx_backup')
   and a.context_id is not null
   and ($until::timestamptz is null or a.created_at < $until::timestamptz)
 union all
