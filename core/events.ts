@@ -42,6 +42,22 @@ export const LINEAGE_EVENT_NAMES = [
   'CreateGrant',
   'RetireGrant',
   'ReplicateKey',
+  // service copies, configuration-style replications and the calls that end them, copy-outs
+  'CopyBackup',
+  'CreateBackup',
+  'CreateReplicationConfiguration',
+  'DeleteReplicationConfiguration',
+  'EnableSnapshotCopy',
+  'DisableSnapshotCopy',
+  'CopyClusterSnapshot',
+  'CreateSnapshotCopyConfiguration',
+  'DeleteSnapshotCopyConfiguration',
+  'UpdateTable',
+  'CopyBackupToRegion',
+  'RestoreSnapshotFromRecycleBin',
+  'StartExportTask',
+  'ExportImage',
+  'CreateStoreImageTask',
 ] as const;
 
 /** The services whose events lineage and reports read; their event names are LINEAGE_EVENT_NAMES. */
@@ -51,6 +67,12 @@ export const LINEAGE_EVENT_SOURCES = [
   'backup.amazonaws.com',
   'kms.amazonaws.com',
   'ram.amazonaws.com',
+  'fsx.amazonaws.com',
+  'elasticfilesystem.amazonaws.com',
+  'redshift.amazonaws.com',
+  'redshift-serverless.amazonaws.com',
+  'dynamodb.amazonaws.com',
+  'cloudhsm.amazonaws.com',
 ] as const;
 
 /** KMS operations whose records can be a copy's evidence (DescribeKey and other context-free calls never are). */

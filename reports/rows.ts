@@ -1,5 +1,6 @@
 // Row contracts of the queries every report shares (queries/reports/common/).
 import { z } from 'zod';
+import { COPY_OUT_KINDS, isKind } from '../core/copy-kinds.ts';
 import { count, ids, text, textOrNull } from './fields.ts';
 
 /** How a copy's stored chain ended (queries/correlate/copy_chains.sql); null before correlate stored it. */
@@ -22,6 +23,7 @@ export const CopyRow = z.object({
   source_account: textOrNull,
   source_key_arn: textOrNull,
   target_id: textOrNull,
+  target_arn: textOrNull.optional().default(null),
   target_region: textOrNull,
   target_account: textOrNull,
   target_key_arn: textOrNull,
@@ -122,6 +124,12 @@ export function resourceArn(
   if (id.startsWith('arn:')) return id;
   const r = region ?? '';
   const a = account ?? '';
+  // a copy-out's target is an S3 bucket, whose ARN names no region or account
+  if (isKind(COPY_OUT_KINDS, kind)) return `arn:aws:s3:::${id}`;
+  if (kind === 'efs_replication' || kind === 'efs')
+    return `arn:aws:elasticfilesystem:${r}:${a}:file-system/${id}`;
+  if (kind === 'dynamodb_replica' || kind === 'dynamodb') return `arn:aws:dynamodb:${r}:${a}:table/${id}`;
+  if (kind === 'fsx' && id.startsWith('fs-')) return `arn:aws:fsx:${r}:${a}:file-system/${id}`;
   if (id.startsWith('snap-')) return `arn:aws:ec2:${r}::snapshot/${id}`;
   if (id.startsWith('ami-')) return `arn:aws:ec2:${r}::image/${id}`;
   if (id.startsWith('vol-')) return `arn:aws:ec2:${r}:${a}:volume/${id}`;

@@ -25,6 +25,7 @@ import {
 import { externalShare, failedCopy } from './scenarios/edge-cases.ts';
 import { rdsCrossRegion } from './scenarios/rds.ts';
 import type { Scene } from './scenarios/scene.ts';
+import { serviceCopies } from './scenarios/service-copies.ts';
 import { SIMULATOR_PRIVATE_KEY } from './signing-key.ts';
 
 export interface SimulateOptions {
@@ -233,6 +234,7 @@ export function simulate(options: SimulateOptions): SimulateResult {
         if (d % 3 === 1 || days === 1) amiCopy(scene, day0);
         if (d % 2 === 1 || days === 1) failedCopy(scene, day0);
         if (d === Math.min(2, days - 1)) externalShare(scene, day0, v.exfil);
+        serviceCopies(scene, day0, d, days, i === 0 ? '' : `-${i}`);
       });
       if (options.volumeCopies) {
         csiVolumeClone(scene, day0);

@@ -26,8 +26,9 @@ export const RECORD_FIELDS = [
 
 /**
  * A field of the record, as CloudTrail spells it: `responseElements.snapshotId`. A segment may pick
- * one item of a list (`responseElements.volumeSet.items[0].volumeId`), for APIs whose response
- * wraps the one artifact they make in a list.
+ * one item of a list by its index, for APIs whose response wraps the one artifact they make in a
+ * list (`responseElements.volumeSet.items[0].volumeId`) or that take a list where the service
+ * allows only one element (`requestParameters.destinations[0].region`).
  */
 const Path = z
   .string()
@@ -49,7 +50,18 @@ export const CONTEXT_KEYS = ['aws:ebs:id', 'aws:rds:db-id'] as const;
 const Mechanism = z.enum(['manual', 'aws_backup', 'dlm', 'unknown']);
 
 /** The copy's fields a service event can be tied to. */
-const CopyField = z.enum(['source_id', 'source_region', 'target_id', 'target_account', 'copy_job_id']);
+const CopyField = z.enum([
+  'source_id',
+  'source_region',
+  'target_id',
+  'target_region',
+  'target_account',
+  'copy_job_id',
+  // where the call itself landed: a configuration is ended in the account (and often the region)
+  // it was made in
+  'call_region',
+  'call_account',
+]);
 
 /** One comparison of a service event's field with the copy's. */
 const Test = z.object({
@@ -79,6 +91,12 @@ export const ServiceEvent = z.object({
   ties: z.array(Tie).min(1),
   /** The copy is completed once an attached event has this value at this path. */
   completes: z.object({ path: Path, equals: z.string() }).optional(),
+  /**
+   * The event ends a configuration-style copy (a replication switched off): a successful call, made
+   * after the configuration, tied to it, ends the latest such configuration before it and only that
+   * one (match `configuration_end`). The copy's status is then `ended` instead of `active`.
+   */
+  ends: z.boolean().default(false),
   /**
    * Tied to no copy call we have (the copier's trail is not ours), the event is a copy of its own,
    * known from one side only: these paths give its source and the account that copied.
@@ -114,6 +132,11 @@ const Side = z.object({
   account: Paths,
   /** The value whose ARN, when it is one, names the region and account before the paths do. */
   fromArn: z.enum(['ref', 'backup_vault']).optional(),
+  /**
+   * The target's ARN is built from its id where the record gives none: `s3_bucket` is
+   * arn:<partition>:s3:::<bucket> (a bucket ARN names no region or account).
+   */
+  arnOf: z.enum(['s3_bucket']).optional(),
 });
 
 export const CorrelationRule = z.object({
@@ -130,7 +153,37 @@ export const CorrelationRule = z.object({
     'rds_automated_backup',
     'backup_recovery_point',
     'ebs_volume',
+    // service copies: a backup or snapshot copied by its own service
+    'fsx_backup',
+    'redshift_snapshot',
+    'cloudhsm_backup',
+    // configuration-style: a replication switched on, active until it is switched off
+    'efs_replication',
+    'redshift_snapshot_copy',
+    'dynamodb_replica',
+    // a deleted snapshot brought back from the Recycle Bin: its source and target are the same id
+    'recycle_bin_restore',
+    // copy-out: the data leaves the snapshot world for an S3 bucket
+    'rds_export',
+    'ami_export',
+    'ami_store',
   ]),
+  /**
+   * The call is a copy only where one of these paths holds a value (DynamoDB UpdateTable adds a
+   * replica only with a replicaUpdates create); empty: every call is.
+   */
+  only: Paths.default([]),
+  /**
+   * A configuration, not a one-off copy: it copies until a later call ends it (serviceEvents with
+   * `ends`), so its status is `active` or `ended` (or `failed`), never requested/completed.
+   */
+  configuration: z.boolean().default(false),
+  /**
+   * The edge's source and target are one artifact by design (a restore in place): it is never its
+   * own parent, nor completed by itself. Any other copy whose source is its own target is forged or
+   * odd, and its chain says `cycle`.
+   */
+  inPlace: z.boolean().default(false),
   /** The one mechanism every call of this API is (else it is told from the caller's identity). */
   mechanism: Mechanism.optional(),
   source: Side.extend({ ref: Paths.min(1) }),
@@ -145,8 +198,12 @@ export const CorrelationRule = z.object({
   /** The error code of a failed call. */
   error: Paths.min(1),
   kms: z.object({
-    /** KMS operations that may attach (DescribeKey and other context-free calls never do). */
-    operations: z.array(z.enum(KMS_EVIDENCE_EVENTS)).min(1),
+    /**
+     * KMS operations that may attach (DescribeKey and other context-free calls never do). Empty
+     * where no KMS record is known to name the copy precisely: the edge is declared, with no KMS
+     * evidence (not even a weak key/time hint), rather than linked on a guess.
+     */
+    operations: z.array(z.enum(KMS_EVIDENCE_EVENTS)),
     /** Encryption-context keys whose value names the copy's source or target. */
     contextKeys: z.array(z.enum(CONTEXT_KEYS)),
     /**
@@ -261,6 +318,17 @@ export const RDS_KMS: RuleDeclaration['kms'] = {
   targetContext: 'copy_context',
 };
 
+/**
+ * No KMS evidence: the service's KMS records are not known to name the copy (or it uses none).
+ * Declared edges only; the reports show them as copies without KMS evidence.
+ */
+export const NO_KMS: RuleDeclaration['kms'] = {
+  operations: [],
+  contextKeys: [],
+  sourceContext: 'source_artifact',
+  targetContext: 'target_id',
+};
+
 /** A copy call that lands in the destination: its target is in the call's region and account. */
 export const IN_CALL_PLACE = { region: ['awsRegion'], account: ['recipientAccountId'] };
 
@@ -298,6 +366,10 @@ export function ruleRow(r: CorrelationRule) {
     target_region_paths: jsonPaths(r.target.region),
     target_account_paths: jsonPaths(r.target.account),
     target_from_arn: r.target.fromArn ?? null,
+    target_arn_of: r.target.arnOf ?? null,
+    only_paths: jsonPaths(r.only),
+    configuration: r.configuration,
+    in_place: r.inPlace,
     key_ref_paths: jsonPaths(r.key),
     copy_context_paths: jsonPaths(r.context),
     backup_vault_paths: jsonPaths(r.backup.vault),
@@ -314,6 +386,7 @@ export function ruleRow(r: CorrelationRule) {
       mechanism: s.mechanism ?? null,
       completes_path: s.completes ? `$.${s.completes.path}` : null,
       completes_value: s.completes?.equals ?? null,
+      ends: s.ends,
       ties: s.ties.map((t) => ({
         in_window: t.inWindow,
         tests: t.all.map((x) => ({ path: `$.${x.path}`, field: x.field, test: x.test, prefix: x.prefix })),

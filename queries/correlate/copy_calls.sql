@@ -24,9 +24,12 @@ with declared as (
     first_at(e.rec, r.copy_job_id_paths) as copy_job_id,
     first_at(e.rec, r.error_code_paths) as error_code,
     r.source_from_arn,
-    r.target_from_arn
+    r.target_from_arn,
+    r.target_arn_of
   from rule_events e
   join correlate_rules r on r.event_source = e.event_source and r.api = e.event_name
+  -- a call the rule does not take as a copy (an UpdateTable that adds no replica)
+  where len(r.only_paths) = 0 or first_at(e.rec, r.only_paths) is not null
 ),
 naming as (
   select
@@ -82,7 +85,17 @@ select
   source_region,
   source_account_named,
   target_id,
-  target_arn,
+  coalesce(
+    target_arn,
+    -- a bucket's ARN names neither region nor account: only the partition, told by the call's region
+    case when target_arn_of = 's3_bucket' and target_id is not null then
+      'arn:' || case
+        when aws_region like 'cn-%' then 'aws-cn'
+        when aws_region like 'us-gov-%' then 'aws-us-gov'
+        else 'aws'
+      end || ':s3:::' || target_id
+    end
+  ) as target_arn,
   target_region,
   target_account,
   case target_context_from when 'copy_context' then copy_context when 'target_id' then target_id end as target_context,
@@ -102,7 +115,10 @@ select
     'source_id': source_id,
     'source_region': source_region,
     'target_id': target_id,
+    'target_region': target_region,
     'target_account': target_account,
-    'copy_job_id': copy_job_id
+    'copy_job_id': copy_job_id,
+    'call_region': aws_region,
+    'call_account': recipient_account_id
   } as tie_fields
 from placed

@@ -4,6 +4,7 @@
 -- source_context (source; ties broken by request id, then identity, then the single copy requested
 -- closest before; otherwise every candidate is marked source_context_ambiguous, never attached as
 -- certain), request_id, shared_event (the other account's copy of a matched record), service_event,
+-- configuration_end (the later call that switched a configuration-style copy off),
 -- and key_time_window (a weak hint, only for records that name no resource at all, and only when
 -- the record fits exactly one copy and no other match claims it; one that fits several copies is
 -- key_time_window_unattributed, counted on each and stored as the evidence of none). A read (not a
@@ -176,11 +177,26 @@ service as (
   select e.copy_id, s.event_id, e.spec.side, 'service_event' as match, 5 as strength
   from (select *, unnest(service_events) as spec from e where not seen_alone) e
   join rule_events s on s.event_source = e.spec.event_source and s.event_name = e.spec.event_name
-  where (e.spec.mechanism is null or e.spec.mechanism = e.mechanism)
+  where not e.spec.ends
+    and (e.spec.mechanism is null or e.spec.mechanism = e.mechanism)
     and tied(
       e.spec.ties, s.rec, e.tie_fields,
       s.event_time between e.requested_at - to_seconds(e.service_before_s) and e.requested_at + to_seconds(e.service_after_s)
     )
+),
+ends as (
+  -- a successful call that switches a configuration off (correlate/rules/rule.ts ServiceEvent.ends)
+  -- ends the latest configuration it ties to that was made before it, and no earlier one: a
+  -- replication switched off, on again and off again is two configurations, each with its own end
+  select e.copy_id, s.event_id, e.spec.side, 'configuration_end' as match, 5 as strength
+  from (select *, unnest(service_events) as spec from e where not seen_alone) e
+  join rule_events s on s.event_source = e.spec.event_source and s.event_name = e.spec.event_name
+  where e.spec.ends
+    and s.event_time >= e.requested_at
+    and s.event_id <> e.copy_id
+    and json_extract_string(s.rec, '$.errorCode') is null
+    and tied(e.spec.ties, s.rec, e.tie_fields, true)
+  qualify row_number() over (partition by s.event_id order by e.requested_at desc, e.copy_id desc) = 1
 ),
 weak as (
   select
@@ -210,6 +226,7 @@ from (
   union all select * from source_ctx where match = 'source_context_ambiguous'
   union all select * from shared
   union all select * from service
+  union all select * from ends
   union all select * from weak
 )
 qualify row_number() over (partition by copy_id, event_id order by strength, side) = 1

@@ -1,5 +1,8 @@
 -- The copies table: each edge with its keys resolved (the target record's key ARN, else the
 -- requested key when it is an ARN or a learned alias), the key change, its status and its parent.
+-- Status: failed (the call's error), else for a configuration-style copy active | ended (a later call
+-- switched it off), else completed (a later copy took its target as source, or a service event said
+-- so) | requested.
 -- params: none. output: none.
 insert into copies (
   copy_id, kind, api, mechanism, status, error_code, requested_at, request_event_id, principal_arn,
@@ -49,6 +52,8 @@ alias_key as (
 resolved as (
   select
     c.*,
+    cr.configuration,
+    cr.in_place,
     coalesce(
       tk.key_arn,
       case when c.key_ref like 'arn:%:kms:%:key/%' then c.key_ref end,
@@ -58,6 +63,7 @@ resolved as (
     ) as t_key,
     coalesce(sk.key_arn, case when c.source_key_hint like 'arn:%:kms:%' then c.source_key_hint end) as s_key
   from copy_edges c
+  join correlate_rules cr on cr.rule_id = c.rule_id
   left join target_key tk on tk.copy_id = c.copy_id
   left join source_key sk on sk.copy_id = c.copy_id
   left join alias_key ak on ak.copy_id = c.copy_id
@@ -69,9 +75,18 @@ select
   r.mechanism,
   case
     when r.error_code is not null then 'failed'
+    -- a configuration (a replication switched on) copies until a later call switches it off
+    when r.configuration then
+      case
+        when exists (select 1 from evidence_all v where v.copy_id = r.copy_id and v.match = 'configuration_end')
+          then 'ended'
+        else 'active'
+      end
     when exists (
       select 1 from copy_edges n
       where n.source_id = r.target_id and n.source_region = r.target_region and n.error_code is null
+        -- a restore in place (Recycle Bin) names its own snapshot as source: it does not complete itself
+        and (n.copy_id <> r.copy_id or not r.in_place)
     ) then 'completed'
     -- a service event the copy's rule says completes it (a Backup job's CopyJobCompleted)
     when exists (
@@ -115,6 +130,9 @@ select
         and p.target_region = r.source_region
         and p.error_code is null
         and p.requested_at <= r.requested_at
+        -- a restore in place names its own snapshot as source and target: never its own parent (a
+        -- copy that does so is forged or odd, and copy_chains calls it a cycle)
+        and (p.copy_id <> r.copy_id or not r.in_place)
       order by p.requested_at desc, p.copy_id
       limit 1
     ),

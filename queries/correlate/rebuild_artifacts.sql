@@ -1,6 +1,7 @@
 -- Every snapshot, AMI and DB snapshot seen being made, by creation or as a copy's target, with the
 -- context id its KMS records carry (reference §5.2, §5.4): a volume id for CreateSnapshot, its own
--- id for a copy (and for a copied AMI's backing snapshots), the dbiResourceId for RDS. params: none. output: none.
+-- id for a copy (and for a copied AMI's backing snapshots), the dbiResourceId for RDS; an FSx backup
+-- made by CreateBackup, with its file system as context. params: none. output: none.
 insert into artifacts (artifact_id, arn, kind, region, account_id, created_at, origin, context_id, encrypted, key_arn, created_event_id)
 with made as (
   select
@@ -41,6 +42,18 @@ with made as (
     try_cast(response_elements ->> 'storageEncrypted' as boolean), response_elements ->> 'kmsKeyId', event_id
   from events
   where event_name = 'CreateDBClusterSnapshot' and event_source = 'rds.amazonaws.com' and error_code is null
+  union all
+  -- an FSx backup names its file system (or, for an ONTAP/OpenZFS volume backup, its volume): the
+  -- resource its copies protect. Shape inferred from the FSx API reference; no real record seen.
+  select
+    response_elements -> 'backup' ->> 'backupId',
+    response_elements -> 'backup' ->> 'resourceARN',
+    'fsx_backup', aws_region, recipient_account_id, event_time,
+    case when invoked_by = 'backup.amazonaws.com' then 'backup' else 'create' end,
+    coalesce(request_parameters ->> 'fileSystemId', request_parameters ->> 'volumeId'),
+    true, response_elements -> 'backup' ->> 'kmsKeyId', event_id
+  from events
+  where event_name = 'CreateBackup' and event_source = 'fsx.amazonaws.com' and error_code is null
   union all
   select
     c.target_id, c.target_arn, c.kind, c.target_region, c.target_account, c.requested_at,

@@ -1,6 +1,6 @@
 -- Every evidence row with the event's name, region, account and key, and how far it vouches for
--- the copy: certain (a context, request id, shared event or service event ties it to this copy
--- alone), ambiguous (it fits several copies and is attached to each), weak (same key, region and
+-- the copy: certain (a context, request id, shared event, service event or, for a configuration,
+-- the call that switched it off ties it to this copy alone), ambiguous (it fits several copies and is attached to each), weak (same key, region and
 -- minutes, for a record that names no resource). params: none.
 -- output: copy_id, event_id, event_name, side, region, account, key_arn, match, certainty, event_time.
 select

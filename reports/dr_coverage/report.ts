@@ -4,6 +4,7 @@
 // events that prove it. A requirement over an interval nobody ingested is unknown, never pass.
 import { z } from 'zod';
 import type { Requirement } from '../../core/config.ts';
+import { COPY_OUT_KINDS, isKind, RESTORE_KINDS } from '../../core/copy-kinds.ts';
 import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { text, textOrNull } from '../fields.ts';
@@ -13,7 +14,7 @@ import { ageChart } from '../svg.ts';
 
 const ResourceSnapshot = z.object({
   resource_id: text,
-  family: z.enum(['ebs', 'rds']),
+  family: z.enum(['ebs', 'rds', 'fsx', 'efs', 'dynamodb', 'redshift']),
   account_id: textOrNull,
   region: textOrNull,
   snapshot_id: text,
@@ -23,7 +24,7 @@ const ResourceSnapshot = z.object({
 
 interface Resource {
   id: string;
-  family: 'ebs' | 'rds';
+  family: z.infer<typeof ResourceSnapshot>['family'];
   account: string | null;
   region: string | null;
   snapshots: string[];
@@ -167,6 +168,9 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
   const copiesOf = new Map<string, CopyRow[]>();
   for (const c of copies) {
     if (!c.resource_id || c.status === 'failed' || !c.target_region) continue;
+    // an export is not a restorable copy, a restore is no copy elsewhere, and a replication that was
+    // switched off no longer keeps its destination current
+    if (isKind(COPY_OUT_KINDS, c.kind) || isKind(RESTORE_KINDS, c.kind) || c.status === 'ended') continue;
     const list = copiesOf.get(c.resource_id) ?? [];
     list.push(c);
     copiesOf.set(c.resource_id, list);
@@ -219,6 +223,9 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
         let ageS: number | null = null;
         if (!newest) {
           problems.push(`no copy in ${targetText(t)}`);
+        } else if (newest.status === 'active') {
+          // an active replication keeps its destination current: its age is judged as of now
+          ageS = 0;
         } else {
           ageS = Math.max(0, (asOf - Date.parse(newest.requested_at ?? '')) / 1000);
           if (ageS > req.rpo)
@@ -248,7 +255,10 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
         let reason: string;
         if (problems.length === 0 && !unknownWhy) {
           status = 'pass';
-          reason = `copy ${formatDuration(ageS ?? 0)} old, within the ${formatDuration(req.rpo)} RPO`;
+          reason =
+            newest?.status === 'active'
+              ? `replication active since ${newest.requested_at ?? '?'} (${newest.api}), not switched off since`
+              : `copy ${formatDuration(ageS ?? 0)} old, within the ${formatDuration(req.rpo)} RPO`;
         } else if (!covered && (problems.length > 0 || unknownWhy)) {
           // not proven, and the trail that would hold the proof was not (wholly) ingested
           status = 'unknown';
@@ -301,7 +311,7 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
     rows.map((r) =>
       Finding.parse({
         resource_arn: resourceArn(
-          r.family === 'ebs' ? 'volume' : 'rds_db',
+          r.family === 'ebs' ? 'volume' : r.family === 'rds' ? 'rds_db' : r.family,
           r.resource_id,
           r.region,
           r.account_id,

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { ACCOUNT_ID } from '../../core/aws-ids.ts';
+import { COPY_OUT_KINDS, isKind, KEY_MATERIAL_KINDS } from '../../core/copy-kinds.ts';
 import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { count, text, textOrNull } from '../fields.ts';
@@ -167,6 +168,13 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
       const region = policy.region(c.target_region);
       if (region.allowed === false) flags.push(`copy outside the residency policy: ${region.why}`);
       if (c.evidence === 0) flags.push('copy without any KMS evidence');
+      // data that left the snapshot world, and key material that moved, are shown whatever else holds
+      if (isKind(COPY_OUT_KINDS, c.kind))
+        flags.push(
+          `copy-out: ${c.api} put the data into S3 bucket ${c.target_id ?? '?'}, outside snapshot lineage`,
+        );
+      if (isKind(KEY_MATERIAL_KINDS, c.kind))
+        flags.push(`key material moved: ${c.api} copied an HSM backup to ${c.target_region ?? '?'}`);
       const u = unusual(c.principal_arn);
       if (u) flags.push(u);
     }
@@ -254,7 +262,9 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
     copies.map((c) => ({
       from: { id: c.source_id ?? '?', region: c.source_region ?? '?', account: c.source_account ?? '?' },
       to: {
-        id: c.target_id ?? `(copy by ${c.target_account ?? '?'})`,
+        id: isKind(COPY_OUT_KINDS, c.kind)
+          ? `S3 bucket ${c.target_id ?? '?'}`
+          : (c.target_id ?? `(copy by ${c.target_account ?? '?'})`),
         region: c.target_region ?? '?',
         account: c.target_account ?? '?',
       },

@@ -3,6 +3,7 @@
 // replicas, and shares outside the trusted set. A violation carries the copy chain that put the
 // data there, who did it and when.
 import { z } from 'zod';
+import { COPY_OUT_KINDS, isKind, RESTORE_KINDS } from '../../core/copy-kinds.ts';
 import { regionInfo } from '../../core/regions.ts';
 import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
@@ -70,6 +71,16 @@ export type ResidencyModel = z.infer<typeof ResidencyModel>;
 const yn = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
 const where = (region: string | null, account: string | null) => `${region ?? '?'} / ${account ?? '?'}`;
 
+/** How the data got to a copy's destination: copied, replicated (a configuration), exported to S3. */
+const verb = (c: CopyRow) =>
+  isKind(COPY_OUT_KINDS, c.kind)
+    ? 'exported to an S3 bucket (its region and account are not in the record)'
+    : isKind(RESTORE_KINDS, c.kind)
+      ? 'restored in place'
+      : c.status === 'active' || c.status === 'ended'
+        ? `replicated (${c.status})`
+        : 'copied';
+
 export async function buildResidency(ctx: ReportContext, header: Header): Promise<ResidencyModel> {
   const banner = await buildBanner(ctx);
   const coverage = await CoverageIndex.load(ctx);
@@ -127,14 +138,14 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
     const reasons = [r, acct].filter((v) => v.allowed !== true).map((v) => v.why);
     findings.push({
       ...Finding.parse({
-        resource_arn: resourceArn(c.kind, c.target_id, c.target_region, c.target_account),
+        resource_arn: resourceArn(c.kind, c.target_arn ?? c.target_id, c.target_region, c.target_account),
         account_id: c.target_account,
         region: c.target_region,
         status: s,
         reason:
           s === 'pass'
-            ? `copied by ${c.api} to ${r.why} in a trusted account`
-            : `copied by ${c.api} from ${where(c.source_region, c.source_account)}: ${reasons.join('; ')}`,
+            ? `${verb(c)} by ${c.api} to ${r.why} in a trusted account`
+            : `${verb(c)} by ${c.api} from ${where(c.source_region, c.source_account)}: ${reasons.join('; ')}`,
         check: 'copy_destination',
         principal_arn: c.principal_arn,
         at: c.requested_at,

@@ -41,6 +41,7 @@ select
   c.source_account,
   c.source_key_arn,
   c.target_id,
+  c.target_arn,
   c.target_region,
   c.target_account,
   c.target_key_arn,
