@@ -17,19 +17,20 @@ insert into copies (
 with edge as (
   select
     copy_id,
-    arg_min(start_event_id, seq) as request_event_id,
+    arg_min_null(start_event_id, seq) as request_event_id,
     min(started_at) as requested_at,
-    arg_min(started_by, seq) as principal_arn,
-    arg_min(region, seq) as source_region,
-    arg_min(account, seq) as source_account,
-    arg_min(bucket, seq) as source_bucket,
-    arg_min(dest, seq) as target_bucket,
+    arg_min_null(started_by, seq) as principal_arn,
+    arg_min_null(region, seq) as source_region,
+    arg_min_null(account, seq) as source_account,
+    arg_min_null(bucket, seq) as source_bucket,
+    arg_min_null(dest, seq) as target_bucket,
     -- the standing (or last) configuration's rule decides the destination's account, key and role
-    arg_max(dest_account, seq) as dest_account,
-    arg_max(replica_key, seq) as replica_key,
-    arg_max(role, seq) as role,
-    arg_max(dest_region, seq) as dest_region,
-    arg_max(segment_end, seq) as ended_at
+    -- (the _null forms keep a null: a later rule without a key has no key)
+    arg_max_null(dest_account, seq) as dest_account,
+    arg_max_null(replica_key, seq) as replica_key,
+    arg_max_null(role, seq) as role,
+    arg_max_null(dest_region, seq) as dest_region,
+    arg_max_null(segment_end, seq) as ended_at
   from s3_replication_edges
   group by copy_id
 ),
