@@ -183,7 +183,17 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
     };
     if (r.side) {
       const { side, event_name, region, events, denied, records, hours, first_hour, last_hour } = r;
-      rollup.calls.push({ side, event_name: event_name ?? '', region, events, denied, records, hours, first_hour, last_hour });
+      rollup.calls.push({
+        side,
+        event_name: event_name ?? '',
+        region,
+        events,
+        denied,
+        records,
+        hours,
+        first_hour,
+        last_hour,
+      });
       // only calls that went through show data moved; denied ones show it did not
       if (events > denied) rollup.evidence = 'kms';
     }
@@ -225,7 +235,10 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
 function rollupText(r: ReplicationRollup): string {
   if (r.calls.length === 0) return 'declared, no evidence';
   return r.calls
-    .map((c) => `${c.side}:${c.event_name}:${c.events}${c.denied ? ` (${c.denied} denied)` : ''} ${c.first_hour ?? ''}..${c.last_hour ?? ''}`)
+    .map(
+      (c) =>
+        `${c.side}:${c.event_name}:${c.events}${c.denied ? ` (${c.denied} denied)` : ''} ${c.first_hour ?? ''}..${c.last_hour ?? ''}`,
+    )
     .join(' ');
 }
 
@@ -243,12 +256,14 @@ function table(records: LineageRecord[]): string {
       `${r.source.id ?? '?'} ${r.source.region ?? '?'}/${r.source.account ?? '?'}`,
       `${r.target.id ?? '?'} ${r.target.region ?? '?'}/${r.target.account ?? '?'}`,
       `${shortKey(r.source.key_arn)} -> ${shortKey(r.target.key_arn)} (${r.key_change ?? 'unknown'})`,
-      r.replication ? rollupText(r.replication) : [
-        r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
-        r.evidence_counts.unattributed ? `(+${r.evidence_counts.unattributed} unattributed)` : '',
-      ]
-        .filter(Boolean)
-        .join(' '),
+      r.replication
+        ? rollupText(r.replication)
+        : [
+            r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
+            r.evidence_counts.unattributed ? `(+${r.evidence_counts.unattributed} unattributed)` : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
     ];
   });
   return `${textTable(header, rows)}\n(${records.length} copies)`;
@@ -269,7 +284,11 @@ function dot(records: LineageRecord[]): string {
     const n = r.replication
       ? r.replication.calls.reduce((sum, c) => sum + c.events - c.denied, 0)
       : r.evidence.length;
-    const failed = r.error_code ? `\\nFAILED ${r.error_code}` : r.status === 'failing' ? '\\nFAILING (KMS denied)' : '';
+    const failed = r.error_code
+      ? `\\nFAILED ${r.error_code}`
+      : r.status === 'failing'
+        ? '\\nFAILING (KMS denied)'
+        : '';
     const label = `${r.api} (${r.mechanism})\\n${r.requested_at ?? ''}\\nkey: ${r.key_change ?? 'unknown'}, evidence: ${n}${failed}`;
     lines.push(
       `  ${q(node(r.source))} -> ${q(node(r.target))} [label=${q(label)}${failed ? ', style=dashed, color=red' : n === 0 ? ', color=orange' : ''}];`,

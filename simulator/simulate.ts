@@ -17,6 +17,7 @@ import { vaultCrossAccount } from './scenarios/cross-account.ts';
 import { amiCopy, ebsNightlyDr, mrkCopy } from './scenarios/ebs-ami.ts';
 import { externalShare, failedCopy } from './scenarios/edge-cases.ts';
 import { rdsCrossRegion } from './scenarios/rds.ts';
+import { s3Replication } from './scenarios/s3-replication.ts';
 import type { Scene } from './scenarios/scene.ts';
 import { SIMULATOR_PRIVATE_KEY } from './signing-key.ts';
 
@@ -214,6 +215,7 @@ export function simulate(options: SimulateOptions): SimulateResult {
         if (d % 3 === 1 || days === 1) amiCopy(scene, day0);
         if (d % 2 === 1 || days === 1) failedCopy(scene, day0);
         if (d === Math.min(2, days - 1)) externalShare(scene, day0, v.exfil);
+        s3Replication(scene, day0, d, days, i);
       });
       // what the scenarios put into this hour moves from `future`
       const due = future.filter((x) => x.at < hourEnd);

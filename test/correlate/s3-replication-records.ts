@@ -32,7 +32,15 @@ const person = (account: string) => ({
   sessionContext: { sessionIssuer: { type: 'Role', arn: `arn:aws:iam::${account}:role/StorageAdmin` } },
 });
 
-function s3Call(o: { id: string; at: string; name: string; region: string; account: string; rp: Rec; error?: string }) {
+function s3Call(o: {
+  id: string;
+  at: string;
+  name: string;
+  region: string;
+  account: string;
+  rp: Rec;
+  error?: string;
+}) {
   return {
     eventVersion: '1.11',
     eventID: o.id,
@@ -98,7 +106,13 @@ export function putReplication(o: {
   });
 }
 
-export const deleteReplication = (o: { id: string; at: string; region: string; account?: string; bucket: string }) =>
+export const deleteReplication = (o: {
+  id: string;
+  at: string;
+  region: string;
+  account?: string;
+  bucket: string;
+}) =>
   s3Call({
     id: o.id,
     at: o.at,
@@ -108,7 +122,14 @@ export const deleteReplication = (o: { id: string; at: string; region: string; a
     rp: { bucketName: o.bucket, Host: `${o.bucket}.s3.${o.region}.amazonaws.com`, replication: '' },
   });
 
-export const putEncryption = (o: { id: string; at: string; region: string; account?: string; bucket: string; key?: string }) =>
+export const putEncryption = (o: {
+  id: string;
+  at: string;
+  region: string;
+  account?: string;
+  bucket: string;
+  key?: string;
+}) =>
   s3Call({
     id: o.id,
     at: o.at,
@@ -131,7 +152,13 @@ export const putEncryption = (o: { id: string; at: string; region: string; accou
     },
   });
 
-export const createBucket = (o: { id: string; at: string; region: string; account?: string; bucket: string }) =>
+export const createBucket = (o: {
+  id: string;
+  at: string;
+  region: string;
+  account?: string;
+  bucket: string;
+}) =>
   s3Call({
     id: o.id,
     at: o.at,

@@ -74,7 +74,9 @@ async function hourly(store: Store) {
   const { rows } = await store.userQuery(
     "select copy_id, strftime(hour, '%H') as hour, side, event_name, events, denied, records from copy_evidence_hourly order by copy_id, hour, side, event_name",
   );
-  return rows.map((r) => `${r.copy_id} ${r.hour} ${r.side}:${r.event_name} ${r.events}/${r.denied}/${r.records}`);
+  return rows.map(
+    (r) => `${r.copy_id} ${r.hour} ${r.side}:${r.event_name} ${r.events}/${r.denied}/${r.records}`,
+  );
 }
 
 const base = (rules: ReturnType<typeof rule> | ReturnType<typeof rule>[], extra: { role?: string } = {}) =>
@@ -90,12 +92,46 @@ const base = (rules: ReturnType<typeof rule> | ReturnType<typeof rule>[], extra:
 describe('correlate: S3 replication', () => {
   it('positive: an active edge under a multi-Region key, its role calls rolled up per hour', async () => {
     const store = await run([
-      putEncryption({ id: 'enc-1', at: '2026-03-01T08:00:00Z', region: 'eu-west-1', bucket: 'orders-eu', key: mrk('eu-west-1') }),
+      putEncryption({
+        id: 'enc-1',
+        at: '2026-03-01T08:00:00Z',
+        region: 'eu-west-1',
+        bucket: 'orders-eu',
+        key: mrk('eu-west-1'),
+      }),
       base(rule({ dest: 'orders-dr', key: mrk('eu-central-1') })),
-      ...perObject({ prefix: 'src10', hour: '2026-03-02T10', n: 30, name: 'Decrypt', key: mrk('eu-west-1'), bucket: 'orders-eu' }),
-      ...perObject({ prefix: 'dst10', hour: '2026-03-02T10', n: 30, name: 'GenerateDataKey', key: mrk('eu-central-1'), bucket: 'orders-dr' }),
-      ...perObject({ prefix: 'src11', hour: '2026-03-02T11', n: 5, name: 'Decrypt', key: mrk('eu-west-1'), bucket: 'orders-eu' }),
-      ...perObject({ prefix: 'enc11', hour: '2026-03-02T11', n: 5, name: 'Encrypt', key: mrk('eu-central-1'), bucket: 'orders-dr' }),
+      ...perObject({
+        prefix: 'src10',
+        hour: '2026-03-02T10',
+        n: 30,
+        name: 'Decrypt',
+        key: mrk('eu-west-1'),
+        bucket: 'orders-eu',
+      }),
+      ...perObject({
+        prefix: 'dst10',
+        hour: '2026-03-02T10',
+        n: 30,
+        name: 'GenerateDataKey',
+        key: mrk('eu-central-1'),
+        bucket: 'orders-dr',
+      }),
+      ...perObject({
+        prefix: 'src11',
+        hour: '2026-03-02T11',
+        n: 5,
+        name: 'Decrypt',
+        key: mrk('eu-west-1'),
+        bucket: 'orders-eu',
+      }),
+      ...perObject({
+        prefix: 'enc11',
+        hour: '2026-03-02T11',
+        n: 5,
+        name: 'Encrypt',
+        key: mrk('eu-central-1'),
+        bucket: 'orders-dr',
+      }),
     ]);
     const [e] = await edges(store);
     expect(e).toMatchObject({
@@ -132,7 +168,15 @@ describe('correlate: S3 replication', () => {
     const [rec] = await lineage(store, 'orders-eu');
     expect(rec!.replication).toMatchObject({ role: ROLE, evidence: 'kms' });
     expect(rec!.replication!.calls).toEqual([
-      expect.objectContaining({ side: 'source', event_name: 'Decrypt', events: 35, denied: 0, hours: 2, first_hour: '2026-03-02T10:00:00Z', last_hour: '2026-03-02T11:00:00Z' }),
+      expect.objectContaining({
+        side: 'source',
+        event_name: 'Decrypt',
+        events: 35,
+        denied: 0,
+        hours: 2,
+        first_hour: '2026-03-02T10:00:00Z',
+        last_hour: '2026-03-02T11:00:00Z',
+      }),
       expect.objectContaining({ side: 'target', event_name: 'Encrypt', events: 5, hours: 1 }),
       expect.objectContaining({ side: 'target', event_name: 'GenerateDataKey', events: 30, hours: 1 }),
     ]);
@@ -144,7 +188,14 @@ describe('correlate: S3 replication', () => {
     const store = await memoryStore();
     await deliver(store, tempDir(), [
       base(rule({ dest: 'orders-dr', key: cmk('eu-central-1', A1, 2) })),
-      ...perObject({ prefix: 'dst', hour: '2026-03-02T10', n: 3, name: 'GenerateDataKey', key: cmk('eu-central-1', A1, 2), bucket: 'orders-dr' }),
+      ...perObject({
+        prefix: 'dst',
+        hour: '2026-03-02T10',
+        n: 3,
+        name: 'GenerateDataKey',
+        key: cmk('eu-central-1', A1, 2),
+        bucket: 'orders-dr',
+      }),
     ]);
     const s = await correlate(store);
     expect(s.copies).toBe(1);
@@ -154,9 +205,28 @@ describe('correlate: S3 replication', () => {
   it('positive: DeleteBucketReplication ends the edge; the role calls after it are not evidence', async () => {
     const store = await run([
       base(rule({ dest: 'orders-dr', key: cmk('eu-central-1', A1, 2) })),
-      ...perObject({ prefix: 'before', hour: '2026-03-02T10', n: 4, name: 'GenerateDataKey', key: cmk('eu-central-1', A1, 2), bucket: 'orders-dr' }),
-      deleteReplication({ id: 'del-1', at: '2026-03-02T12:00:00Z', region: 'eu-west-1', bucket: 'orders-eu' }),
-      ...perObject({ prefix: 'after', hour: '2026-03-02T13', n: 4, name: 'GenerateDataKey', key: cmk('eu-central-1', A1, 2), bucket: 'orders-dr' }),
+      ...perObject({
+        prefix: 'before',
+        hour: '2026-03-02T10',
+        n: 4,
+        name: 'GenerateDataKey',
+        key: cmk('eu-central-1', A1, 2),
+        bucket: 'orders-dr',
+      }),
+      deleteReplication({
+        id: 'del-1',
+        at: '2026-03-02T12:00:00Z',
+        region: 'eu-west-1',
+        bucket: 'orders-eu',
+      }),
+      ...perObject({
+        prefix: 'after',
+        hour: '2026-03-02T13',
+        n: 4,
+        name: 'GenerateDataKey',
+        key: cmk('eu-central-1', A1, 2),
+        bucket: 'orders-dr',
+      }),
     ]);
     const [e] = await edges(store);
     expect(e).toMatchObject({ status: 'ended', target_key_arn: cmk('eu-central-1', A1, 2) });
@@ -167,8 +237,20 @@ describe('correlate: S3 replication', () => {
   it('positive: a later Put without a destination ends that edge; one that keeps it continues the same edge', async () => {
     const store = await run([
       base([rule({ id: 'a', dest: 'dr-a' }), rule({ id: 'b', dest: 'dr-b' })]),
-      putReplication({ id: 'put-2', at: '2026-03-03T09:00:00Z', region: 'eu-west-1', bucket: 'orders-eu', rules: [rule({ id: 'a', dest: 'dr-a' })] }),
-      putReplication({ id: 'put-3', at: '2026-03-04T09:00:00Z', region: 'eu-west-1', bucket: 'orders-eu', rules: rule({ id: 'a', dest: 'dr-a' }) }),
+      putReplication({
+        id: 'put-2',
+        at: '2026-03-03T09:00:00Z',
+        region: 'eu-west-1',
+        bucket: 'orders-eu',
+        rules: [rule({ id: 'a', dest: 'dr-a' })],
+      }),
+      putReplication({
+        id: 'put-3',
+        at: '2026-03-04T09:00:00Z',
+        region: 'eu-west-1',
+        bucket: 'orders-eu',
+        rules: rule({ id: 'a', dest: 'dr-a' }),
+      }),
     ]);
     const rows = await edges(store);
     expect(rows.map((r) => `${r.copy_id} ${r.status}`)).toEqual(['put-1#dr-a active', 'put-1#dr-b ended']);
@@ -179,9 +261,31 @@ describe('correlate: S3 replication', () => {
     const key = cmk('eu-central-1', A1, 2);
     const store = await run([
       base(rule({ dest: 'orders-dr', key })),
-      ...perObject({ prefix: 'ok', hour: '2026-03-02T10', n: 6, name: 'GenerateDataKey', key, bucket: 'orders-dr' }),
-      ...perObject({ prefix: 'src', hour: '2026-03-02T14', n: 6, name: 'Decrypt', key: cmk('eu-west-1', A1, 3), bucket: 'orders-eu' }),
-      ...perObject({ prefix: 'no', hour: '2026-03-02T14', n: 6, name: 'GenerateDataKey', key, bucket: 'orders-dr', error: 'AccessDenied' }),
+      ...perObject({
+        prefix: 'ok',
+        hour: '2026-03-02T10',
+        n: 6,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr',
+      }),
+      ...perObject({
+        prefix: 'src',
+        hour: '2026-03-02T14',
+        n: 6,
+        name: 'Decrypt',
+        key: cmk('eu-west-1', A1, 3),
+        bucket: 'orders-eu',
+      }),
+      ...perObject({
+        prefix: 'no',
+        hour: '2026-03-02T14',
+        n: 6,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr',
+        error: 'AccessDenied',
+      }),
     ]);
     const [e] = await edges(store);
     expect(e!.status).toBe('failing');
@@ -194,8 +298,23 @@ describe('correlate: S3 replication', () => {
     const key = cmk('eu-central-1', A1, 2);
     const store = await run([
       base(rule({ dest: 'orders-dr', key })),
-      ...perObject({ prefix: 'no', hour: '2026-03-02T10', n: 3, name: 'GenerateDataKey', key, bucket: 'orders-dr', error: 'AccessDenied' }),
-      ...perObject({ prefix: 'ok', hour: '2026-03-02T12', n: 3, name: 'GenerateDataKey', key, bucket: 'orders-dr' }),
+      ...perObject({
+        prefix: 'no',
+        hour: '2026-03-02T10',
+        n: 3,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr',
+        error: 'AccessDenied',
+      }),
+      ...perObject({
+        prefix: 'ok',
+        hour: '2026-03-02T12',
+        n: 3,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr',
+      }),
     ]);
     expect((await edges(store))[0]!.status).toBe('active');
   });
@@ -215,7 +334,12 @@ describe('correlate: S3 replication', () => {
       target_region: 'eu-north-1',
     });
     const [rec] = await lineage(store, 'put-1#orders-dr');
-    expect(rec!.replication).toEqual({ role: ROLE, ended_at: null, evidence: 'declared, no evidence', calls: [] });
+    expect(rec!.replication).toEqual({
+      role: ROLE,
+      ended_at: null,
+      evidence: 'declared, no evidence',
+      calls: [],
+    });
     expect(renderLineage([rec!], 'table')).toContain('declared, no evidence');
   });
 
@@ -231,11 +355,43 @@ describe('correlate: S3 replication', () => {
     const lookalike = roleSession(roleArn(A2));
     const store = await run([
       base(rule({ dest: 'orders-dr', key })),
-      ...perObject({ prefix: 'reader', hour: '2026-03-02T10', n: 8, name: 'Decrypt', key: cmk('eu-west-1', A1, 3), bucket: 'orders-eu', identity: other }),
-      ...perObject({ prefix: 'writer', hour: '2026-03-02T10', n: 8, name: 'GenerateDataKey', key, bucket: 'orders-dr', identity: other }),
-      ...perObject({ prefix: 'look', hour: '2026-03-02T10', n: 8, name: 'GenerateDataKey', key, bucket: 'orders-dr', identity: lookalike, recipient: A1 }),
+      ...perObject({
+        prefix: 'reader',
+        hour: '2026-03-02T10',
+        n: 8,
+        name: 'Decrypt',
+        key: cmk('eu-west-1', A1, 3),
+        bucket: 'orders-eu',
+        identity: other,
+      }),
+      ...perObject({
+        prefix: 'writer',
+        hour: '2026-03-02T10',
+        n: 8,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr',
+        identity: other,
+      }),
+      ...perObject({
+        prefix: 'look',
+        hour: '2026-03-02T10',
+        n: 8,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr',
+        identity: lookalike,
+        recipient: A1,
+      }),
       // the role's calls for a bucket the configuration does not name
-      ...perObject({ prefix: 'elsewhere', hour: '2026-03-02T10', n: 8, name: 'GenerateDataKey', key, bucket: 'orders-dr-old' }),
+      ...perObject({
+        prefix: 'elsewhere',
+        hour: '2026-03-02T10',
+        n: 8,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr-old',
+      }),
     ]);
     expect(await hourly(store)).toEqual([]);
     expect((await edges(store))[0]!.status).toBe('active');
@@ -244,7 +400,14 @@ describe('correlate: S3 replication', () => {
   it('negative: the role calls before the configuration existed are not evidence', async () => {
     const key = cmk('eu-central-1', A1, 2);
     const store = await run([
-      ...perObject({ prefix: 'early', hour: '2026-03-02T08', n: 5, name: 'GenerateDataKey', key, bucket: 'orders-dr' }),
+      ...perObject({
+        prefix: 'early',
+        hour: '2026-03-02T08',
+        n: 5,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr',
+      }),
       base(rule({ dest: 'orders-dr', key })),
     ]);
     expect(await hourly(store)).toEqual([]);
@@ -253,7 +416,13 @@ describe('correlate: S3 replication', () => {
   it('negative: a Disabled rule makes no edge, and disabling a destination ends its edge', async () => {
     const store = await run([
       base([rule({ id: 'a', dest: 'dr-a' }), rule({ id: 'b', dest: 'dr-b', status: 'Disabled' })]),
-      putReplication({ id: 'put-2', at: '2026-03-03T09:00:00Z', region: 'eu-west-1', bucket: 'orders-eu', rules: rule({ id: 'a', dest: 'dr-a', status: 'Disabled' }) }),
+      putReplication({
+        id: 'put-2',
+        at: '2026-03-03T09:00:00Z',
+        region: 'eu-west-1',
+        bucket: 'orders-eu',
+        rules: rule({ id: 'a', dest: 'dr-a', status: 'Disabled' }),
+      }),
     ]);
     expect((await edges(store)).map((r) => `${r.copy_id} ${r.status}`)).toEqual(['put-1#dr-a ended']);
   });
@@ -261,14 +430,30 @@ describe('correlate: S3 replication', () => {
   it('negative: a refused PutBucketReplication changes nothing', async () => {
     const store = await run([
       base(rule({ dest: 'dr-a' })),
-      putReplication({ id: 'put-2', at: '2026-03-03T09:00:00Z', region: 'eu-west-1', bucket: 'orders-eu', rules: [], error: 'AccessDenied' }),
+      putReplication({
+        id: 'put-2',
+        at: '2026-03-03T09:00:00Z',
+        region: 'eu-west-1',
+        bucket: 'orders-eu',
+        rules: [],
+        error: 'AccessDenied',
+      }),
     ]);
     expect((await edges(store)).map((r) => `${r.copy_id} ${r.status}`)).toEqual(['put-1#dr-a active']);
   });
 
-  it('positive: cross-account replication, the key owner\'s copy of each call joined by sharedEventID', async () => {
+  it("positive: cross-account replication, the key owner's copy of each call joined by sharedEventID", async () => {
     const key = cmk('us-east-1', A2, 4);
-    const calls = perObject({ prefix: 'x', hour: '2026-03-02T10', n: 10, name: 'GenerateDataKey', key, bucket: 'vault-copy', shared: true, recipient: A1 });
+    const calls = perObject({
+      prefix: 'x',
+      hour: '2026-03-02T10',
+      n: 10,
+      name: 'GenerateDataKey',
+      key,
+      bucket: 'vault-copy',
+      shared: true,
+      recipient: A1,
+    });
     const ownerCopies = calls.map((c) => ({
       ...c,
       eventID: `${c.eventID}-owner`,
@@ -276,10 +461,29 @@ describe('correlate: S3 replication', () => {
       userIdentity: { type: 'AWSAccount', accountId: A1, principalId: 'AROAEXAMPLE:s3-replication' },
     }));
     // the session ARN without a sessionIssuer names the role too (its path dropped)
-    const noIssuer = perObject({ prefix: 'y', hour: '2026-03-02T11', n: 4, name: 'GenerateDataKey', key, bucket: 'vault-copy', identity: roleSession(ROLE, false), recipient: A1 });
-    const store = await run([base(rule({ dest: 'vault-copy', account: A2, key })), ...calls, ...ownerCopies, ...noIssuer]);
+    const noIssuer = perObject({
+      prefix: 'y',
+      hour: '2026-03-02T11',
+      n: 4,
+      name: 'GenerateDataKey',
+      key,
+      bucket: 'vault-copy',
+      identity: roleSession(ROLE, false),
+      recipient: A1,
+    });
+    const store = await run([
+      base(rule({ dest: 'vault-copy', account: A2, key })),
+      ...calls,
+      ...ownerCopies,
+      ...noIssuer,
+    ]);
     const [e] = await edges(store);
-    expect(e).toMatchObject({ target_account: A2, target_region: 'us-east-1', target_key_arn: key, key_change: 'unknown' });
+    expect(e).toMatchObject({
+      target_account: A2,
+      target_region: 'us-east-1',
+      target_key_arn: key,
+      key_change: 'unknown',
+    });
     expect(await hourly(store)).toEqual([
       'put-1#vault-copy 10 target:GenerateDataKey 10/0/20',
       'put-1#vault-copy 11 target:GenerateDataKey 4/0/4',
@@ -290,7 +494,14 @@ describe('correlate: S3 replication', () => {
     const key = cmk('ap-southeast-2', A1, 5);
     const store = await run([
       base(rule({ dest: 'orders-apac' })),
-      ...perObject({ prefix: 'w', hour: '2026-03-02T10', n: 2, name: 'GenerateDataKey', key, bucket: 'orders-apac' }),
+      ...perObject({
+        prefix: 'w',
+        hour: '2026-03-02T10',
+        n: 2,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-apac',
+      }),
     ]);
     expect((await edges(store))[0]).toMatchObject({ target_region: 'ap-southeast-2', target_key_arn: key });
   });
@@ -321,7 +532,13 @@ describe('correlate: S3 replication', () => {
   it('negative: a rule with no destination, or a non-list Rule value, makes no edge', async () => {
     const store = await run([
       base({ ID: 'broken', Status: 'Enabled', Destination: {} }),
-      putReplication({ id: 'put-2', at: '2026-03-02T09:00:00Z', region: 'eu-west-1', bucket: 'other', rules: 'oops' as never }),
+      putReplication({
+        id: 'put-2',
+        at: '2026-03-02T09:00:00Z',
+        region: 'eu-west-1',
+        bucket: 'other',
+        rules: 'oops' as never,
+      }),
     ]);
     expect(await edges(store)).toEqual([]);
   });
