@@ -163,7 +163,8 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
       const region = policy.region(c.target_region);
       if (region.allowed === false) flags.push(`copy outside the residency policy: ${region.why}`);
       if (c.evidence === 0) flags.push('copy without any KMS evidence');
-      if (c.status === 'failing') flags.push("replication failing: the replication role's KMS calls are denied");
+      if (c.status === 'failing')
+        flags.push("replication failing: the replication role's KMS calls are denied");
       const u = unusual(c.principal_arn);
       if (u) flags.push(u);
     }
