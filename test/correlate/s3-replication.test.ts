@@ -7,7 +7,7 @@ import { correlate } from '../../correlate/correlate.ts';
 import { lineage, renderLineage } from '../../correlate/lineage.ts';
 import type { Store } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
-import { deliver } from './fixtures.ts';
+import { copySnapshot, deliver, kms } from './fixtures.ts';
 import {
   A1,
   A2,
@@ -527,6 +527,39 @@ describe('correlate: S3 replication', () => {
     expect(await count(store, 'events')).toBe(1);
     const dot = renderLineage(await lineage(store, null), 'dot');
     expect(dot).toContain(`"x'\\"); drop table copies; --</script>`);
+  });
+
+  it("negative: a denied KMS call kept for replication is never another copy's evidence or a key use", async () => {
+    const key = cmk('eu-central-1', A1, 2);
+    const denied = {
+      ...kms({
+        at: '2026-03-02T10:00:10Z',
+        name: 'GenerateDataKeyWithoutPlaintext',
+        region: 'eu-central-1',
+        recipient: A1,
+        key,
+        // a forged context naming the copy's new snapshot and a bucket, so that extraction keeps it
+        ctx: { 'aws:ebs:id': 'snap-0dddddddddddddd01', 'aws:s3:arn': 'arn:aws:s3:::orders-dr' },
+        requestId: 'req-copy',
+      }),
+      errorCode: 'AccessDenied',
+      errorMessage: 'denied',
+    };
+    const store = await run([
+      copySnapshot({
+        at: '2026-03-02T10:00:00Z',
+        region: 'eu-central-1',
+        account: A1,
+        sourceRegion: 'eu-west-1',
+        sourceSnap: 'snap-0ccccccccccccccc1',
+        newSnap: 'snap-0dddddddddddddd01',
+        kmsKeyId: key,
+        requestId: 'req-copy',
+      }),
+      denied,
+    ]);
+    expect(await count(store, 'kms_context', 'error_code is not null')).toBe(1);
+    expect(await count(store, 'copy_evidence')).toBe(0);
   });
 
   it('negative: a rule with no destination, or a non-list Rule value, makes no edge', async () => {

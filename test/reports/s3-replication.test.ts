@@ -89,6 +89,10 @@ describe('reports on S3 replication', () => {
     for (const bucket of ['orders-dr', 'audit-dr', 'exports-copy']) {
       expect(findings.find((f) => f.resource_arn === `arn:aws:s3:::${bucket}`)?.status).toBe('pass');
     }
+    // the failing replication's denied call is no use of its key
+    const keys = r.model.keys as { key_arn: string; uses: number }[];
+    expect(keys.find((k) => k.key_arn === key('eu-central-1', 4))?.uses).toBe(0);
+    expect(keys.find((k) => k.key_arn === key('eu-central-1', 1))?.uses).toBe(1);
     const html = readFileSync(r.files.find((f) => f.path.endsWith('.html'))!.path, 'utf8');
     expect(html).toContain('customers-us');
     expect(html).not.toContain(EVIL);
