@@ -2,10 +2,12 @@
 // PutBucketReplication, its status over the configuration's life, and the replication role's KMS
 // calls rolled up per hour as its evidence; other principals' calls and calls outside the
 // configuration's life never count.
+
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
 import { lineage, renderLineage } from '../../correlate/lineage.ts';
-import type { Store } from '../../queries/store.ts';
+import { Store } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 import { copySnapshot, deliver, kms } from './fixtures.ts';
 import {
@@ -560,6 +562,41 @@ describe('correlate: S3 replication', () => {
     ]);
     expect(await count(store, 'kms_context', 'error_code is not null')).toBe(1);
     expect(await count(store, 'copy_evidence')).toBe(0);
+  });
+
+  it('positive: a store correlated before migration 012 extracts its KMS events again, denied and Encrypt calls included', async () => {
+    const path = join(tempDir(), 'old.duckdb');
+    const key = cmk('eu-central-1', A1, 2);
+    let store = await Store.open({ path });
+    await deliver(store, tempDir(), [
+      base(rule({ dest: 'orders-dr', key })),
+      ...perObject({ prefix: 'enc', hour: '2026-03-02T10', n: 2, name: 'Encrypt', key, bucket: 'orders-dr' }),
+      ...perObject({
+        prefix: 'no',
+        hour: '2026-03-02T11',
+        n: 2,
+        name: 'GenerateDataKey',
+        key,
+        bucket: 'orders-dr',
+        error: 'AccessDenied',
+      }),
+    ]);
+    await correlate(store);
+    // what an older correlate left: no denied or Encrypt calls extracted, and 012 not applied
+    await store.userQuery("delete from kms_context where error_code is not null or event_name = 'Encrypt'");
+    await store.userQuery("delete from schema_migrations where name = 'schema/012_s3_replication'");
+    store.close();
+    store = await Store.open({ path });
+    try {
+      await correlate(store);
+      expect((await edges(store))[0]!.status).toBe('failing');
+      expect(await hourly(store)).toEqual([
+        'put-1#orders-dr 10 target:Encrypt 2/0/2',
+        'put-1#orders-dr 11 target:GenerateDataKey 2/2/2',
+      ]);
+    } finally {
+      store.close();
+    }
   });
 
   it('negative: a rule with no destination, or a non-list Rule value, makes no edge', async () => {
