@@ -99,6 +99,21 @@ describe('reports on S3 replication', () => {
     expect(html).toContain('&lt;img src');
   });
 
+  it('residency: a replication standing in the window is judged though configured before it; one ended before it is not', async () => {
+    const store = await scenario();
+    const r = await generateReport(store, {
+      id: 'residency',
+      config: EU_ONLY,
+      formats: ['json'],
+      out: tempDir(),
+      now: NOW,
+      since: '2026-03-05T00:00:00Z',
+    });
+    const arns = (r.model.findings as AnyFinding[]).map((f) => f.resource_arn);
+    expect(arns).toContain('arn:aws:s3:::customers-us');
+    expect(arns).not.toContain('arn:aws:s3:::exports-copy');
+  });
+
   it('dr_coverage: an active replication to another region covers its bucket; failing and ended ones are findings', async () => {
     const store = await scenario();
     const r = await generateReport(store, {
