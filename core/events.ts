@@ -58,6 +58,11 @@ export const LINEAGE_EVENT_NAMES = [
   'StartExportTask',
   'ExportImage',
   'CreateStoreImageTask',
+  'Encrypt',
+  'PutBucketReplication',
+  'DeleteBucketReplication',
+  'PutBucketEncryption',
+  'CreateBucket',
 ] as const;
 
 /** The services whose events lineage and reports read; their event names are LINEAGE_EVENT_NAMES. */
@@ -73,6 +78,7 @@ export const LINEAGE_EVENT_SOURCES = [
   'redshift-serverless.amazonaws.com',
   'dynamodb.amazonaws.com',
   'cloudhsm.amazonaws.com',
+  's3.amazonaws.com',
 ] as const;
 
 /** KMS operations whose records can be a copy's evidence (DescribeKey and other context-free calls never are). */
@@ -83,3 +89,12 @@ export const KMS_EVIDENCE_EVENTS = [
   'GenerateDataKeyWithoutPlaintext',
   'CreateGrant',
 ] as const;
+
+/**
+ * KMS operations an S3 replication role makes per object: Decrypt under the source bucket's key,
+ * GenerateDataKey (or Encrypt) under the replica key. Their aws:s3:arn context names the bucket.
+ */
+export const S3_REPLICATION_KMS_EVENTS = ['Decrypt', 'GenerateDataKey', 'Encrypt'] as const;
+
+/** Every KMS operation whose join keys correlate extracts (queries/correlate/extract_kms_context.sql). */
+export const KMS_CONTEXT_EVENTS = [...new Set([...KMS_EVIDENCE_EVENTS, ...S3_REPLICATION_KMS_EVENTS])];

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { KMS_EVIDENCE_EVENTS } from '../core/events.ts';
+import { KMS_CONTEXT_EVENTS } from '../core/events.ts';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
 import { RULES } from './rules/index.ts';
@@ -50,9 +50,14 @@ export const CORRELATE_STEPS = [
   'correlate/clear_copies',
   'correlate/insert_copies',
   'correlate/copy_associated_keys',
+  'correlate/s3_replication_edges',
+  'correlate/s3_replication_evidence',
+  'correlate/insert_s3_replication',
   'correlate/copy_chains',
   'correlate/clear_lineage',
   'correlate/insert_evidence',
+  'correlate/clear_evidence_hourly',
+  'correlate/insert_evidence_hourly',
   'correlate/save_watermark',
 ] as const;
 
@@ -81,7 +86,7 @@ export async function correlate(store: Store, signal?: AbortSignal): Promise<Cor
         await store.run(
           step,
           step === 'correlate/extract_kms_context'
-            ? { watermark, operations: JSON.stringify(KMS_EVIDENCE_EVENTS) }
+            ? { watermark, operations: JSON.stringify(KMS_CONTEXT_EVENTS) }
             : {},
         );
       }

@@ -45,6 +45,42 @@ const EvidenceRow = z.object({
   event_time: s,
 });
 
+const ReplicationRow = z.object({
+  copy_id: z.string(),
+  role: s,
+  ended_at: s,
+  side: z.enum(['source', 'target']).nullable(),
+  event_name: s,
+  region: s,
+  events: z.coerce.number(),
+  denied: z.coerce.number(),
+  records: z.coerce.number(),
+  hours: z.coerce.number(),
+  first_hour: s,
+  last_hour: s,
+});
+
+/**
+ * An S3 replication edge's evidence: one KMS call per object, so counts per side and operation
+ * instead of a list of events (copy_evidence_hourly keeps them per hour).
+ */
+export interface ReplicationRollup {
+  role: string | null;
+  ended_at: string | null;
+  evidence: 'kms' | 'declared, no evidence';
+  calls: {
+    side: 'source' | 'target';
+    event_name: string;
+    region: string | null;
+    events: number;
+    denied: number;
+    records: number;
+    hours: number;
+    first_hour: string | null;
+    last_hour: string | null;
+  }[];
+}
+
 export interface Evidence {
   event_id: string;
   event_name: string;
@@ -90,6 +126,8 @@ export interface LineageRecord {
    */
   evidence_counts: Record<Evidence['certainty'] | 'unattributed', number>;
   evidence: Evidence[];
+  /** S3 replication edges only: the hourly evidence rolled up. */
+  replication?: ReplicationRollup;
 }
 
 export const LINEAGE_FORMATS = ['table', 'json', 'dot'] as const;
@@ -139,6 +177,32 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
     });
     evBy.set(e.copy_id, list);
   }
+  const rollups = new Map<string, ReplicationRollup>();
+  for (const r of await store.all('lineage/replication', ReplicationRow)) {
+    const rollup = rollups.get(r.copy_id) ?? {
+      role: r.role,
+      ended_at: r.ended_at,
+      evidence: 'declared, no evidence',
+      calls: [],
+    };
+    if (r.side) {
+      const { side, event_name, region, events, denied, records, hours, first_hour, last_hour } = r;
+      rollup.calls.push({
+        side,
+        event_name: event_name ?? '',
+        region,
+        events,
+        denied,
+        records,
+        hours,
+        first_hour,
+        last_hour,
+      });
+      // only calls that went through show data moved; denied ones show it did not
+      if (events > denied) rollup.evidence = 'kms';
+    }
+    rollups.set(r.copy_id, rollup);
+  }
   return chosen.map((c) => ({
     copy_id: c.copy_id,
     kind: c.kind,
@@ -168,7 +232,19 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
     parent_copy_id: c.parent_copy_id,
     evidence_counts: countCertainty(evBy.get(c.copy_id) ?? [], c.kms_unattributed ?? 0),
     evidence: evBy.get(c.copy_id) ?? [],
+    ...(rollups.has(c.copy_id) ? { replication: rollups.get(c.copy_id) } : {}),
   }));
+}
+
+/** A replication's evidence in a few words: calls per side, denied ones, or that it has none. */
+function rollupText(r: ReplicationRollup): string {
+  if (r.calls.length === 0) return 'declared, no evidence';
+  return r.calls
+    .map(
+      (c) =>
+        `${c.side}:${c.event_name}:${c.events}${c.denied ? ` (${c.denied} denied)` : ''} ${c.first_hour ?? ''}..${c.last_hour ?? ''}`,
+    )
+    .join(' ');
 }
 
 const shortKey = (arn: string | null) => (arn ? arn.replace(/^arn:[^:]+:kms:[^:]+:(\d+):key\//, '$1/') : '-');
@@ -185,12 +261,14 @@ function table(records: LineageRecord[]): string {
       `${r.source.id ?? '?'} ${r.source.region ?? '?'}/${r.source.account ?? '?'}`,
       `${r.target.id ?? '?'} ${r.target.region ?? '?'}/${r.target.account ?? '?'}`,
       `${shortKey(r.source.key_arn)} -> ${shortKey(r.target.key_arn)} (${r.key_change ?? 'unknown'})${r.target.associated_key_arns.map((k) => ` +${shortKey(k)}`).join('')}`,
-      [
-        r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
-        r.evidence_counts.unattributed ? `(+${r.evidence_counts.unattributed} unattributed)` : '',
-      ]
-        .filter(Boolean)
-        .join(' '),
+      r.replication
+        ? rollupText(r.replication)
+        : [
+            r.evidence.length ? [...counts].map(([m, n]) => `${m}:${n}`).join(' ') : 'NO KMS EVIDENCE',
+            r.evidence_counts.unattributed ? `(+${r.evidence_counts.unattributed} unattributed)` : '',
+          ]
+            .filter(Boolean)
+            .join(' '),
     ];
   });
   return `${textTable(header, rows)}\n(${records.length} copies)`;
@@ -207,9 +285,18 @@ function dot(records: LineageRecord[]): string {
     `${side.id ?? '?'}\\n${side.region ?? '?'} / ${side.account ?? '?'}`;
   const lines = ['digraph lineage {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];'];
   for (const r of records) {
-    const label = `${r.api} (${r.mechanism})\\n${r.requested_at ?? ''}\\nkey: ${r.key_change ?? 'unknown'}, evidence: ${r.evidence.length}${r.error_code ? `\\nFAILED ${r.error_code}` : ''}`;
+    // a replication's evidence is counted in calls (one per object), not listed
+    const n = r.replication
+      ? r.replication.calls.reduce((sum, c) => sum + c.events - c.denied, 0)
+      : r.evidence.length;
+    const failed = r.error_code
+      ? `\\nFAILED ${r.error_code}`
+      : r.status === 'failing'
+        ? '\\nFAILING (KMS denied)'
+        : '';
+    const label = `${r.api} (${r.mechanism})\\n${r.requested_at ?? ''}\\nkey: ${r.key_change ?? 'unknown'}, evidence: ${n}${failed}`;
     lines.push(
-      `  ${q(node(r.source))} -> ${q(node(r.target))} [label=${q(label)}${r.error_code ? ', style=dashed, color=red' : r.evidence.length === 0 ? ', color=orange' : ''}];`,
+      `  ${q(node(r.source))} -> ${q(node(r.target))} [label=${q(label)}${failed ? ', style=dashed, color=red' : n === 0 ? ', color=orange' : ''}];`,
     );
   }
   lines.push('}');

@@ -41,6 +41,8 @@ export const CopyRow = z.object({
   evidence: count,
   kms_certain: count,
   evidence_event_ids: ids,
+  /** S3 replication: when its configuration stopped naming the destination; null while it stands. */
+  ended_at: textOrNull,
 });
 export type CopyRow = z.infer<typeof CopyRow>;
 
@@ -122,6 +124,7 @@ export function resourceArn(
 ) {
   if (!id) return '(unknown)';
   if (id.startsWith('arn:')) return id;
+  if (kind === 's3_replication' || kind === 's3_bucket') return `arn:aws:s3:::${id}`;
   const r = region ?? '';
   const a = account ?? '';
   // a copy-out's target is an S3 bucket, whose ARN names no region or account

@@ -24,6 +24,7 @@ import {
 } from './scenarios/ebs-volumes.ts';
 import { externalShare, failedCopy } from './scenarios/edge-cases.ts';
 import { rdsCrossRegion } from './scenarios/rds.ts';
+import { s3Replication } from './scenarios/s3-replication.ts';
 import type { Scene } from './scenarios/scene.ts';
 import { serviceCopies } from './scenarios/service-copies.ts';
 import { SIMULATOR_PRIVATE_KEY } from './signing-key.ts';
@@ -235,6 +236,7 @@ export function simulate(options: SimulateOptions): SimulateResult {
         if (d % 2 === 1 || days === 1) failedCopy(scene, day0);
         if (d === Math.min(2, days - 1)) externalShare(scene, day0, v.exfil);
         serviceCopies(scene, day0, d, days, i === 0 ? '' : `-${i}`);
+        s3Replication(scene, day0, d, days, i);
       });
       if (options.volumeCopies) {
         csiVolumeClone(scene, day0);

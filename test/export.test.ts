@@ -13,7 +13,7 @@ import { Store } from '../queries/store.ts';
 import { simulate } from '../simulator/simulate.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'copytrail.mjs');
-const TIMESTAMPS = new Set(['requested_at', 'event_time']);
+const TIMESTAMPS = new Set(['requested_at', 'event_time', 'ended_at']);
 let dir: string;
 let store: Store;
 
@@ -108,6 +108,21 @@ describe('export', () => {
             'key_arn',
             'match',
           ]);
+          // a replication edge carries its hourly evidence rolled up, not one row per object
+          const replication = got.find((x) => x.kind === 's3_replication' && x.replication_calls !== '[]')!;
+          const calls = JSON.parse(String(replication.replication_calls));
+          expect(Object.keys(calls[0])).toEqual([
+            'side',
+            'event_name',
+            'events',
+            'denied',
+            'records',
+            'hours',
+            'first_hour',
+            'last_hour',
+          ]);
+          expect(Number(calls[0].events)).toBeGreaterThan(0);
+          expect(got.find((x) => x.kind !== 's3_replication')!.replication_calls ?? null).toBeNull();
         }
       });
     }

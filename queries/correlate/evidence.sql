@@ -25,10 +25,11 @@ with e as (
 kms_ev as (
   -- the KMS records that may be a copy's evidence: never what an instance's attach or launch made
   -- (reference §5.2: the grant to the instance's aws:ec2-infrastructure session, and the Decrypt
-  -- that session makes), though they carry the volume's context
+  -- that session makes), though they carry the volume's context; nor a call that was denied
   select k.*
   from kms_context k
-  where not coalesce(
+  where k.error_code is null
+    and not coalesce(
     k.actor_arn like 'arn:%:sts::%:assumed-role/aws:ec2-infrastructure/i-%'
       or k.actor_arn like '%:aws:ec2-infrastructure:i-%'
       or k.grantee_principal like 'arn:%:sts::%:assumed-role/aws:ec2-infrastructure/i-%'

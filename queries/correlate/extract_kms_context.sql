@@ -1,6 +1,8 @@
 -- Extracts the join keys of KMS events loaded since the last run (file_id above the watermark).
 -- Only the operations a copy causes count ($operations, a JSON array: core/events.ts
--- KMS_EVIDENCE_EVENTS); DescribeKey and other context-free calls are never evidence.
+-- KMS_CONTEXT_EVENTS); DescribeKey and other context-free calls are never evidence. A failed call is
+-- kept only when it names an S3 object or bucket (aws:s3:arn): a replication role denied by a key
+-- policy is how a replication fails silently; error_code tells it from a use of the key.
 -- params: $watermark, $operations. output: none.
 insert into kms_context
 with k as (
@@ -10,7 +12,7 @@ with k as (
   from events e
   where e.event_source = 'kms.amazonaws.com'
     and list_contains(from_json($operations, '["VARCHAR"]'), e.event_name)
-    and e.error_code is null
+    and (e.error_code is null or (e.request_parameters -> 'encryptionContext' ->> 'aws:s3:arn') is not null)
     and e.file_id > $watermark
 )
 select
@@ -48,5 +50,8 @@ select
   actor_arn,
   invoked_by,
   file_id,
-  case when event_name = 'CreateGrant' then rp ->> 'granteePrincipal' end
+  case when event_name = 'CreateGrant' then rp ->> 'granteePrincipal' end,
+  rp -> 'encryptionContext' ->> 'aws:s3:arn',
+  error_code,
+  session_issuer_arn
 from k

@@ -11,6 +11,8 @@ select
       and not exists (
         select 1 from copy_evidence v join kms_context k on k.event_id = v.event_id where v.copy_id = c.copy_id
       )
+      -- a replication's evidence is its hourly rollup of the role's calls that went through
+      and not exists (select 1 from copy_evidence_hourly h where h.copy_id = c.copy_id and h.events > h.denied)
   )::bigint as without_kms,
   (select count(*) from copy_evidence)::bigint as evidence,
   (select count(*) from copy_evidence where match = 'source_context_ambiguous')::bigint as ambiguous,

@@ -11,6 +11,7 @@ import { text, textOrNull } from '../fields.ts';
 import { Banner, Finding, Header, STATUS_RANK, Status, Summary, sortFindings, summarize } from '../model.ts';
 import { CopyRow, chained, resourceArn } from '../rows.ts';
 import { ageChart } from '../svg.ts';
+import { S3_REQUIREMENT, s3ReplicationRows } from './s3.ts';
 
 const ResourceSnapshot = z.object({
   resource_id: text,
@@ -304,6 +305,18 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
       }
     }
   }
+  const s3Rows = s3ReplicationRows(copies, ctx.window.asOf);
+  if (s3Rows.length) {
+    rows.push(...s3Rows);
+    reqSummary.push({
+      id: S3_REQUIREMENT,
+      description: 'S3 buckets with a replication configuration: a standing replication to another region.',
+      targets: 'any other region',
+      rpo: 'continuous',
+      key: 'any key',
+      resources: s3Rows.length,
+    });
+  }
   rows.sort(
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (b.age_hours ?? 1e9) - (a.age_hours ?? 1e9),
   );
@@ -311,7 +324,13 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
     rows.map((r) =>
       Finding.parse({
         resource_arn: resourceArn(
-          r.family === 'ebs' ? 'volume' : r.family === 'rds' ? 'rds_db' : r.family,
+          r.family === 'ebs'
+            ? 'volume'
+            : r.family === 'rds'
+              ? 'rds_db'
+              : r.family === 's3'
+                ? 's3_bucket'
+                : r.family,
           r.resource_id,
           r.region,
           r.account_id,

@@ -175,6 +175,8 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
         );
       if (isKind(KEY_MATERIAL_KINDS, c.kind))
         flags.push(`key material moved: ${c.api} copied an HSM backup to ${c.target_region ?? '?'}`);
+      if (c.status === 'failing')
+        flags.push("replication failing: the replication role's KMS calls are denied");
       const u = unusual(c.principal_arn);
       if (u) flags.push(u);
     }

@@ -68,6 +68,10 @@ export const ResidencyModel = z.object({
 });
 export type ResidencyModel = z.infer<typeof ResidencyModel>;
 
+/** A replication destination is a location of the data: name both buckets and the verdict. */
+const replicationReason = (c: CopyRow, verdict: string) =>
+  `S3 replication (${c.status}) of bucket ${c.source_id ?? '?'} in ${c.source_region ?? '?'} / ${c.source_account ?? '?'} to bucket ${c.target_id ?? '?'} in ${c.target_region ?? 'an unknown region'} / ${c.target_account ?? '?'}: ${verdict}`;
+
 const yn = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
 const where = (region: string | null, account: string | null) => `${region ?? '?'} / ${account ?? '?'}`;
 
@@ -89,9 +93,14 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   // every copy, for the hops of chains that began before the window; the window's own are judged
   const allCopies = chained(await ctx.all('reports/common/copies', CopyRow, { since: null, until: null }));
   const { since, until } = ctx.window;
-  const copies = allCopies.filter(
-    (c) => (!since || (c.requested_at ?? '') >= since) && (!until || (c.requested_at ?? '') < until),
-  );
+  const inWindow = (c: CopyRow) =>
+    (!since || (c.requested_at ?? '') >= since) && (!until || (c.requested_at ?? '') < until);
+  // a replication puts data in its destination for as long as it stands, whenever it was configured
+  const standsInWindow = (c: CopyRow) =>
+    c.kind === 's3_replication' &&
+    (!until || (c.requested_at ?? '') < until) &&
+    (!since || !c.ended_at || c.ended_at >= since);
+  const copies = allCopies.filter((c) => inWindow(c) || standsInWindow(c));
   const keys = await ctx.all('reports/common/keys', KeyRow, ctx.range);
   const shares = await ctx.all('reports/common/shares', ShareRow, ctx.range);
 
@@ -143,9 +152,11 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
         region: c.target_region,
         status: s,
         reason:
-          s === 'pass'
-            ? `${verb(c)} by ${c.api} to ${r.why} in a trusted account`
-            : `${verb(c)} by ${c.api} from ${where(c.source_region, c.source_account)}: ${reasons.join('; ')}`,
+          c.kind === 's3_replication'
+            ? replicationReason(c, s === 'pass' ? `${r.why} in a trusted account` : reasons.join('; '))
+            : s === 'pass'
+              ? `${verb(c)} by ${c.api} to ${r.why} in a trusted account`
+              : `${verb(c)} by ${c.api} from ${where(c.source_region, c.source_account)}: ${reasons.join('; ')}`,
         check: 'copy_destination',
         principal_arn: c.principal_arn,
         at: c.requested_at,

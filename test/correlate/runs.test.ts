@@ -136,7 +136,7 @@ describe('correlate: the simulated organization', () => {
     ).toBe(0);
     const all = await lineage(store, null);
     expect(all).toHaveLength(s.copies);
-    expect(Object.keys(all[0]!)).toEqual([
+    const keys = [
       'copy_id',
       'kind',
       'api',
@@ -152,7 +152,10 @@ describe('correlate: the simulated organization', () => {
       'parent_copy_id',
       'evidence_counts',
       'evidence',
-    ]);
+    ];
+    expect(Object.keys(all.find((r) => r.kind !== 's3_replication')!)).toEqual(keys);
+    // a replication edge adds its evidence rollup
+    expect(Object.keys(all.find((r) => r.kind === 's3_replication')!)).toEqual([...keys, 'replication']);
   });
 });
 

@@ -1,7 +1,9 @@
 -- Copies requested in the report window, with who asked from where, their evidence counts, their
 -- stored chain (queries/correlate/copy_chains.sql) and the resource that chain started from: the
 -- context id (volume or DB) of the artifact its root copy copied. A chain that loops or runs past
--- the depth cap has no root, so no resource. params: $since, $until (ISO text or null).
+-- the depth cap has no root, so no resource. An S3 replication's evidence is the replication role's
+-- calls that went through (copy_evidence_hourly counts them; their ids are not listed: one per
+-- object), and its replication_state says whether it still stands. params: $since, $until (ISO text or null).
 -- output: one row per copy (see the select list).
 with origin as (
   select
@@ -22,6 +24,11 @@ ev as (
     count(*) filter (where match in ('encryption_context', 'source_context', 'request_id', 'shared_event')) as kms_certain,
     list(event_id order by event_id) as evidence_event_ids
   from copy_evidence
+  group by copy_id
+),
+hourly as (
+  select copy_id, sum(events - denied) as calls
+  from copy_evidence_hourly
   group by copy_id
 )
 select
@@ -55,14 +62,16 @@ select
   o.resource_account,
   o.resource_region,
   o.resource_kind,
-  coalesce(ev.evidence, 0) as evidence,
-  coalesce(ev.kms_certain, 0) as kms_certain,
-  coalesce(ev.evidence_event_ids, []::varchar[]) as evidence_event_ids
+  coalesce(ev.evidence, 0) + coalesce(h.calls, 0) as evidence,
+  coalesce(ev.kms_certain, 0) + coalesce(h.calls, 0) as kms_certain,
+  coalesce(ev.evidence_event_ids, []::varchar[]) as evidence_event_ids,
+  strftime(c.ended_at::timestamp, '%Y-%m-%dT%H:%M:%SZ') as ended_at
 from copies c
 left join events e on e.event_id = c.request_event_id
 left join kms_keys tk on tk.key_arn = c.target_key_arn
 left join origin o on o.copy_id = c.copy_id
 left join ev on ev.copy_id = c.copy_id
+left join hourly h on h.copy_id = c.copy_id
 where ($since::timestamptz is null or c.requested_at >= $since::timestamptz)
   and ($until::timestamptz is null or c.requested_at < $until::timestamptz)
 order by c.requested_at, c.copy_id

@@ -1,4 +1,4 @@
--- KMS keys seen, with where and how often they were used in the window. params: $since, $until.
+-- KMS keys seen, with where and how often they were used in the window (denied calls are no use). params: $since, $until.
 -- output: key_arn, region, account_id, key_id, mrk, aws_managed, aliases, uses, first_used, last_used.
 select
   k.key_arn,
@@ -14,6 +14,7 @@ select
 from kms_keys k
 left join kms_context x
   on x.key_arn = k.key_arn
+ and x.error_code is null
  and ($since::timestamptz is null or x.event_time >= $since::timestamptz)
  and ($until::timestamptz is null or x.event_time < $until::timestamptz)
 group by all

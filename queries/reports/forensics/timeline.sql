@@ -1,4 +1,5 @@
--- Every event related to the subject in the window: the copy requests and their evidence, the
+-- Every event related to the subject in the window: the copy requests and their evidence (for a
+-- replication, the first and last call of each hour), the
 -- creation of each artifact involved, share calls on them, and (for a principal, key or account
 -- subject) that actor's copy-relevant and KMS calls. params: $copy_ids (JSON array text), $artifact_ids
 -- (JSON array text), $subject (text), $since, $until (ISO text or null), $limit (integer). output: one row per event.
@@ -6,6 +7,11 @@ with related as (
   select request_event_id as event_id, 'copy request' as why from copies where list_contains(from_json($copy_ids, '["VARCHAR"]'), copy_id)
   union all
   select event_id, 'evidence: ' || match from copy_evidence where list_contains(from_json($copy_ids, '["VARCHAR"]'), copy_id)
+  union all
+  -- a replication moves one KMS call per object: the first and last of each hour stand for the rest
+  select first_event_id, 'replication evidence: first call of the hour' from copy_evidence_hourly where list_contains(from_json($copy_ids, '["VARCHAR"]'), copy_id)
+  union all
+  select last_event_id, 'replication evidence: last call of the hour' from copy_evidence_hourly where list_contains(from_json($copy_ids, '["VARCHAR"]'), copy_id)
   union all
   select created_event_id, 'artifact created' from artifacts where list_contains(from_json($artifact_ids, '["VARCHAR"]'), artifact_id)
   union all
