@@ -2,7 +2,8 @@
 -- the ties its rule declares; certain when a tie that needs no time window holds (a job id, the new
 -- artifact's id). An event tied for certain to one copy is that copy's: it is never also attached to
 -- another copy by a tie of source and time alone (two jobs copying one recovery point at once each
--- keep their own events). A copy known only through such an event takes none: it is that event.
+-- keep their own events), and an event tied by source and time alone to several copies is the
+-- evidence of none. A copy known only through such an event takes none: it is that event.
 -- completes / fails: the event's state says the copy finished or failed.
 -- params: none. output: temp table service_ties.
 create or replace temp table service_ties as
@@ -36,6 +37,9 @@ select
   k.certain,
   coalesce(json_extract_string(k.rec, k.spec.completes_path) = k.spec.completes_value, false) as completes,
   coalesce(list_contains(k.spec.fails_values, json_extract_string(k.rec, k.spec.fails_path)), false) as fails
-from candidates k
+from (select *, count(*) over (partition by event_id) as fits from candidates) k
 where k.certain
-  or not exists (select 1 from candidates o where o.event_id = k.event_id and o.certain and o.copy_id <> k.copy_id)
+  or (
+    k.fits = 1
+    and not exists (select 1 from candidates o where o.event_id = k.event_id and o.certain and o.copy_id <> k.copy_id)
+  )
