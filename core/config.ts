@@ -42,7 +42,7 @@ export const Selector = z
     resource_ids: z.array(z.string()).default([]),
     /** tags on the snapshots that were taken of the resource: all must match */
     tags: z.record(z.string(), z.string()).default({}),
-    kinds: z.array(z.enum(['ebs', 'rds'])).default([]),
+    kinds: z.array(z.enum(['ebs', 'rds', 'docdb', 'neptune'])).default([]),
   })
   .strict();
 export type Selector = z.infer<typeof Selector>;

@@ -39,6 +39,8 @@ export const CopyRow = z.object({
   evidence: count,
   kms_certain: count,
   evidence_event_ids: ids,
+  /** when the copy's new artifact was deleted, if it was (DeleteSnapshot, DeleteRecoveryPoint, ...) */
+  target_deleted_at: textOrNull,
 });
 export type CopyRow = z.infer<typeof CopyRow>;
 
@@ -66,6 +68,8 @@ export const ShareRow = z.object({
   event_time: textOrNull,
   event_id: text,
   actor_arn: textOrNull,
+  /** account | public | aws_backup_airgap (queries/correlate/rebuild_shares.sql) */
+  recipient_class: textOrNull,
 });
 export type ShareRow = z.infer<typeof ShareRow>;
 

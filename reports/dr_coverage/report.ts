@@ -11,9 +11,12 @@ import { Banner, Finding, Header, STATUS_RANK, Status, Summary, sortFindings, su
 import { CopyRow, chained, resourceArn } from '../rows.ts';
 import { ageChart } from '../svg.ts';
 
+/** DocumentDB and Neptune are families of their own, though they snapshot and copy through RDS calls. */
+const Family = z.enum(['ebs', 'rds', 'docdb', 'neptune']);
+
 const ResourceSnapshot = z.object({
   resource_id: text,
-  family: z.enum(['ebs', 'rds']),
+  family: Family,
   account_id: textOrNull,
   region: textOrNull,
   snapshot_id: text,
@@ -23,7 +26,7 @@ const ResourceSnapshot = z.object({
 
 interface Resource {
   id: string;
-  family: 'ebs' | 'rds';
+  family: z.infer<typeof Family>;
   account: string | null;
   region: string | null;
   snapshots: string[];
@@ -167,6 +170,9 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
   const copiesOf = new Map<string, CopyRow[]>();
   for (const c of copies) {
     if (!c.resource_id || c.status === 'failed' || !c.target_region) continue;
+    // a copy deleted by the as-of instant is no restore point: AWS Backup's temporary backup, deleted
+    // once copied into a logically air-gapped vault, counts only as the vault's copy
+    if (c.target_deleted_at && Date.parse(c.target_deleted_at) <= asOf) continue;
     const list = copiesOf.get(c.resource_id) ?? [];
     list.push(c);
     copiesOf.set(c.resource_id, list);

@@ -143,7 +143,7 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
     });
   }
   const shareRows = shares.map((s) => {
-    const v = policy.account(s.to_account);
+    const v = policy.share(s);
     const st = s.action === 'added' ? status(v.allowed) : 'pass';
     if (s.action === 'added') {
       findings.push({

@@ -1,10 +1,16 @@
 -- Protected resources: every volume or DB seen being snapshotted (CreateSnapshot,
 -- CreateDBSnapshot, CreateDBClusterSnapshot, or by AWS Backup), up to the end of the window, with
 -- the tags written on each snapshot. params: $until (ISO text or null). output: resource_id,
--- family (ebs | rds), account_id, region, snapshot_id, created_at, tags (JSON list of key/value).
+-- family (ebs | rds | docdb | neptune), account_id, region, snapshot_id, created_at, tags (JSON list of key/value).
 select
   a.context_id as resource_id,
-  case when a.kind = 'ebs_snapshot' then 'ebs' else 'rds' end as family,
+  -- DocumentDB and Neptune snapshot through RDS calls: the engine their response names sets them apart
+  case
+    when a.kind = 'ebs_snapshot' then 'ebs'
+    when e.response_elements ->> 'engine' = 'docdb' then 'docdb'
+    when e.response_elements ->> 'engine' like 'neptune%' then 'neptune'
+    else 'rds'
+  end as family,
   a.account_id,
   a.region,
   a.artifact_id as snapshot_id,
