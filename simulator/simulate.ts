@@ -13,10 +13,12 @@ import { KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID, REGIONS } from './org.ts
 import { Rng } from './random.ts';
 import { type CTRecord, RecordFactory } from './records.ts';
 import { backupPlanCopy } from './scenarios/backup.ts';
+import { airgapVaultCopy, backupCrossAccountJob, createAirgapVault } from './scenarios/backup-airgap.ts';
 import { vaultCrossAccount } from './scenarios/cross-account.ts';
 import { amiCopy, ebsNightlyDr, mrkCopy } from './scenarios/ebs-ami.ts';
 import { externalShare, failedCopy } from './scenarios/edge-cases.ts';
 import { rdsCrossRegion } from './scenarios/rds.ts';
+import { clusterEngineCopy, rdsOneStepCrossAccount } from './scenarios/rds-engines.ts';
 import type { Scene } from './scenarios/scene.ts';
 import { SIMULATOR_PRIVATE_KEY } from './signing-key.ts';
 
@@ -114,6 +116,16 @@ export function simulate(options: SimulateOptions): SimulateResult {
       dbi: f.dbiResourceId(),
     });
   }
+
+  // each fleet's resources for the cross-account, engine and air-gapped vault scenarios
+  const clusterId = () => `cluster-${rng.alnum(26, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
+  const more = fleets.map(() => ({
+    ledger: f.dbiResourceId(),
+    docdb: clusterId(),
+    neptune: clusterId(),
+    crossAccount: f.volId(),
+    airgap: f.volId(),
+  }));
 
   const result: SimulateResult = {
     out: options.out,
@@ -214,6 +226,13 @@ export function simulate(options: SimulateOptions): SimulateResult {
         if (d % 3 === 1 || days === 1) amiCopy(scene, day0);
         if (d % 2 === 1 || days === 1) failedCopy(scene, day0);
         if (d === Math.min(2, days - 1)) externalShare(scene, day0, v.exfil);
+        const m = more[i]!;
+        rdsOneStepCrossAccount(scene, day0, m.ledger);
+        clusterEngineCopy(scene, day0, 'docdb', i === 0 ? 'catalog' : `catalog-${i}`, m.docdb);
+        clusterEngineCopy(scene, day0, 'neptune', i === 0 ? 'graph' : `graph-${i}`, m.neptune);
+        backupCrossAccountJob(scene, day0, m.crossAccount);
+        if (d === 0 && i === 0) createAirgapVault(scene, day0 + HOUR);
+        airgapVaultCopy(scene, day0, m.airgap);
       });
       // what the scenarios put into this hour moves from `future`
       const due = future.filter((x) => x.at < hourEnd);
