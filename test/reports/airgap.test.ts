@@ -3,8 +3,8 @@
 // a share by anyone else (or by Backup for a vault that is not air-gapped) stays flagged; and the
 // temporary backup Backup deletes once it is in the vault is no restore point for DR coverage.
 import { describe, expect, it } from 'vitest';
-import { correlate } from '../../correlate/correlate.ts';
 import { Config } from '../../core/config.ts';
+import { correlate } from '../../correlate/correlate.ts';
 import { Store } from '../../queries/store.ts';
 import { generateReport } from '../../reports/generate.ts';
 import { createSnapshot, deliver } from '../correlate/fixtures.ts';

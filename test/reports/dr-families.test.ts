@@ -1,8 +1,8 @@
 // DR coverage families: DocumentDB and Neptune snapshot and copy through RDS calls, and only the
 // engine their responses name tells them apart; each is a family of its own, not "rds".
 import { describe, expect, it } from 'vitest';
-import { correlate } from '../../correlate/correlate.ts';
 import { Config } from '../../core/config.ts';
+import { correlate } from '../../correlate/correlate.ts';
 import { Store } from '../../queries/store.ts';
 import { generateReport } from '../../reports/generate.ts';
 import { deliver } from '../correlate/fixtures.ts';
