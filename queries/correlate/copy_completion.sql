@@ -15,7 +15,8 @@ with by_service as (
   group by copy_id
 ),
 by_next_copy as (
-  -- a copy of the same artifact name requested earlier cannot be a copy of this copy's result
+  -- EBS and RDS copy only a completed (available) snapshot, so a later copy of the target proves
+  -- it had completed; a copy of the same artifact name requested earlier is not a copy of this one
   select c.copy_id, min(n.requested_at) as next_at
   from copy_edges c
   join copy_edges n
