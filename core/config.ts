@@ -42,7 +42,9 @@ export const Selector = z
     resource_ids: z.array(z.string()).default([]),
     /** tags on the snapshots that were taken of the resource: all must match */
     tags: z.record(z.string(), z.string()).default({}),
-    kinds: z.array(z.enum(['ebs', 'rds', 'fsx', 'efs', 'dynamodb', 'redshift'])).default([]),
+    kinds: z
+      .array(z.enum(['ebs', 'rds', 'docdb', 'neptune', 'fsx', 'efs', 'dynamodb', 'redshift']))
+      .default([]),
   })
   .strict();
 export type Selector = z.infer<typeof Selector>;

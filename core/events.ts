@@ -35,6 +35,13 @@ export const LINEAGE_EVENT_NAMES = [
   'CopyJobStarted',
   'CopyJobCompleted',
   'BackupJobCompleted',
+  // logically air-gapped vaults (their shares to AWS Backup's own account), and deletions that end a
+  // restore point (a temporary backup removed once copied into such a vault)
+  'CreateLogicallyAirGappedBackupVault',
+  'DeleteSnapshot',
+  'DeleteDBSnapshot',
+  'DeleteDBClusterSnapshot',
+  'DeleteRecoveryPoint',
   'Decrypt',
   'ReEncrypt',
   'GenerateDataKey',

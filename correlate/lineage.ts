@@ -30,6 +30,8 @@ const CopyRow = z.object({
   kms_unattributed: z.coerce.number().nullable(),
   // a LIST arrives as an array or as its JSON text
   associated_key_arns: z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), z.array(z.string())),
+  engine: s,
+  completed_at: s,
 });
 
 const EvidenceRow = z.object({
@@ -100,6 +102,10 @@ export interface LineageRecord {
   status: string;
   error_code: string | null;
   requested_at: string | null;
+  /** When the copy is known to have finished (a completing service event, or its target copied on). */
+  completed_at: string | null;
+  /** The database engine of an RDS-family copy (aurora-postgresql, docdb, neptune, ...). */
+  engine: string | null;
   request_event_id: string;
   principal_arn: string | null;
   source: {
@@ -211,6 +217,8 @@ export async function lineage(store: Store, ref: string | null): Promise<Lineage
     status: c.status,
     error_code: c.error_code,
     requested_at: c.requested_at,
+    completed_at: c.completed_at,
+    engine: c.engine,
     request_event_id: c.request_event_id,
     principal_arn: c.principal_arn,
     source: {
@@ -255,7 +263,8 @@ function table(records: LineageRecord[]): string {
     for (const e of r.evidence) counts.set(e.match, (counts.get(e.match) ?? 0) + 1);
     return [
       r.requested_at ?? '',
-      r.api,
+      // DocumentDB and Neptune copies are RDS calls: the engine tells them apart
+      r.engine ? `${r.api} (${r.engine})` : r.api,
       r.mechanism,
       r.error_code ? `failed ${r.error_code}` : r.status,
       `${r.source.id ?? '?'} ${r.source.region ?? '?'}/${r.source.account ?? '?'}`,

@@ -51,6 +51,20 @@ export class ResidencyPolicy {
     return { allowed: false, why: `${where} is outside the allowed jurisdictions and regions` };
   }
 
+  /**
+   * A share's recipient: an account judged as any other, except a logically air-gapped vault's share
+   * to AWS Backup's own account, which correlate classed as such from the copy job AWS Backup made it
+   * for (never from the recipient's id alone).
+   */
+  share(s: { to_account: string; recipient_class: string | null }): Verdict {
+    if (s.recipient_class === 'aws_backup_airgap')
+      return {
+        allowed: true,
+        why: `account ${s.to_account} is AWS Backup's, holding a logically air-gapped vault's recovery points`,
+      };
+    return this.account(s.to_account);
+  }
+
   account(id: string | null | undefined): Verdict {
     if (!id) return { allowed: null, why: 'account not known' };
     if (id === 'all') return { allowed: false, why: 'shared publicly (all AWS accounts)' };

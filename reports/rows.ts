@@ -43,6 +43,8 @@ export const CopyRow = z.object({
   evidence_event_ids: ids,
   /** S3 replication: when its configuration stopped naming the destination; null while it stands. */
   ended_at: textOrNull,
+  /** when the copy's new artifact was deleted, if it was (DeleteSnapshot, DeleteRecoveryPoint, ...) */
+  target_deleted_at: textOrNull,
 });
 export type CopyRow = z.infer<typeof CopyRow>;
 
@@ -70,6 +72,8 @@ export const ShareRow = z.object({
   event_time: textOrNull,
   event_id: text,
   actor_arn: textOrNull,
+  /** account | public | aws_backup_airgap (queries/correlate/rebuild_shares.sql) */
+  recipient_class: textOrNull,
 });
 export type ShareRow = z.infer<typeof ShareRow>;
 

@@ -13,6 +13,7 @@ import { KeyRing, makePrincipals, ORG_ACCOUNTS, ORG_ID, REGIONS } from './org.ts
 import { Rng } from './random.ts';
 import { type CTRecord, RecordFactory } from './records.ts';
 import { backupPlanCopy } from './scenarios/backup.ts';
+import { airgapVaultCopy, backupCrossAccountJob, createAirgapVault } from './scenarios/backup-airgap.ts';
 import { vaultCrossAccount } from './scenarios/cross-account.ts';
 import { dlmFleet } from './scenarios/dlm-fleet.ts';
 import { amiCopy, ebsNightlyDr, mrkCopy } from './scenarios/ebs-ami.ts';
@@ -24,6 +25,7 @@ import {
 } from './scenarios/ebs-volumes.ts';
 import { externalShare, failedCopy } from './scenarios/edge-cases.ts';
 import { rdsCrossRegion } from './scenarios/rds.ts';
+import { clusterEngineCopy, rdsOneStepCrossAccount } from './scenarios/rds-engines.ts';
 import { s3Replication } from './scenarios/s3-replication.ts';
 import type { Scene } from './scenarios/scene.ts';
 import { serviceCopies } from './scenarios/service-copies.ts';
@@ -135,6 +137,15 @@ export function simulate(options: SimulateOptions): SimulateResult {
   // drawn only when asked for, so the other scenarios' ids stay those of the same seed without it
   const dlmVolumes = Array.from({ length: options.dlmFleet ?? 0 }, () => f.volId());
   const keysVolume = options.volumeCopies ? f.volId() : '';
+  // each fleet's resources for the cross-account, engine and air-gapped vault scenarios
+  const clusterId = () => `cluster-${rng.alnum(26, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}`;
+  const more = fleets.map(() => ({
+    ledger: f.dbiResourceId(),
+    docdb: clusterId(),
+    neptune: clusterId(),
+    crossAccount: f.volId(),
+    airgap: f.volId(),
+  }));
 
   const result: SimulateResult = {
     out: options.out,
@@ -237,6 +248,13 @@ export function simulate(options: SimulateOptions): SimulateResult {
         if (d === Math.min(2, days - 1)) externalShare(scene, day0, v.exfil);
         serviceCopies(scene, day0, d, days, i === 0 ? '' : `-${i}`);
         s3Replication(scene, day0, d, days, i);
+        const m = more[i]!;
+        rdsOneStepCrossAccount(scene, day0, m.ledger);
+        clusterEngineCopy(scene, day0, 'docdb', i === 0 ? 'catalog' : `catalog-${i}`, m.docdb);
+        clusterEngineCopy(scene, day0, 'neptune', i === 0 ? 'graph' : `graph-${i}`, m.neptune);
+        backupCrossAccountJob(scene, day0, m.crossAccount);
+        if (d === 0 && i === 0) createAirgapVault(scene, day0 + HOUR);
+        airgapVaultCopy(scene, day0, m.airgap);
       });
       if (options.volumeCopies) {
         csiVolumeClone(scene, day0);

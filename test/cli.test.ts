@@ -101,9 +101,9 @@ describe('copytrail CLI', () => {
       "select event_name, count(*)::integer as n from events where event_name = 'CopyDBSnapshot' group by all";
     const table = copytrail(['--db', db, 'query', sql]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^event_name\s+n\n-+\s+-+\nCopyDBSnapshot\s+2\n\(1 row\)/);
+    expect(table.stdout).toMatch(/^event_name\s+n\n-+\s+-+\nCopyDBSnapshot\s+4\n\(1 row\)/);
     const json = copytrail(['query', sql, '--format', 'json'], { COPYTRAIL_DB: db });
-    expect(JSON.parse(json.stdout)).toEqual([{ event_name: 'CopyDBSnapshot', n: 2 }]);
+    expect(JSON.parse(json.stdout)).toEqual([{ event_name: 'CopyDBSnapshot', n: 4 }]);
     const csv = copytrail(['--db', db, 'query', "select '=cmd|calc' as f, 'a,b' as g", '--format', 'csv']);
     expect(csv.stdout.trim()).toBe(`f,g\n'=cmd|calc,"a,b"`);
   });

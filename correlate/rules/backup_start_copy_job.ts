@@ -1,7 +1,10 @@
 // AWS Backup StartCopyJob (reference §4.1): lands in the source region; the destination is the vault
-// ARN (its region and account), the new recovery point is known only from CopyJobCompleted, and the
-// key is the destination vault's, not in the call. The resource-level copy the backup role makes is
-// its own CopySnapshot/CopyDB* edge (mechanism aws_backup); CopyJobStarted/Completed attach to both.
+// ARN (its region and account), and the key is the destination vault's, not in the call. The new
+// recovery point is known only from the job's CopyJobCompleted (destinationRecoveryPointArn, filled
+// in before evidence is joined: rule.ts BACKUP_JOB_EVENTS); an EBS recovery point's own KMS records
+// then attach as target evidence (aws:ebs:id = the new snapshot). A job names no context of its own
+// for the source side: that side is the resource-level copy's, which the backup role makes as its own
+// CopySnapshot/CopyDB* edge (mechanism aws_backup); CopyJobStarted/Completed attach to both.
 import { KMS_EVIDENCE_EVENTS } from '../../core/events.ts';
 import { BACKUP_JOB_EVENTS, EBS_WINDOWS, type RuleDeclaration } from './rule.ts';
 
@@ -35,8 +38,8 @@ export const backup_start_copy_job: RuleDeclaration = {
   error: ['errorCode'],
   kms: {
     operations: [...KMS_EVIDENCE_EVENTS],
-    contextKeys: [],
-    sourceContext: 'source_artifact',
+    contextKeys: ['aws:ebs:id'],
+    sourceContext: 'copy_context',
     targetContext: 'target_id',
   },
   serviceEvents: BACKUP_JOB_EVENTS,

@@ -22,5 +22,7 @@ export const rds_copy_db_cluster_snapshot: RuleDeclaration = {
     ...IN_CALL_PLACE,
   },
   context: ['responseElements.dbClusterResourceId'],
+  // shape inferred from the API reference (DBSnapshot/DBClusterSnapshot.Engine); no real record seen
+  engine: ['responseElements.engine'],
   ...RDS_CALL,
 };

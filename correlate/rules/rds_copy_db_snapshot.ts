@@ -21,5 +21,7 @@ export const rds_copy_db_snapshot: RuleDeclaration = {
     ...IN_CALL_PLACE,
   },
   context: ['responseElements.dbiResourceId'],
+  // shape inferred from the API reference (DBSnapshot/DBClusterSnapshot.Engine); no real record seen
+  engine: ['responseElements.engine'],
   ...RDS_CALL,
 };

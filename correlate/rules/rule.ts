@@ -8,6 +8,8 @@ import { z } from 'zod';
 import { KMS_EVIDENCE_EVENTS, LINEAGE_EVENT_NAMES, LINEAGE_EVENT_SOURCES } from '../../core/events.ts';
 
 const HOUR = 3600;
+/** Clock and delivery skew allowed past a copy's known completion (15 min). */
+const COMPLETION_SKEW_S = 15 * 60;
 
 /**
  * The record fields a path may start at: the parts of a CloudTrail record the correlator's SQL
@@ -97,6 +99,17 @@ export const ServiceEvent = z.object({
    * one (match `configuration_end`). The copy's status is then `ended` instead of `active`.
    */
   ends: z.boolean().default(false),
+  /**
+   * The copy failed once an event tied to it for certain (by a tie that needs no time window) has
+   * one of these values at this path: the call succeeded, the work it started did not.
+   */
+  fails: z.object({ path: Path, equals: z.array(z.string()).min(1) }).optional(),
+  /**
+   * The copy's new artifact (an ARN or an id), for a call that names none (StartCopyJob): taken only
+   * from an event tied for certain that also completes the copy, and only when that names one
+   * artifact no other copy claims. A tie by source and time alone never names a target.
+   */
+  target: z.object({ ref: Paths.min(1) }).optional(),
   /**
    * Tied to no copy call we have (the copier's trail is not ours), the event is a copy of its own,
    * known from one side only: these paths give its source and the account that copied.
@@ -193,6 +206,8 @@ export const CorrelationRule = z.object({
   key: Paths,
   /** The context id the copy's own records name (RDS: dbiResourceId, dbClusterResourceId). */
   context: Paths,
+  /** The database engine the record names (RDS family: aurora-mysql, docdb, neptune, ...). */
+  engine: Paths.default([]),
   /** AWS Backup: the destination vault (an ARN) and the copy job id. */
   backup: z.object({ vault: Paths, copyJobId: Paths }),
   /** The error code of a failed call. */
@@ -230,6 +245,12 @@ export const CorrelationRule = z.object({
     /** Service events (SharedSnapshotCopyInitiated, CopyJob*) tied with a time window. */
     serviceBeforeS: z.number().int().nonnegative(),
     serviceAfterS: z.number().int().positive(),
+    /**
+     * Once the copy is known to have finished (completed_at), records this long after it are not
+     * its own, whatever the windows above allow: a restore or an attach of the new artifact names it
+     * too. The slack covers clock skew between services (reference §5.8).
+     */
+    afterCompletionS: z.number().int().nonnegative().default(COMPLETION_SKEW_S),
   }),
 });
 export type CorrelationRule = z.infer<typeof CorrelationRule>;
@@ -240,7 +261,8 @@ export type RuleDeclaration = z.input<typeof CorrelationRule>;
  * AWS Backup's job events (reference §4.2), for the copies a Backup role makes: tied by the job id,
  * by the recovery point the job made (its ARN ends with the new artifact's id), or by the recovery
  * point it copied (its ARN ends with /<source id>) within the service window. A CopyJobCompleted
- * in state COMPLETED completes the copy.
+ * in state COMPLETED completes the copy and names the recovery point a StartCopyJob made; in state
+ * FAILED it fails the copy.
  */
 const BACKUP_JOB_TIES: ServiceEvent['ties'] = [
   { all: [{ path: 'serviceEventDetails.copyJobId', field: 'copy_job_id', test: 'equals' }], inWindow: false },
@@ -275,6 +297,10 @@ export const BACKUP_JOB_EVENTS: ServiceEvent[] = [
     mechanism: 'aws_backup',
     ties: BACKUP_JOB_TIES,
     completes: { path: 'serviceEventDetails.state', equals: 'COMPLETED' },
+    // a FAILED job made no recovery point to vouch for, even where the event names one
+    fails: { path: 'serviceEventDetails.state', equals: ['FAILED'] },
+    // a StartCopyJob names no new recovery point: its job's completion does (reference §4.2)
+    target: { ref: ['serviceEventDetails.destinationRecoveryPointArn'] },
   },
 ];
 
@@ -292,6 +318,7 @@ export const EBS_WINDOWS: CorrelationRule['windows'] = {
   weakWindowS: 600,
   serviceBeforeS: 600,
   serviceAfterS: 1 * HOUR,
+  afterCompletionS: COMPLETION_SKEW_S,
 };
 
 /** RDS queues cross-region copies for hours before its background KMS calls (reference §3.1, §5.4). */
@@ -372,6 +399,7 @@ export function ruleRow(r: CorrelationRule) {
     in_place: r.inPlace,
     key_ref_paths: jsonPaths(r.key),
     copy_context_paths: jsonPaths(r.context),
+    engine_paths: jsonPaths(r.engine),
     backup_vault_paths: jsonPaths(r.backup.vault),
     copy_job_id_paths: jsonPaths(r.backup.copyJobId),
     error_code_paths: jsonPaths(r.error),
@@ -387,6 +415,9 @@ export function ruleRow(r: CorrelationRule) {
       completes_path: s.completes ? `$.${s.completes.path}` : null,
       completes_value: s.completes?.equals ?? null,
       ends: s.ends,
+      fails_path: s.fails ? `$.${s.fails.path}` : null,
+      fails_values: s.fails?.equals ?? null,
+      target_ref_paths: jsonPaths(s.target?.ref ?? []),
       ties: s.ties.map((t) => ({
         in_window: t.inWindow,
         tests: t.all.map((x) => ({ path: `$.${x.path}`, field: x.field, test: x.test, prefix: x.prefix })),
@@ -421,6 +452,7 @@ export function ruleRow(r: CorrelationRule) {
     weak_window_s: r.windows.weakWindowS,
     service_before_s: r.windows.serviceBeforeS,
     service_after_s: r.windows.serviceAfterS,
+    after_completion_s: r.windows.afterCompletionS,
   };
 }
 export type RuleRow = ReturnType<typeof ruleRow>;

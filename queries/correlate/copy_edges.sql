@@ -80,7 +80,7 @@ calls as (
 )
 select
   copy_id, rule_id, kind, api, mechanism, requested_at, request_event_id, principal_arn, actor_account_id,
-  error_code, request_id, key_ref, copy_job_id,
+  error_code, request_id, key_ref, copy_job_id, engine,
   source_id, source_arn, source_region,
   -- only the owner, or an account it was shared with, can copy a snapshot
   coalesce(source_account_named, artifact_account, sharer, owner_by_service_event, target_account) as source_account,
@@ -98,7 +98,7 @@ from calls
 union all
 select
   n.event_id, n.rule_id, n.kind, n.event_name, 'unknown', n.event_time, n.event_id,
-  null, n.target_account, null, null, null, null,
+  null, n.target_account, null, null, null, null, null,
   n.source_id, null, n.source_region, n.source_account,
   case n.source_context_from when 'source_artifact' then a.context_id when 'source_id' then n.source_id end, a.key_arn,
   null, null, null, n.target_account, null,

@@ -9,7 +9,8 @@
 -- the record fits exactly one copy and no other match claims it; one that fits several copies is
 -- key_time_window_unattributed, counted on each and stored as the evidence of none). A read (not a
 -- data-key generation) naming a copy's target, made after a later copy of that target was
--- requested, is that later copy's source read, not the first copy's target write.
+-- requested, is that later copy's source read, not the first copy's target write. A copy known to
+-- have ended (copy_completion.sql) takes no KMS record from after its end and the rule's skew.
 -- params: none. output: temp table evidence_all.
 create or replace temp table evidence_all as
 with e as (
@@ -17,9 +18,13 @@ with e as (
     c.*,
     r.kms_operations, r.context_keys, r.service_events,
     r.target_before_s, r.target_after_s, r.source_before_s, r.source_after_s, r.pick_window_s,
-    r.weak_window_s, r.service_before_s, r.service_after_s
+    r.weak_window_s, r.service_before_s, r.service_after_s,
+    -- a copy known to have ended takes nothing from after its end (copy_completion.sql)
+    least(c.requested_at + to_seconds(r.target_after_s), d.ended_at + to_seconds(r.after_completion_s)) as target_until,
+    least(c.requested_at + to_seconds(r.source_after_s), d.ended_at + to_seconds(r.after_completion_s)) as source_until
   from copy_edges c
   join correlate_rules r on r.rule_id = c.rule_id
+  left join copy_completion d on d.copy_id = c.copy_id
   where c.error_code is null
 ),
 kms_ev as (
@@ -65,7 +70,7 @@ source_matched as (
    and i.context_id = e.source_context
    and i.region = e.source_region
    and not i.dest
-   and i.event_time between e.requested_at - to_seconds(e.source_before_s) and e.requested_at + to_seconds(e.source_after_s)
+   and i.event_time between e.requested_at - to_seconds(e.source_before_s) and e.source_until
   -- when both sides' records carry one context id (RDS: the instance's, on the source and on the
   -- copy), only another region tells the source's records from the target's
   where e.source_context is distinct from e.target_context or e.source_region <> e.target_region
@@ -101,7 +106,7 @@ target_ctx as (
     on i.context_key = t.context_key
    and i.context_id = t.target_ctx_id
    and i.region = t.target_region
-   and i.event_time between t.requested_at - to_seconds(t.target_before_s) and t.requested_at + to_seconds(t.target_after_s)
+   and i.event_time between t.requested_at - to_seconds(t.target_before_s) and t.target_until
   join kms_ev k on k.event_id = i.event_id
   where list_contains(t.kms_operations, k.event_name)
     and not exists (
@@ -149,7 +154,7 @@ by_request as (
   from e
   join kms_ev k
     on k.request_id = e.request_id
-   and k.event_time between e.requested_at - to_seconds(e.target_before_s) and e.requested_at + to_seconds(e.target_after_s)
+   and k.event_time between e.requested_at - to_seconds(e.target_before_s) and e.target_until
   where e.request_id is not null
     and list_contains(e.kms_operations, k.event_name)
 ),
@@ -173,17 +178,10 @@ shared as (
     and list_contains(e.kms_operations, k2.event_name)
 ),
 service as (
-  -- the service events the copy's rule declares, by any of their ties (a copy known only through
-  -- such an event takes none: it is that event)
-  select e.copy_id, s.event_id, e.spec.side, 'service_event' as match, 5 as strength
-  from (select *, unnest(service_events) as spec from e where not seen_alone) e
-  join rule_events s on s.event_source = e.spec.event_source and s.event_name = e.spec.event_name
-  where not e.spec.ends
-    and (e.spec.mechanism is null or e.spec.mechanism = e.mechanism)
-    and tied(
-      e.spec.ties, s.rec, e.tie_fields,
-      s.event_time between e.requested_at - to_seconds(e.service_before_s) and e.requested_at + to_seconds(e.service_after_s)
-    )
+  -- the service events tied to the copy (service_ties.sql)
+  select t.copy_id, t.event_id, t.side, 'service_event' as match, 5 as strength
+  from service_ties t
+  semi join e on e.copy_id = t.copy_id
 ),
 ends as (
   -- a successful call that switches a configuration off (correlate/rules/rule.ts ServiceEvent.ends)

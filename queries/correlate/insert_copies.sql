@@ -1,14 +1,15 @@
 -- The copies table: each edge with its keys resolved (the target record's key ARN, else the
--- requested key when it is an ARN or a learned alias), the key change, its status and its parent.
--- Status: failed (the call's error), else for a configuration-style copy active | ended (a later call
--- switched it off), else completed (a later copy took its target as source, or a service event said
--- so) | requested.
+-- requested key when it is an ARN or a learned alias), the key change, its status (and when it
+-- completed: copy_completion.sql), its parent and, for the RDS family, its engine.
+-- Status: failed (the call's error, or a job whose certain service event says it failed), else for a
+-- configuration-style copy active | ended (a later call switched it off), else completed (a later
+-- copy took its target as source, or a service event said so) | requested.
 -- params: none. output: none.
 insert into copies (
   copy_id, kind, api, mechanism, status, error_code, requested_at, request_event_id, principal_arn,
   source_id, source_arn, source_region, source_account, source_key_arn,
   target_id, target_arn, target_region, target_account, target_key_arn, key_change, parent_copy_id,
-  kms_unattributed
+  kms_unattributed, engine, completed_at
 )
 with target_key as (
   select
@@ -73,6 +74,8 @@ select
   r.kind,
   r.api,
   r.mechanism,
+  -- copy_completion.sql: a job that failed (its certain CopyJobCompleted says FAILED) is failed though
+  -- its call succeeded; one that completed, or whose target was copied on, is completed
   case
     when r.error_code is not null then 'failed'
     -- a configuration (a replication switched on) copies until a later call switches it off
@@ -82,23 +85,8 @@ select
           then 'ended'
         else 'active'
       end
-    when exists (
-      select 1 from copy_edges n
-      where n.source_id = r.target_id and n.source_region = r.target_region and n.error_code is null
-        -- a restore in place (Recycle Bin) names its own snapshot as source: it does not complete itself
-        and (n.copy_id <> r.copy_id or not r.in_place)
-    ) then 'completed'
-    -- a service event the copy's rule says completes it (a Backup job's CopyJobCompleted)
-    when exists (
-      select 1
-      from evidence_all v
-      join rule_events s on s.event_id = v.event_id
-      join (select rule_id, unnest(service_events) as spec from correlate_rules) d
-        on d.rule_id = r.rule_id and d.spec.event_source = s.event_source and d.spec.event_name = s.event_name
-      where v.copy_id = r.copy_id
-        and v.match = 'service_event'
-        and json_extract_string(s.rec, d.spec.completes_path) = d.spec.completes_value
-    ) then 'completed'
+    when d.failed then 'failed'
+    when d.completed_at is not null then 'completed'
     else 'requested'
   end,
   r.error_code,
@@ -153,5 +141,8 @@ select
     select count(*)
     from evidence_all u
     where u.copy_id = r.copy_id and u.match = 'key_time_window_unattributed'
-  )
+  ),
+  r.engine,
+  d.completed_at
 from resolved r
+left join copy_completion d on d.copy_id = r.copy_id

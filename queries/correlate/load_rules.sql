@@ -15,13 +15,14 @@ from read_json(
     target_ref_paths: 'VARCHAR[]', target_arn_paths: 'VARCHAR[]', target_region_paths: 'VARCHAR[]',
     target_account_paths: 'VARCHAR[]', target_from_arn: 'VARCHAR', target_arn_of: 'VARCHAR',
     only_paths: 'VARCHAR[]', configuration: 'BOOLEAN', in_place: 'BOOLEAN',
-    key_ref_paths: 'VARCHAR[]', copy_context_paths: 'VARCHAR[]', backup_vault_paths: 'VARCHAR[]',
+    key_ref_paths: 'VARCHAR[]', copy_context_paths: 'VARCHAR[]', engine_paths: 'VARCHAR[]', backup_vault_paths: 'VARCHAR[]',
     copy_job_id_paths: 'VARCHAR[]', error_code_paths: 'VARCHAR[]',
     kms_operations: 'VARCHAR[]', context_keys: 'VARCHAR[]',
     source_context_from: 'VARCHAR', target_context_from: 'VARCHAR',
     service_events: 'STRUCT(
       event_source VARCHAR, event_name VARCHAR, side VARCHAR, mechanism VARCHAR,
-      completes_path VARCHAR, completes_value VARCHAR, ends BOOLEAN,
+      completes_path VARCHAR, completes_value VARCHAR, ends BOOLEAN, fails_path VARCHAR, fails_values VARCHAR[],
+      target_ref_paths VARCHAR[],
       ties STRUCT(in_window BOOLEAN, tests STRUCT(path VARCHAR, field VARCHAR, test VARCHAR, prefix VARCHAR)[])[],
       alone STRUCT(
         source_id_paths VARCHAR[], source_region_paths VARCHAR[], source_account_paths VARCHAR[],
@@ -35,7 +36,7 @@ from read_json(
     )',
     target_before_s: 'INTEGER', target_after_s: 'INTEGER', source_before_s: 'INTEGER',
     source_after_s: 'INTEGER', pick_window_s: 'INTEGER', weak_window_s: 'INTEGER',
-    service_before_s: 'INTEGER', service_after_s: 'INTEGER'
+    service_before_s: 'INTEGER', service_after_s: 'INTEGER', after_completion_s: 'INTEGER'
   },
   maximum_object_size = $max_bytes
 )

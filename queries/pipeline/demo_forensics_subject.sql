@@ -7,7 +7,10 @@ select coalesce(
     from (
       select target_account as account from copies where target_account is not null
       union all
-      select to_account from shares where action = 'added' and to_account <> 'all'
+      -- a logically air-gapped vault's share to AWS Backup's own account is no exfiltration
+      select to_account
+      from shares
+      where action = 'added' and to_account <> 'all' and recipient_class is distinct from 'aws_backup_airgap'
     ) x
     where x.account not in (select account_id from ingest_coverage)
     group by x.account

@@ -13,9 +13,12 @@ import { CopyRow, chained, resourceArn } from '../rows.ts';
 import { ageChart } from '../svg.ts';
 import { S3_REQUIREMENT, s3ReplicationRows } from './s3.ts';
 
+/** DocumentDB and Neptune are families of their own, though they snapshot and copy through RDS calls. */
+const Family = z.enum(['ebs', 'rds', 'docdb', 'neptune', 'fsx', 'efs', 'dynamodb', 'redshift']);
+
 const ResourceSnapshot = z.object({
   resource_id: text,
-  family: z.enum(['ebs', 'rds', 'fsx', 'efs', 'dynamodb', 'redshift']),
+  family: Family,
   account_id: textOrNull,
   region: textOrNull,
   snapshot_id: text,
@@ -25,7 +28,7 @@ const ResourceSnapshot = z.object({
 
 interface Resource {
   id: string;
-  family: z.infer<typeof ResourceSnapshot>['family'];
+  family: z.infer<typeof Family>;
   account: string | null;
   region: string | null;
   snapshots: string[];
@@ -172,6 +175,9 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
     // an export is not a restorable copy, a restore is no copy elsewhere, and a replication that was
     // switched off no longer keeps its destination current
     if (isKind(COPY_OUT_KINDS, c.kind) || isKind(RESTORE_KINDS, c.kind) || c.status === 'ended') continue;
+    // a copy deleted by the as-of instant is no restore point: AWS Backup's temporary backup, deleted
+    // once copied into a logically air-gapped vault, counts only as the vault's copy
+    if (c.target_deleted_at && Date.parse(c.target_deleted_at) <= asOf) continue;
     const list = copiesOf.get(c.resource_id) ?? [];
     list.push(c);
     copiesOf.set(c.resource_id, list);

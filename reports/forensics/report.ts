@@ -220,7 +220,7 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
     };
   });
   const shareRows = shares.map((s) => {
-    const v = policy.account(s.to_account);
+    const v = policy.share(s);
     const flag = s.action === 'added' && v.allowed === false ? `share to an untrusted party: ${v.why}` : null;
     if (s.action === 'added') {
       findings.push(

@@ -171,7 +171,7 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   });
   for (const f of judgeCarriedKeys(policy, copies, associated)) findings.push({ ...f, chain: [] });
   const shareRows = shares.map((s) => {
-    const v = policy.account(s.to_account);
+    const v = policy.share(s);
     const st = s.action === 'added' ? status(v.allowed) : 'pass';
     if (s.action === 'added') {
       findings.push({

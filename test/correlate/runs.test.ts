@@ -144,6 +144,8 @@ describe('correlate: the simulated organization', () => {
       'status',
       'error_code',
       'requested_at',
+      'completed_at',
+      'engine',
       'request_event_id',
       'principal_arn',
       'source',

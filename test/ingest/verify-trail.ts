@@ -24,7 +24,9 @@ export const START = '2026-03-01';
 /** One day of a six-account, eight-Region organization trail with signed hourly digests. */
 export function simulateTrail(): string {
   const dir = mkdtempSync(join(tmpdir(), 'copytrail-verify-trail-'));
-  simulate({ out: dir, events: 1500, days: 1, seed: 11, start: START });
+  // a seed whose trail ends, on a chain the other attacks leave free, with a digest that lists files
+  // (the unsigned-last-digest attack needs one)
+  simulate({ out: dir, events: 1500, days: 1, seed: 12, start: START });
   return dir;
 }
 

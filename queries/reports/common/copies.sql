@@ -1,10 +1,10 @@
 -- Copies requested in the report window, with who asked from where, their evidence counts, their
 -- stored chain (queries/correlate/copy_chains.sql) and the resource that chain started from: the
 -- context id (volume or DB) of the artifact its root copy copied. A chain that loops or runs past
--- the depth cap has no root, so no resource. An S3 replication's evidence is the replication role's
--- calls that went through (copy_evidence_hourly counts them; their ids are not listed: one per
--- object), and its replication_state says whether it still stands. params: $since, $until (ISO text or null).
--- output: one row per copy (see the select list).
+-- the depth cap has no root, so no resource; and when its new artifact was deleted, if it was. An
+-- S3 replication's evidence is the replication role's calls that went through (copy_evidence_hourly
+-- counts them; their ids are not listed: one per object), and its ended_at says whether it still
+-- stands. params: $since, $until (ISO text or null). output: one row per copy (see the select list).
 with origin as (
   select
     c.copy_id,
@@ -16,6 +16,27 @@ with origin as (
   join copies rc on rc.copy_id = c.root_copy_id
   left join artifacts a on a.artifact_id = rc.source_id and a.region = rc.source_region
   qualify row_number() over (partition by c.copy_id order by a.created_at) = 1
+),
+deleted as (
+  -- artifacts deleted, by the region they were in and the id the deletion names (an RDS name, an
+  -- EC2 snapshot id, or a recovery point ARN's last part)
+  select
+    aws_region as region,
+    case
+      when coalesce(request_parameters ->> 'recoveryPointArn', '') like 'arn:%:rds:%'
+        then regexp_extract(request_parameters ->> 'recoveryPointArn', '^arn:[^:]+:rds:[^:]*:[^:]*:[^:]+:(.+)$', 1)
+      when request_parameters ->> 'recoveryPointArn' is not null
+        then regexp_extract(request_parameters ->> 'recoveryPointArn', '([^:/]+)$', 1)
+      else coalesce(
+        request_parameters ->> 'snapshotId',
+        request_parameters ->> 'dBSnapshotIdentifier',
+        request_parameters ->> 'dBClusterSnapshotIdentifier'
+      )
+    end as artifact_id,
+    event_time as deleted_at
+  from events
+  where event_name in ('DeleteSnapshot', 'DeleteDBSnapshot', 'DeleteDBClusterSnapshot', 'DeleteRecoveryPoint')
+    and error_code is null
 ),
 ev as (
   select
@@ -65,7 +86,13 @@ select
   coalesce(ev.evidence, 0) + coalesce(h.calls, 0) as evidence,
   coalesce(ev.kms_certain, 0) + coalesce(h.calls, 0) as kms_certain,
   coalesce(ev.evidence_event_ids, []::varchar[]) as evidence_event_ids,
-  strftime(c.ended_at::timestamp, '%Y-%m-%dT%H:%M:%SZ') as ended_at
+  strftime(c.ended_at::timestamp, '%Y-%m-%dT%H:%M:%SZ') as ended_at,
+  -- the first deletion after the copy was requested: a name reused later is another artifact
+  (
+    select strftime(min(d.deleted_at)::timestamp, '%Y-%m-%dT%H:%M:%SZ')
+    from deleted d
+    where d.artifact_id = c.target_id and d.region = c.target_region and d.deleted_at >= c.requested_at
+  ) as target_deleted_at
 from copies c
 left join events e on e.event_id = c.request_event_id
 left join kms_keys tk on tk.key_arn = c.target_key_arn

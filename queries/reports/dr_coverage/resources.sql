@@ -3,11 +3,18 @@
 -- Redshift cluster/namespace seen with a replication switched on (a configuration-style copy, whose
 -- source is the resource itself; still a resource once the replication ended), up to the end of the
 -- window, with the tags written on each snapshot. params: $until (ISO text or null). output:
--- resource_id, family (ebs | rds | fsx | efs | dynamodb | redshift), account_id, region, snapshot_id (for a
--- replication: the resource), created_at, tags (JSON list of key/value).
+-- resource_id, family (ebs | rds | docdb | neptune | fsx | efs | dynamodb | redshift), account_id,
+-- region, snapshot_id (for a replication: the resource), created_at, tags (JSON list of key/value).
 select
   a.context_id as resource_id,
-  case a.kind when 'ebs_snapshot' then 'ebs' when 'fsx_backup' then 'fsx' else 'rds' end as family,
+  -- DocumentDB and Neptune snapshot through RDS calls: the engine their response names sets them apart
+  case
+    when a.kind = 'ebs_snapshot' then 'ebs'
+    when a.kind = 'fsx_backup' then 'fsx'
+    when e.response_elements ->> 'engine' = 'docdb' then 'docdb'
+    when e.response_elements ->> 'engine' like 'neptune%' then 'neptune'
+    else 'rds'
+  end as family,
   a.account_id,
   a.region,
   a.artifact_id as snapshot_id,

@@ -344,6 +344,74 @@ export const fixtures: RuleFixtures = {
   ],
   negative: [
     {
+      name: "a grant naming the copy's snapshot the evening after later copies of it were requested (so it existed by then) is not the copy's evidence",
+      records: [
+        copySnapshot({
+          id: 'ebs-end-copy',
+          at: '2026-03-09T10:00:00Z',
+          region: 'us-west-2',
+          account: A1,
+          from: 'snap-0e000000000000001',
+          to: 'snap-0e000000000000002',
+          key: DST_KEY,
+        }),
+        kms({
+          id: 'ebs-end-gdk',
+          at: '2026-03-09T10:01:00Z',
+          name: 'GenerateDataKeyWithoutPlaintext',
+          region: 'us-west-2',
+          account: A1,
+          key: DST_KEY,
+          ctx: { 'aws:ebs:id': 'snap-0e000000000000002' },
+        }),
+        call({
+          id: 'ebs-end-next',
+          at: '2026-03-09T12:00:00Z',
+          source: 'ec2.amazonaws.com',
+          name: 'CopySnapshot',
+          region: 'eu-west-1',
+          account: A1,
+          rp: { sourceRegion: 'us-west-2', sourceSnapshotId: 'snap-0e000000000000002', encrypted: true },
+          re: { snapshotId: 'snap-0e000000000000003' },
+        }),
+        call({
+          id: 'ebs-end-next2',
+          at: '2026-03-09T13:00:00Z',
+          source: 'ec2.amazonaws.com',
+          name: 'CopySnapshot',
+          region: 'eu-central-1',
+          account: A1,
+          rp: { sourceRegion: 'eu-west-1', sourceSnapshotId: 'snap-0e000000000000003', encrypted: true },
+          re: { snapshotId: 'snap-0e000000000000004' },
+        }),
+        // a restore from the snapshot by another principal, hours after the copies
+        kms({
+          id: 'ebs-end-late',
+          at: '2026-03-09T20:00:00Z',
+          name: 'CreateGrant',
+          region: 'us-west-2',
+          account: A1,
+          key: DST_KEY,
+          grantCtx: { 'aws:ebs:id': 'snap-0e000000000000002' },
+        }),
+      ],
+      copies: [
+        { copy_id: 'ebs-end-copy', api: 'CopySnapshot', kind: 'ebs_snapshot', status: 'completed' },
+        {
+          copy_id: 'ebs-end-next',
+          api: 'CopySnapshot',
+          kind: 'ebs_snapshot',
+          status: 'completed',
+          parent_copy_id: 'ebs-end-copy',
+        },
+        { copy_id: 'ebs-end-next2', api: 'CopySnapshot', kind: 'ebs_snapshot', status: 'requested' },
+      ],
+      evidence: [
+        { copy_id: 'ebs-end-copy', event_id: 'ebs-end-gdk', side: 'target', match: 'encryption_context' },
+      ],
+      unlinked: ['ebs-end-late'],
+    },
+    {
       name: "an instance attaching the source volume hours after a copy is not the copy's source read: the grant to its EC2 infrastructure session and that session's Decrypt stay unlinked",
       records: [
         createSnapshot(

@@ -13,6 +13,7 @@ const copyDbSnapshot = (o: {
   dbi?: string;
   key?: string;
   error?: string;
+  engine?: string;
 }) =>
   call({
     id: o.id,
@@ -31,6 +32,7 @@ const copyDbSnapshot = (o: {
       dBSnapshotIdentifier: o.target,
       dBSnapshotArn: `arn:aws:rds:${o.region}:${A1}:snapshot:${o.target}`,
       dbiResourceId: o.dbi,
+      ...(o.engine ? { engine: o.engine } : {}),
       encrypted: true,
       ...(o.key ? { kmsKeyId: o.key } : {}),
     },
@@ -89,8 +91,126 @@ export const fixtures: RuleFixtures = {
         { copy_id: 'rds-copy', event_id: 'rds-target-gdk', side: 'target', match: 'encryption_context' },
       ],
     },
+    {
+      name: "one-step cross-account and cross-region copy of a shared snapshot: source account and region from the ARN, target in the call's, the source key's use in the copier's and the key owner's trails (sharedEventID) and the destination key's data key all link",
+      records: [
+        copyDbSnapshot({
+          id: 'rds1-copy',
+          at: '2026-03-02T12:00:00Z',
+          region: 'us-west-2',
+          source: `arn:aws:rds:us-east-1:${A2}:snapshot:ledger-2026-03-02`,
+          target: 'ledger-dr',
+          dbi: 'db-LEDGER1AAAAAAAAAAAAAAAAAA',
+          key: WEST_KEY,
+          engine: 'postgres',
+        }),
+        // the copier's RDS reads the shared snapshot under its owner's key: one record in each trail
+        kms({
+          id: 'rds1-source-decrypt',
+          at: '2026-03-02T13:00:00Z',
+          name: 'Decrypt',
+          region: 'us-east-1',
+          account: A1,
+          key: EAST_KEY,
+          ctx: { 'aws:rds:db-id': 'db-LEDGER1AAAAAAAAAAAAAAAAAA' },
+          sharedEventId: 'shared-rds1',
+          invokedBy: 'rds.amazonaws.com',
+        }),
+        kms({
+          id: 'rds1-source-decrypt-owner',
+          at: '2026-03-02T13:00:00Z',
+          name: 'Decrypt',
+          region: 'us-east-1',
+          account: A2,
+          key: EAST_KEY,
+          ctx: { 'aws:rds:db-id': 'db-LEDGER1AAAAAAAAAAAAAAAAAA' },
+          sharedEventId: 'shared-rds1',
+          invokedBy: 'rds.amazonaws.com',
+        }),
+        rdsKms('rds1-target-gdk', '2026-03-02T14:00:00Z', 'GenerateDataKey', 'us-west-2', A1, WEST_KEY, {
+          'aws:rds:db-id': 'db-LEDGER1AAAAAAAAAAAAAAAAAA',
+        }),
+      ],
+      copies: [
+        {
+          copy_id: 'rds1-copy',
+          api: 'CopyDBSnapshot',
+          kind: 'rds_snapshot',
+          engine: 'postgres',
+          source_id: 'ledger-2026-03-02',
+          source_region: 'us-east-1',
+          source_account: A2,
+          source_key_arn: EAST_KEY,
+          target_id: 'ledger-dr',
+          target_region: 'us-west-2',
+          target_account: A1,
+          target_key_arn: WEST_KEY,
+          key_change: 'new_key',
+        },
+      ],
+      evidence: [
+        { copy_id: 'rds1-copy', event_id: 'rds1-source-decrypt', side: 'source', match: 'source_context' },
+        {
+          copy_id: 'rds1-copy',
+          event_id: 'rds1-source-decrypt-owner',
+          side: 'source',
+          match: 'source_context',
+        },
+        { copy_id: 'rds1-copy', event_id: 'rds1-target-gdk', side: 'target', match: 'encryption_context' },
+      ],
+    },
   ],
   negative: [
+    {
+      name: "one-step cross-account copy: the key owner's records for another instance, and the copier's for this instance in a third region, do not link",
+      records: [
+        copyDbSnapshot({
+          id: 'rds1-neg-copy',
+          at: '2026-03-02T12:00:00Z',
+          region: 'us-west-2',
+          source: `arn:aws:rds:us-east-1:${A2}:snapshot:ledger-2026-03-03`,
+          target: 'ledger-dr-2',
+          dbi: 'db-LEDGER2AAAAAAAAAAAAAAAAAA',
+          key: WEST_KEY,
+          engine: 'postgres',
+        }),
+        kms({
+          id: 'rds1-neg-owner-other-db',
+          at: '2026-03-02T13:00:00Z',
+          name: 'Decrypt',
+          region: 'us-east-1',
+          account: A2,
+          key: EAST_KEY,
+          ctx: { 'aws:rds:db-id': 'db-OTHER2AAAAAAAAAAAAAAAAAAA' },
+          sharedEventId: 'shared-rds1-neg',
+          invokedBy: 'rds.amazonaws.com',
+        }),
+        rdsKms(
+          'rds1-neg-third-region',
+          '2026-03-02T13:00:00Z',
+          'GenerateDataKey',
+          'eu-west-1',
+          A1,
+          keyArn('eu-west-1', A1, 'k'),
+          {
+            'aws:rds:db-id': 'db-LEDGER2AAAAAAAAAAAAAAAAAA',
+          },
+        ),
+      ],
+      copies: [
+        {
+          copy_id: 'rds1-neg-copy',
+          api: 'CopyDBSnapshot',
+          kind: 'rds_snapshot',
+          source_account: A2,
+          source_region: 'us-east-1',
+          target_account: A1,
+          target_region: 'us-west-2',
+        },
+      ],
+      evidence: [],
+      unlinked: ['rds1-neg-owner-other-db', 'rds1-neg-third-region'],
+    },
     {
       name: 'an EBS context, another instance, records after the window and a failed copy do not link; a bare source name is in the call region',
       records: [
