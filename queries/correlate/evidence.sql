@@ -1,6 +1,8 @@
 -- Links each copy to the KMS and service events it caused, strongest join first (DESIGN §4), taking
 -- from each copy's rule which KMS operations and encryption-context keys count and which service
--- events tie to it: encryption_context (target, including the artifacts backing a copied AMI),
+-- events tie to it: encryption_context (target, including the artifacts backing a copied AMI; a
+-- record that fits several copies' shared context is decided like a source record, else marked
+-- encryption_context_ambiguous),
 -- source_context (source; ties broken by request id, then identity, then the single copy requested
 -- closest before; otherwise every candidate is marked source_context_ambiguous, never attached as
 -- certain), request_id, shared_event (the other account's copy of a matched record), service_event,
@@ -99,8 +101,12 @@ target_ids as (
   from e_keys e
   join ami_backing b on b.rule_id = e.rule_id and b.target_id = e.target_id and b.region = e.target_region
 ),
-target_ctx as (
-  select distinct t.copy_id, k.event_id, 'target' as side, 'encryption_context' as match, 1 as strength
+target_candidates as (
+  select distinct
+    t.copy_id,
+    k.event_id,
+    (k.request_id is not null and k.request_id = t.request_id) as rid,
+    (epoch(k.event_time) - epoch(t.requested_at)) between -t.target_before_s and t.pick_window_s as near
   from target_ids t
   join kms_ids i
     on i.context_key = t.context_key
@@ -113,6 +119,34 @@ target_ctx as (
       select 1 from source_candidates l
       where l.event_id = k.event_id and l.source_context = t.target_ctx_id and l.read_after_request
     )
+),
+-- A context id names one copy's target when it is the new artifact's own id, but the copy's context
+-- (RDS: the DB instance's resource id) is the same on every copy of that instance's snapshots: a
+-- record that fits several copies goes to the one its request id names, else to the single copy
+-- requested within the rule's pick window before it; otherwise it is encryption_context_ambiguous
+-- on each candidate, never certain evidence of any.
+target_ctx as (
+  select copy_id, event_id, 'target' as side, verdict as match, case when verdict = 'encryption_context' then 1 else 7 end as strength
+  from (
+    select
+      *,
+      case
+        when n = 1 then 'encryption_context'
+        when n_rid = 1 then case when rid then 'encryption_context' end
+        when n_rid > 1 then case when rid then 'encryption_context_ambiguous' end
+        when n_near = 1 then case when near then 'encryption_context' end
+        else 'encryption_context_ambiguous'
+      end as verdict
+    from (
+      select
+        *,
+        count(*) over (partition by event_id) as n,
+        sum(rid::int) over (partition by event_id) as n_rid,
+        sum(near::int) over (partition by event_id) as n_near
+      from target_candidates
+    )
+  )
+  where verdict is not null
 ),
 source_counted as (
   select
@@ -159,7 +193,7 @@ by_request as (
     and list_contains(e.kms_operations, k.event_name)
 ),
 certain as (
-  select * from target_ctx
+  select * from target_ctx where match = 'encryption_context'
   union all
   select * from source_ctx where match = 'source_context'
   union all
@@ -223,6 +257,7 @@ select copy_id, event_id, side, match, strength
 from (
   select * from certain
   union all select * from source_ctx where match = 'source_context_ambiguous'
+  union all select * from target_ctx where match = 'encryption_context_ambiguous'
   union all select * from shared
   union all select * from service
   union all select * from ends

@@ -15,7 +15,7 @@ select
       and not exists (select 1 from copy_evidence_hourly h where h.copy_id = c.copy_id and h.events > h.denied)
   )::bigint as without_kms,
   (select count(*) from copy_evidence)::bigint as evidence,
-  (select count(*) from copy_evidence where match = 'source_context_ambiguous')::bigint as ambiguous,
+  (select count(*) from copy_evidence where match like '%_ambiguous')::bigint as ambiguous,
   (select count(*) from artifacts)::bigint as artifacts,
   (select count(*) from shares)::bigint as shares,
   (select count(*) from kms_keys)::bigint as keys

@@ -14,6 +14,7 @@ select
   v.match,
   case v.match
     when 'source_context_ambiguous' then 'ambiguous'
+    when 'encryption_context_ambiguous' then 'ambiguous'
     when 'key_time_window' then 'weak'
     else 'certain'
   end as certainty,

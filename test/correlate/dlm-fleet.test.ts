@@ -104,6 +104,17 @@ describe('a 40-copy DLM fleet under one key', () => {
     expect(shared).toEqual([]);
   });
 
+  it('attaches no event to more than one copy anywhere in the output (RDS copies of one instance share its context, each record still goes to one)', () => {
+    const owners = new Map<string, Set<string>>();
+    for (const c of all) {
+      for (const e of c.evidence)
+        owners.set(e.event_id, (owners.get(e.event_id) ?? new Set()).add(c.copy_id));
+    }
+    expect(all.some((c) => c.api === 'CopyDBSnapshot')).toBe(true);
+    const shared = [...owners].filter(([, copies]) => copies.size > 1).map(([id]) => id);
+    expect(shared).toEqual([]);
+  });
+
   it('the key reads that name no resource fit every copy of the run: counted on each, listed on none', () => {
     const key = fleet[0]!.target.key_arn;
     const contextFree = records.filter(

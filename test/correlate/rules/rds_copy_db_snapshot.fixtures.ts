@@ -159,8 +159,102 @@ export const fixtures: RuleFixtures = {
         { copy_id: 'rds1-copy', event_id: 'rds1-target-gdk', side: 'target', match: 'encryption_context' },
       ],
     },
+    {
+      name: 'daily copies of one instance share its aws:rds:db-id: each target record goes to the copy requested within the pick window before it, never to both',
+      records: [
+        copyDbSnapshot({
+          id: 'rds-daily-1',
+          at: '2026-03-02T12:00:00Z',
+          region: 'us-west-2',
+          source: `arn:aws:rds:us-east-1:${A1}:snapshot:daily-2026-03-02`,
+          target: 'daily-dr-2026-03-02',
+          dbi: 'db-DAILY1AAAAAAAAAAAAAAAAAAA',
+          key: WEST_KEY,
+        }),
+        copyDbSnapshot({
+          id: 'rds-daily-2',
+          at: '2026-03-03T12:00:00Z',
+          region: 'us-west-2',
+          source: `arn:aws:rds:us-east-1:${A1}:snapshot:daily-2026-03-03`,
+          target: 'daily-dr-2026-03-03',
+          dbi: 'db-DAILY1AAAAAAAAAAAAAAAAAAA',
+          key: WEST_KEY,
+        }),
+        rdsKms('rds-daily-1-gdk', '2026-03-02T14:00:00Z', 'GenerateDataKey', 'us-west-2', A1, WEST_KEY, {
+          'aws:rds:db-id': 'db-DAILY1AAAAAAAAAAAAAAAAAAA',
+        }),
+        // inside the first copy's 72 h window too, but 25 h after it was requested: the second copy's
+        rdsKms('rds-daily-2-gdk', '2026-03-03T13:00:00Z', 'GenerateDataKey', 'us-west-2', A1, WEST_KEY, {
+          'aws:rds:db-id': 'db-DAILY1AAAAAAAAAAAAAAAAAAA',
+        }),
+      ],
+      copies: [
+        {
+          copy_id: 'rds-daily-1',
+          api: 'CopyDBSnapshot',
+          kind: 'rds_snapshot',
+          target_id: 'daily-dr-2026-03-02',
+        },
+        {
+          copy_id: 'rds-daily-2',
+          api: 'CopyDBSnapshot',
+          kind: 'rds_snapshot',
+          target_id: 'daily-dr-2026-03-03',
+        },
+      ],
+      evidence: [
+        { copy_id: 'rds-daily-1', event_id: 'rds-daily-1-gdk', side: 'target', match: 'encryption_context' },
+        { copy_id: 'rds-daily-2', event_id: 'rds-daily-2-gdk', side: 'target', match: 'encryption_context' },
+      ],
+    },
   ],
   negative: [
+    {
+      name: 'two copies of one instance minutes apart: a target record that fits both is ambiguous on each and certain on neither, so neither takes its key from it',
+      records: [
+        copyDbSnapshot({
+          id: 'rds-twin-1',
+          at: '2026-03-02T12:00:00Z',
+          region: 'us-west-2',
+          source: `arn:aws:rds:us-east-1:${A1}:snapshot:twin-a`,
+          target: 'twin-a-dr',
+          dbi: 'db-TWIN1AAAAAAAAAAAAAAAAAAAA',
+        }),
+        copyDbSnapshot({
+          id: 'rds-twin-2',
+          at: '2026-03-02T12:05:00Z',
+          region: 'us-west-2',
+          source: `arn:aws:rds:us-east-1:${A1}:snapshot:twin-b`,
+          target: 'twin-b-dr',
+          dbi: 'db-TWIN1AAAAAAAAAAAAAAAAAAAA',
+        }),
+        rdsKms('rds-twin-gdk', '2026-03-02T12:30:00Z', 'GenerateDataKey', 'us-west-2', A1, WEST_KEY, {
+          'aws:rds:db-id': 'db-TWIN1AAAAAAAAAAAAAAAAAAAA',
+        }),
+        rdsKms('rds-twin-other-db', '2026-03-02T12:30:00Z', 'GenerateDataKey', 'us-west-2', A1, WEST_KEY, {
+          'aws:rds:db-id': 'db-OTHER2AAAAAAAAAAAAAAAAAAA',
+        }),
+      ],
+      copies: [
+        { copy_id: 'rds-twin-1', api: 'CopyDBSnapshot', kind: 'rds_snapshot', target_key_arn: null },
+        { copy_id: 'rds-twin-2', api: 'CopyDBSnapshot', kind: 'rds_snapshot', target_key_arn: null },
+      ],
+      evidence: [
+        {
+          copy_id: 'rds-twin-1',
+          event_id: 'rds-twin-gdk',
+          side: 'target',
+          match: 'encryption_context_ambiguous',
+        },
+        {
+          copy_id: 'rds-twin-2',
+          event_id: 'rds-twin-gdk',
+          side: 'target',
+          match: 'encryption_context_ambiguous',
+        },
+      ],
+      unlinked: ['rds-twin-other-db'],
+    },
     {
       name: "one-step cross-account copy: the key owner's records for another instance, and the copier's for this instance in a third region, do not link",
       records: [
