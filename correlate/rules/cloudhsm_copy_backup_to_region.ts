@@ -5,7 +5,7 @@
 // Shape inferred from the API reference; no real record seen: CloudHSM v2 is a JSON API, logged in
 // lowerCamelCase (requestParameters.backupId, destinationRegion; responseElements.destinationBackup).
 // CloudHSM backups are encrypted by CloudHSM itself, not by KMS: there is no KMS evidence to find.
-import { EBS_WINDOWS, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, type RuleDeclaration } from './rule.ts';
 
 export const cloudhsm_copy_backup_to_region: RuleDeclaration = {
   id: 'cloudhsm_copy_backup_to_region',
@@ -23,10 +23,5 @@ export const cloudhsm_copy_backup_to_region: RuleDeclaration = {
     region: ['requestParameters.destinationRegion'],
     account: ['recipientAccountId'],
   },
-  key: [],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
-  serviceEvents: [],
-  windows: EBS_WINDOWS,
+  ...DECLARED_CALL,
 };

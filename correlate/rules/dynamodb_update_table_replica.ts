@@ -10,7 +10,7 @@
 // Replicas in other accounts are not modelled: no request shape for them is documented that we have
 // seen. DynamoDB's encryption context names a table by name and account, which one join key cannot
 // hold: no KMS evidence.
-import { EBS_WINDOWS, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, type RuleDeclaration } from './rule.ts';
 
 const CREATE = 'requestParameters.replicaUpdates[0].create';
 const DELETED_REGION = 'requestParameters.replicaUpdates[0].delete.regionName';
@@ -34,10 +34,8 @@ export const dynamodb_update_table_replica: RuleDeclaration = {
     region: [`${CREATE}.regionName`],
     account: ['recipientAccountId'],
   },
+  ...DECLARED_CALL,
   key: [`${CREATE}.kMSMasterKeyId`, `${CREATE}.kmsMasterKeyId`],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
   // the delete may be sent to any region of the global table; it names the table (by name or ARN)
   // and the replica's region
   serviceEvents: [
@@ -59,5 +57,4 @@ export const dynamodb_update_table_replica: RuleDeclaration = {
       })),
     },
   ],
-  windows: EBS_WINDOWS,
 };

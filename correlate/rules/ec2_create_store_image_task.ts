@@ -3,7 +3,7 @@
 // region and account are not in the record and stay unknown.
 // Shape inferred from the API reference; no real record seen: EC2 Query API, logged as
 // requestParameters.imageId and bucket; the response names the object key. No KMS evidence.
-import { EBS_WINDOWS, IN_CALL_PLACE, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, IN_CALL_PLACE, type RuleDeclaration } from './rule.ts';
 
 export const ec2_create_store_image_task: RuleDeclaration = {
   id: 'ec2_create_store_image_task',
@@ -21,10 +21,5 @@ export const ec2_create_store_image_task: RuleDeclaration = {
     account: [],
     arnOf: 's3_bucket',
   },
-  key: [],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
-  serviceEvents: [],
-  windows: EBS_WINDOWS,
+  ...DECLARED_CALL,
 };

@@ -4,7 +4,7 @@
 // Shape inferred from the API reference; no real record seen: EC2 Query API, logged as
 // requestParameters.imageId and s3ExportLocation.s3Bucket (repeated in the response). No KMS
 // evidence: the export's reads of the AMI's snapshots are not documented to name the task.
-import { EBS_WINDOWS, IN_CALL_PLACE, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, IN_CALL_PLACE, type RuleDeclaration } from './rule.ts';
 
 export const ec2_export_image: RuleDeclaration = {
   id: 'ec2_export_image',
@@ -22,10 +22,5 @@ export const ec2_export_image: RuleDeclaration = {
     account: [],
     arnOf: 's3_bucket',
   },
-  key: [],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
-  serviceEvents: [],
-  windows: EBS_WINDOWS,
+  ...DECLARED_CALL,
 };

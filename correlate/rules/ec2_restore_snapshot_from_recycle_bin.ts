@@ -5,7 +5,7 @@
 // Shape inferred from the API reference; no real record seen: EC2 Query API, logged as
 // requestParameters.snapshotId, with the snapshot repeated in responseElements.snapshotId. A restore
 // makes no KMS call of its own that is documented: no KMS evidence.
-import { EBS_WINDOWS, IN_CALL_PLACE, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, IN_CALL_PLACE, type RuleDeclaration } from './rule.ts';
 
 export const ec2_restore_snapshot_from_recycle_bin: RuleDeclaration = {
   id: 'ec2_restore_snapshot_from_recycle_bin',
@@ -22,10 +22,5 @@ export const ec2_restore_snapshot_from_recycle_bin: RuleDeclaration = {
     arn: [],
     ...IN_CALL_PLACE,
   },
-  key: [],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
-  serviceEvents: [],
-  windows: EBS_WINDOWS,
+  ...DECLARED_CALL,
 };

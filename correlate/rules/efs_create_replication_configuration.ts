@@ -11,7 +11,7 @@
 // but both file systems are live: clients mounting the source, or reading the read-only replica,
 // make KMS calls with the same context that the replication did not cause. No KMS record is taken as
 // the replication's evidence; only the call that ends it is linked.
-import { EBS_WINDOWS, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, type RuleDeclaration } from './rule.ts';
 
 export const efs_create_replication_configuration: RuleDeclaration = {
   id: 'efs_create_replication_configuration',
@@ -31,10 +31,8 @@ export const efs_create_replication_configuration: RuleDeclaration = {
     region: ['responseElements.destinations[0].region', 'requestParameters.destinations[0].region'],
     account: ['responseElements.destinations[0].ownerId', 'recipientAccountId'],
   },
+  ...DECLARED_CALL,
   key: ['requestParameters.destinations[0].kmsKeyId'],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
   // deleting the configuration is done from the source's region or the destination's, naming the
   // source file system (shape inferred as above)
   serviceEvents: [
@@ -53,5 +51,4 @@ export const efs_create_replication_configuration: RuleDeclaration = {
       })),
     },
   ],
-  windows: EBS_WINDOWS,
 };

@@ -4,7 +4,7 @@
 // its members in lowerCamelCase (requestParameters.sourceBackupId, sourceRegion, kmsKeyId; the new
 // backup in responseElements.backup). FSx's KMS records are not documented to name a backup, so the
 // copy carries no KMS evidence.
-import { EBS_WINDOWS, IN_CALL_PLACE, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, IN_CALL_PLACE, type RuleDeclaration } from './rule.ts';
 
 export const fsx_copy_backup: RuleDeclaration = {
   id: 'fsx_copy_backup',
@@ -22,10 +22,6 @@ export const fsx_copy_backup: RuleDeclaration = {
     arn: ['responseElements.backup.resourceARN'],
     ...IN_CALL_PLACE,
   },
+  ...DECLARED_CALL,
   key: ['responseElements.backup.kmsKeyId', 'requestParameters.kmsKeyId'],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
-  serviceEvents: [],
-  windows: EBS_WINDOWS,
 };

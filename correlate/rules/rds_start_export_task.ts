@@ -5,7 +5,7 @@
 // Shape inferred from the API reference; no real record seen: RDS Query API, logged in lowerCamelCase
 // (requestParameters.exportTaskIdentifier, sourceArn, s3BucketName, kmsKeyId). The export's KMS
 // records are not documented to name the task or the snapshot: no KMS evidence.
-import { EBS_WINDOWS, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, type RuleDeclaration } from './rule.ts';
 
 export const rds_start_export_task: RuleDeclaration = {
   id: 'rds_start_export_task',
@@ -25,10 +25,6 @@ export const rds_start_export_task: RuleDeclaration = {
     account: [],
     arnOf: 's3_bucket',
   },
+  ...DECLARED_CALL,
   key: ['requestParameters.kmsKeyId'],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
-  serviceEvents: [],
-  windows: EBS_WINDOWS,
 };

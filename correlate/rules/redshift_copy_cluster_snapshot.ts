@@ -4,7 +4,7 @@
 // lowerCamelCase (requestParameters.sourceSnapshotIdentifier, targetSnapshotIdentifier; the new
 // snapshot in responseElements). Redshift's KMS records are not documented to name a snapshot: no
 // KMS evidence.
-import { EBS_WINDOWS, IN_CALL_PLACE, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, IN_CALL_PLACE, type RuleDeclaration } from './rule.ts';
 
 export const redshift_copy_cluster_snapshot: RuleDeclaration = {
   id: 'redshift_copy_cluster_snapshot',
@@ -21,10 +21,6 @@ export const redshift_copy_cluster_snapshot: RuleDeclaration = {
     arn: [],
     ...IN_CALL_PLACE,
   },
+  ...DECLARED_CALL,
   key: ['responseElements.kmsKeyId'],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
-  serviceEvents: [],
-  windows: EBS_WINDOWS,
 };

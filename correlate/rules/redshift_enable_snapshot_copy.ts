@@ -6,7 +6,7 @@
 // lowerCamelCase (requestParameters.clusterIdentifier, destinationRegion, snapshotCopyGrantName).
 // The destination key is behind the grant's name, not in the call, and Redshift's KMS records are
 // not documented to name a cluster's copies: no KMS evidence.
-import { EBS_WINDOWS, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, type RuleDeclaration } from './rule.ts';
 
 export const redshift_enable_snapshot_copy: RuleDeclaration = {
   id: 'redshift_enable_snapshot_copy',
@@ -25,10 +25,7 @@ export const redshift_enable_snapshot_copy: RuleDeclaration = {
     region: ['requestParameters.destinationRegion'],
     account: ['recipientAccountId'],
   },
-  key: [],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
+  ...DECLARED_CALL,
   serviceEvents: [
     {
       eventSource: 'redshift.amazonaws.com',
@@ -47,5 +44,4 @@ export const redshift_enable_snapshot_copy: RuleDeclaration = {
       ],
     },
   ],
-  windows: EBS_WINDOWS,
 };

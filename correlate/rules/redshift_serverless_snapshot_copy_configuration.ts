@@ -6,7 +6,7 @@
 // CloudTrail logs its members as named (requestParameters.namespaceName, destinationRegion,
 // destinationKmsKeyId). The delete call names only the configuration id; its response repeats the
 // configuration, namespace and destination region, which tie it to the edge. No KMS evidence.
-import { EBS_WINDOWS, NO_KMS, PLAIN_CALL, type RuleDeclaration } from './rule.ts';
+import { DECLARED_CALL, type RuleDeclaration } from './rule.ts';
 
 export const redshift_serverless_snapshot_copy_configuration: RuleDeclaration = {
   id: 'redshift_serverless_snapshot_copy_configuration',
@@ -28,10 +28,8 @@ export const redshift_serverless_snapshot_copy_configuration: RuleDeclaration = 
     ],
     account: ['recipientAccountId'],
   },
+  ...DECLARED_CALL,
   key: ['requestParameters.destinationKmsKeyId'],
-  context: [],
-  ...PLAIN_CALL,
-  kms: NO_KMS,
   serviceEvents: [
     {
       eventSource: 'redshift-serverless.amazonaws.com',
@@ -59,5 +57,4 @@ export const redshift_serverless_snapshot_copy_configuration: RuleDeclaration = 
       ],
     },
   ],
-  windows: EBS_WINDOWS,
 };

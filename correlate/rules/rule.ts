@@ -374,6 +374,20 @@ export const RDS_CALL = {
 /** What an EBS-style copy call (CopySnapshot, CopyImage) shares: the same, with EBS evidence and windows. */
 export const EBS_CALL = { ...RDS_CALL, kms: EBS_KMS, windows: EBS_WINDOWS };
 
+/**
+ * An edge declared by its call alone (a service copy, a configuration, a copy-out): a plain call
+ * with no KMS evidence, no context and no service events, on the EBS windows. A rule overrides what
+ * it has (its requested key, the events that end it) after spreading this.
+ */
+export const DECLARED_CALL = {
+  ...PLAIN_CALL,
+  key: [] as string[],
+  context: [] as string[],
+  kms: NO_KMS,
+  serviceEvents: [] as ServiceEvent[],
+  windows: EBS_WINDOWS,
+};
+
 const jsonPaths = (paths: string[]) => paths.map((p) => `$.${p}`);
 
 /** The rule as one row of the temp table correlate_rules (queries/correlate/load_rules.sql). */
