@@ -113,6 +113,29 @@ function listParameter(values: readonly string[], flag: string): string {
   return value;
 }
 
+/** How many execution parameters the lineage event names are spread over (lineage_filter.sql). */
+const NAME_PARTS = 3;
+
+/**
+ * A list split over `parts` execution parameters, each within what Athena takes, in order; a part
+ * left over is '' (no name). Refused when the list does not fit them all.
+ */
+function listParameters(values: readonly string[], parts: number, flag: string): string[] {
+  const out: string[][] = [[]];
+  for (const v of values) {
+    const current = out[out.length - 1]!;
+    if (current.length && executionParameter(listValue([...current, v])).length > PARAMETER_MAX)
+      out.push([v]);
+    else current.push(v);
+  }
+  if (out.length > parts) {
+    throw new QuerySourceError(
+      `${flag}: the list is longer than ${parts} Athena execution parameters hold (${PARAMETER_MAX} characters each)`,
+    );
+  }
+  return Array.from({ length: parts }, (_, i) => listParameter(out[i] ?? [], flag));
+}
+
 /** The WHERE clause and its values: shared by the Athena query and its DuckDB check. */
 export function athenaFilter(f: EventFilter): BuiltQuery {
   checkFilter(f);
@@ -129,7 +152,7 @@ export function athenaFilter(f: EventFilter): BuiltQuery {
     ...slotted(f.accounts ?? [], ACCOUNT_SLOTS, '--accounts'),
     ...slotted(f.regions ?? [], REGION_SLOTS, '--regions'),
     listParameter(LINEAGE_EVENT_SOURCES, 'lineage event sources'),
-    listParameter(names, 'lineage event names'),
+    ...listParameters(names, NAME_PARTS, 'lineage event names'),
     listParameter(extra, '--extra-events'),
     f.allKms ? 'all' : 'evidence',
   ];

@@ -25,12 +25,16 @@ WHERE eventTime >= {{since}} AND eventTime < {{until}}
        OR eventSource <> 'kms.amazonaws.com'
        OR element_at(requestParameters, 'encryptionContext') LIKE '%aws:ebs:id%'
        OR element_at(requestParameters, 'encryptionContext') LIKE '%aws:rds:db-id%'
+       OR element_at(requestParameters, 'encryptionContext') LIKE '%aws:s3:arn%'
        OR element_at(requestParameters, 'constraints') LIKE '%aws:ebs:id%'
        OR element_at(requestParameters, 'constraints') LIKE '%aws:rds:db-id%'
+       OR element_at(requestParameters, 'constraints') LIKE '%aws:s3:arn%'
        OR element_at(requestParameters, 'sourceEncryptionContext') LIKE '%aws:ebs:id%'
        OR element_at(requestParameters, 'sourceEncryptionContext') LIKE '%aws:rds:db-id%'
+       OR element_at(requestParameters, 'sourceEncryptionContext') LIKE '%aws:s3:arn%'
        OR element_at(requestParameters, 'destinationEncryptionContext') LIKE '%aws:ebs:id%'
        OR element_at(requestParameters, 'destinationEncryptionContext') LIKE '%aws:rds:db-id%'
+       OR element_at(requestParameters, 'destinationEncryptionContext') LIKE '%aws:s3:arn%'
        OR (element_at(requestParameters, 'encryptionContext') IS NULL
            AND element_at(requestParameters, 'constraints') IS NULL
            AND element_at(requestParameters, 'sourceEncryptionContext') IS NULL

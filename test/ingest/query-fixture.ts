@@ -135,6 +135,7 @@ export class QueryFixture {
         ? 'true'
         : `(event_source <> 'kms.amazonaws.com' or request_parameters is null
            or request_parameters::varchar like '%aws:ebs:id%' or request_parameters::varchar like '%aws:rds:db-id%'
+           or request_parameters::varchar like '%aws:s3:arn%'
            or request_parameters::varchar not like '%ncryptionContext%')`,
     ];
     const { rows } = await this.local.userQuery(
