@@ -280,18 +280,21 @@ function table(records: LineageRecord[]): string {
             .join(' '),
     ];
   });
-  return `${textTable(header, rows)}\n(${records.length} copies)`;
+  return `${textTable(header, rows)}\n(${records.length} ${records.length === 1 ? 'copy' : 'copies'})`;
 }
 
 /** Graphviz: one node per artifact location, one edge per copy. Labels are quoted and escaped. */
 function dot(records: LineageRecord[]): string {
+  // a quoted DOT string: backslashes and quotes escaped, each line break written as \n (which
+  // Graphviz draws as a centred line), so no value can close the string or start a statement
   const q = (v: string) =>
     `"${v
       .replaceAll('\\', '\\\\')
       .replaceAll('"', '\\"')
-      .replace(/[\r\n]/g, ' ')}"`;
+      .replace(/\r/g, '')
+      .replace(/\n/g, '\\n')}"`;
   const node = (side: LineageRecord['source']) =>
-    `${side.id ?? '?'}\\n${side.region ?? '?'} / ${side.account ?? '?'}`;
+    `${side.id ?? '?'}\n${side.region ?? '?'} / ${side.account ?? '?'}`;
   const lines = ['digraph lineage {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];'];
   for (const r of records) {
     // a replication's evidence is counted in calls (one per object), not listed
@@ -299,11 +302,11 @@ function dot(records: LineageRecord[]): string {
       ? r.replication.calls.reduce((sum, c) => sum + c.events - c.denied, 0)
       : r.evidence.length;
     const failed = r.error_code
-      ? `\\nFAILED ${r.error_code}`
+      ? `\nFAILED ${r.error_code}`
       : r.status === 'failing'
-        ? '\\nFAILING (KMS denied)'
+        ? '\nFAILING (KMS denied)'
         : '';
-    const label = `${r.api} (${r.mechanism})\\n${r.requested_at ?? ''}\\nkey: ${r.key_change ?? 'unknown'}, evidence: ${n}${failed}`;
+    const label = `${r.api} (${r.mechanism})\n${r.requested_at ?? ''}\nkey: ${r.key_change ?? 'unknown'}, evidence: ${n}${failed}`;
     lines.push(
       `  ${q(node(r.source))} -> ${q(node(r.target))} [label=${q(label)}${failed ? ', style=dashed, color=red' : n === 0 ? ', color=orange' : ''}];`,
     );

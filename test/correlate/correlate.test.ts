@@ -285,7 +285,23 @@ describe('correlate: EBS CopySnapshot', () => {
     expect(fromOrigin).toHaveLength(3);
     // the middle copy is marked completed: a later copy used its target
     expect(fromLeaf[0]!.status).toBe('completed');
-    expect(renderLineage(fromLeaf, 'dot')).toMatch(/^digraph lineage \{/);
+    // valid Graphviz: every edge line is two quoted strings and a quoted label; a line break in a
+    // label is DOT's \n escape, never a doubled backslash that would print as text
+    const dot = renderLineage(fromLeaf, 'dot').split('\n');
+    const str = '"(?:[^"\\\\]|\\\\.)*"';
+    const edge = new RegExp(`^  ${str} -> ${str} \\[label=${str}(, [a-z]+=[a-z]+)*\\];$`);
+    expect(dot.slice(0, 3)).toEqual([
+      'digraph lineage {',
+      '  rankdir=LR;',
+      '  node [shape=box, fontname="Helvetica"];',
+    ]);
+    expect(dot.slice(3, -1).every((l) => edge.test(l))).toBe(true);
+    expect(dot.slice(3, -1)).toHaveLength(3);
+    expect(dot.at(-1)).toBe('}');
+    expect(dot[3]).toContain('snap-0eeeeeeeeeeeeeee2\\nus-west-2');
+    expect(dot.join('\n')).not.toContain('\\\\n');
+    expect(renderLineage(fromLeaf.slice(0, 1), 'table')).toMatch(/\(1 copy\)$/);
+    expect(renderLineage(fromLeaf, 'table')).toMatch(/\(3 copies\)$/);
     expect(await count(store, 'shares', `to_account = '${A2}' and action = 'added'`)).toBe(1);
   });
 
