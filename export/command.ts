@@ -1,5 +1,6 @@
 // `copytrail export lineage|events`.
 
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
 import { normalizeInstant } from '../core/time.ts';
@@ -15,6 +16,30 @@ const BY_EXTENSION: Record<string, ExportFormat> = {
   arrow: 'arrow',
   feather: 'arrow',
 };
+
+/**
+ * The format: --format, else the file's extension; a file with no extension is Parquet. An
+ * extension copytrail cannot write (.xlsx) is refused rather than given Parquet under its name.
+ */
+export function exportFormat(file: string, flag?: string): ExportFormat {
+  if (flag !== undefined) {
+    if (!EXPORT_FORMATS.includes(flag as ExportFormat)) {
+      throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}; got '${flag}'`);
+    }
+    return flag as ExportFormat;
+  }
+  const name = basename(file);
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return 'parquet';
+  const ext = name.slice(dot + 1).toLowerCase();
+  const format = BY_EXTENSION[ext];
+  if (!format) {
+    throw new UsageError(
+      `cannot write a .${ext} file: use an extension of ${Object.keys(BY_EXTENSION).join(', ')}, or --format ${EXPORT_FORMATS.join('|')}`,
+    );
+  }
+  return format;
+}
 
 export function registerExport(program: Command): void {
   program
@@ -39,11 +64,7 @@ export function registerExport(program: Command): void {
         if (!EXPORT_KINDS.includes(what as ExportKind)) {
           throw new UsageError(`unknown export '${what}': choose ${EXPORT_KINDS.join(' or ')}`);
         }
-        const ext = opts.out.split('.').pop()?.toLowerCase() ?? '';
-        const format = (opts.format ?? BY_EXTENSION[ext] ?? 'parquet') as ExportFormat;
-        if (!EXPORT_FORMATS.includes(format)) {
-          throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}; got '${opts.format}'`);
-        }
+        const format = exportFormat(opts.out, opts.format);
         if (what === 'lineage' && (opts.since || opts.until)) {
           throw new UsageError('--since and --until apply to `export events` only');
         }

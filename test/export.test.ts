@@ -208,12 +208,35 @@ describe('export', () => {
         ['export', 'events', '--out', 'x.parquet', '--format', 'xlsx'],
         ['export', 'lineage', '--out', 'x.parquet', '--since', '2026-03-01'],
         ['export', 'events', '--out', 'x.parquet', '--since', 'last tuesday'],
+        // an extension it cannot write is refused, not given Parquet under that name
+        ['export', 'lineage', '--out', 'report.xlsx'],
       ];
       for (const args of bad) {
         const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', cwd: dir });
         expect(r.status, args.join(' ')).toBe(2);
         expect(r.stderr).toMatch(/copytrail: /);
       }
+      expect(existsSync(join(dir, 'report.xlsx'))).toBe(false);
+      const xlsx = spawnSync(process.execPath, [BIN, '--db', db, 'export', 'lineage', '--out', 'r.xlsx'], {
+        encoding: 'utf8',
+        cwd: dir,
+      });
+      expect(xlsx.stderr).toMatch(/cannot write a \.xlsx file: use an extension of parquet, csv/);
+      // no extension, or --format over any extension, still works
+      for (const args of [
+        ['--out', join(dir, 'cli', 'plain')],
+        ['--out', join(dir, 'cli', 'sheet.xlsx'), '--format', 'csv'],
+      ]) {
+        const r = spawnSync(process.execPath, [BIN, '--db', db, 'export', 'lineage', ...args], {
+          encoding: 'utf8',
+        });
+        expect(r.status, r.stderr).toBe(0);
+      }
+      expect(
+        readFileSync(join(dir, 'cli', 'plain'))
+          .subarray(0, 4)
+          .toString(),
+      ).toBe('PAR1');
     }
   });
 });
