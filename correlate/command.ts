@@ -2,7 +2,7 @@
 
 import type { Command } from 'commander';
 import { type GlobalOptions, onInterrupt, out, UsageError, warn } from '../core/cli-kit.ts';
-import { openStoreFor } from '../queries/store.ts';
+import { openStoreFor } from '../queries/open-store.ts';
 import { correlate, formatCorrelateSummary } from './correlate.ts';
 import { LINEAGE_FORMATS, type LineageFormat, lineage, renderLineage } from './lineage.ts';
 

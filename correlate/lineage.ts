@@ -288,11 +288,7 @@ function dot(records: LineageRecord[]): string {
   // a quoted DOT string: backslashes and quotes escaped, each line break written as \n (which
   // Graphviz draws as a centred line), so no value can close the string or start a statement
   const q = (v: string) =>
-    `"${v
-      .replaceAll('\\', '\\\\')
-      .replaceAll('"', '\\"')
-      .replace(/\r/g, '')
-      .replace(/\n/g, '\\n')}"`;
+    `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replace(/\r/g, '').replace(/\n/g, '\\n')}"`;
   const node = (side: LineageRecord['source']) =>
     `${side.id ?? '?'}\n${side.region ?? '?'} / ${side.account ?? '?'}`;
   const lines = ['digraph lineage {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];'];

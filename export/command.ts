@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
 import { normalizeInstant } from '../core/time.ts';
-import { openStoreFor } from '../queries/store.ts';
-import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind, exportData } from './export.ts';
+import { openStoreFor } from '../queries/open-store.ts';
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from './formats.ts';
 
 const BY_EXTENSION: Record<string, ExportFormat> = {
   parquet: 'parquet',
@@ -78,6 +78,7 @@ export function registerExport(program: Command): void {
         }
         const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>(), 'read');
         try {
+          const { exportData } = await import('./export.ts');
           const r = await exportData(store, {
             kind: what as ExportKind,
             format,

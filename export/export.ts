@@ -24,10 +24,9 @@ import {
 import { includeQuery, sqlTemplate } from '../queries/sql-text.ts';
 import { type Params, type Store, sqlText } from '../queries/store.ts';
 
-export const EXPORT_KINDS = ['lineage', 'events'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
-export const EXPORT_FORMATS = ['parquet', 'csv', 'json', 'arrow'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+import type { ExportFormat, ExportKind } from './formats.ts';
+
+export { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from './formats.ts';
 
 export class ExportError extends Error {
   override name = 'ExportError';

@@ -14,10 +14,11 @@ import {
   shownDefault,
 } from '../core/source-flags.ts';
 import { SOURCE_TYPES, SOURCES, type SourceType } from '../core/sources.ts';
-import { openStoreFor, type Store } from '../queries/store.ts';
+import { openStoreFor } from '../queries/open-store.ts';
+import type { Store } from '../queries/store.ts';
 import type { IngestSummary } from './loader.ts';
 import { QuerySourceError } from './query-source.ts';
-import { readSource } from './read-source.ts';
+import type { readSource as ReadSource } from './read-source.ts';
 import {
   formatIngestSummary,
   formatLookupSummary,
@@ -26,6 +27,10 @@ import {
   formatS3Summary,
 } from './summary.ts';
 import { runVerify } from './verify-command.ts';
+
+/** The source readers, and the AWS SDK behind them, load when an ingest runs, not at start-up. */
+const readSource: typeof ReadSource = async (...args) =>
+  (await import('./read-source.ts')).readSource(...args);
 
 /** Adds the options (and arguments) a source declares to its command. */
 export function addSourceOptions(cmd: Command, type: SourceType): Command {

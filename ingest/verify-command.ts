@@ -2,15 +2,9 @@
 import type { Command } from 'commander';
 import { existingDbPath, type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
 import { parseTime, TimeRangeError } from '../core/time.ts';
-import { openStoreFor, type Store } from '../queries/store.ts';
-import {
-  formatVerifyReport,
-  listPublicKeysPerRegion,
-  loadPublicKeys,
-  type TrustedKey,
-  VerifyError,
-  verifyStore,
-} from './verify.ts';
+import { openStoreFor } from '../queries/open-store.ts';
+import type { Store } from '../queries/store.ts';
+import type { TrustedKey } from './verify.ts';
 
 export interface VerifyFlags {
   publicKeys?: string;
@@ -34,6 +28,9 @@ function sourcesFrom(value: string | undefined): string[] | undefined {
 
 /** Runs verification, prints the report, and sets exit code 1 unless every file and digest in scope is valid. */
 export async function runVerify(store: Store, flags: VerifyFlags): Promise<void> {
+  // the verifier (and the CloudTrail client behind it) loads when a verification runs
+  const { formatVerifyReport, listPublicKeysPerRegion, loadPublicKeys, VerifyError, verifyStore } =
+    await import('./verify.ts');
   let keys: TrustedKey[] | undefined;
   try {
     keys = flags.publicKeys ? loadPublicKeys(flags.publicKeys) : undefined;

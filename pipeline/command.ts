@@ -4,9 +4,7 @@ import { type GlobalOptions, out } from '../core/cli-kit.ts';
 import { formatRows } from '../core/format.ts';
 import { formatCorrelateSummary } from '../correlate/correlate.ts';
 import { formatIngestSummary } from '../ingest/summary.ts';
-import { formatVerifyReport } from '../ingest/verify.ts';
 import { parseCount } from '../simulator/command.ts';
-import { runDemo } from './demo.ts';
 
 export function registerDemo(program: Command): void {
   program
@@ -23,6 +21,9 @@ export function registerDemo(program: Command): void {
         cmd: Command,
       ) => {
         const global = cmd.optsWithGlobals<GlobalOptions>();
+        // the whole pipeline (DuckDB, Chromium, the report templates) loads when the demo runs
+        const { runDemo } = await import('./demo.ts');
+        const { formatVerifyReport } = await import('../ingest/verify.ts');
         const r = await runDemo({
           out: opts.out,
           db: global.db,

@@ -15,11 +15,11 @@ import {
 import { type Config, ConfigError, loadConfig, type Schedule } from '../core/config.ts';
 import { textTable } from '../core/format.ts';
 import { isoSeconds, parseTime, TimeRangeError } from '../core/time.ts';
-import { Store } from '../queries/store.ts';
 import type { RunOutcome } from './run-record.ts';
-import { runSchedule } from './schedule.ts';
 import { latestFire, nextFire } from './schedule-time.ts';
-import { Scheduler } from './scheduler.ts';
+
+// the runner, the store and every source and report load when a command runs, not at start-up
+const loadStore = async () => (await import('../queries/store.ts')).Store;
 
 interface ScheduleFlags {
   config?: string;
@@ -138,6 +138,7 @@ export function registerSchedule(program: Command): void {
       process.on('SIGTERM', onTerm);
       process.on('SIGINT', onInt);
       try {
+        const { Scheduler } = await import('./scheduler.ts');
         const scheduler = new Scheduler({
           dbPath: resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db),
           config,
@@ -180,6 +181,7 @@ export function registerSchedule(program: Command): void {
         throw new UsageError(`${name}: '${s.cron}' has no scheduled time before ${stamp(at)}`);
       const stop = onInterrupt('stopping the run after its current batch; it is recorded as interrupted');
       try {
+        const { runSchedule } = await import('./schedule.ts');
         const outcome = await runSchedule({
           dbPath: resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db),
           config,
@@ -213,7 +215,7 @@ export function registerSchedule(program: Command): void {
       const db = resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db);
       const last = new Map<string, z.infer<typeof LastRun>>();
       if (existsSync(db)) {
-        const store = await Store.open({ path: db });
+        const store = await (await loadStore()).open({ path: db });
         try {
           for (const r of await store.all('schedule/last_runs', LastRun)) last.set(r.schedule, r);
         } finally {
@@ -269,7 +271,7 @@ export function registerSchedule(program: Command): void {
         throw new UsageError('--limit must be a whole number above 0');
       if (!['table', 'json'].includes(opts.format)) throw new UsageError('--format is table or json');
       const db = existingDbPath(cmd.optsWithGlobals<GlobalOptions>(), 'nothing has run yet');
-      const store = await Store.open({ path: db });
+      const store = await (await loadStore()).open({ path: db });
       let rows: z.infer<typeof HistoryRow>[];
       try {
         rows = await store.all('schedule/history', HistoryRow, { schedule: name ?? null, limit });

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { existingDbPath, type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../core/format.ts';
-import { Store } from './store.ts';
+import type { Store } from './store.ts';
 
 /** The user's SQL was refused or failed: an input error (exit 2), not a failure of copytrail. */
 export class QueryRefused extends UsageError {
@@ -20,6 +20,7 @@ export function registerQuery(program: Command): void {
       if (!OUTPUT_FORMATS.includes(opts.format as OutputFormat)) {
         throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not '${opts.format}'`);
       }
+      const { Store } = await import('./store.ts');
       const store = await Store.open({
         path: existingDbPath(cmd.optsWithGlobals<GlobalOptions>()),
         readOnly: true,

@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { z } from 'zod';
-import { existingDbPath, type GlobalOptions, resolveDbPath } from '../core/cli-kit.ts';
+import { resolveDbPath } from '../core/cli-kit.ts';
 import { beforeStatement } from './fault.ts';
 
 export const QUERIES_DIR = dirname(fileURLToPath(import.meta.url));
@@ -200,13 +200,4 @@ export class Store {
     this.conn.closeSync();
     this.instance.closeSync();
   }
-}
-
-/**
- * The store a command works on: --db, then COPYTRAIL_DB, then ./copytrail.duckdb. A command that
- * only reads (lineage, report, export) passes `read`: a path with no database is then a usage error
- * naming it, never a new empty store that would answer "no copies".
- */
-export async function openStoreFor(opts: GlobalOptions, use: 'write' | 'read' = 'write'): Promise<Store> {
-  return Store.open({ path: use === 'read' ? existingDbPath(opts) : resolveDbPath(opts.db) });
 }

@@ -5,10 +5,8 @@ import type { Command } from 'commander';
 import { type GlobalOptions, onInterrupt, out, UsageError, warn } from '../core/cli-kit.ts';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { normalizeInstant, TimeRangeError } from '../core/time.ts';
-import { openStoreFor } from '../queries/store.ts';
-import { FORMATS, type Format, generateReport } from './generate.ts';
-import { PdfRenderer } from './pdf.ts';
-import { REPORT_IDS, type ReportId } from './registry.ts';
+import { openStoreFor } from '../queries/open-store.ts';
+import { FORMATS, type Format, REPORT_IDS, type ReportId } from './ids.ts';
 
 interface ReportOptions {
   config?: string;
@@ -93,6 +91,9 @@ export function registerReport(program: Command): void {
         );
       }
       const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>(), 'read');
+      // the builders, templates and Chromium load when a report is rendered, not at start-up
+      const { generateReport } = await import('./generate.ts');
+      const { PdfRenderer } = await import('./pdf.ts');
       const pdf = formats.includes('pdf') ? new PdfRenderer(config.reports.chromium) : undefined;
       // a signal stops the report where it is: the store is only read, each file is written whole
       // or not at all, and Chromium is closed rather than orphaned

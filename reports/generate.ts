@@ -10,12 +10,12 @@ import type { Store } from '../queries/store.ts';
 import { ReportContext, type ReportWindow } from './context.ts';
 import { dataWindow } from './coverage.ts';
 import { renderHtml } from './html.ts';
+import type { Format } from './ids.ts';
 import type { Header } from './model.ts';
 import type { PdfRenderer } from './pdf.ts';
 import { REPORTS, type ReportId } from './registry.ts';
 
-export const FORMATS = ['html', 'pdf', 'json'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from './ids.ts';
 
 export const VERSION: string = JSON.parse(
   readFileSync(new URL('../package.json', import.meta.url), 'utf8'),

@@ -4,11 +4,11 @@ import type { z } from 'zod';
 import type { ReportContext } from './context.ts';
 import { buildDrCoverage, DrCoverageModel } from './dr_coverage/report.ts';
 import { buildForensics, ForensicsModel } from './forensics/report.ts';
+import type { ReportId } from './ids.ts';
 import type { Finding, Header } from './model.ts';
 import { buildResidency, ResidencyModel } from './residency/report.ts';
 
-export const REPORT_IDS = ['residency', 'dr_coverage', 'forensics'] as const;
-export type ReportId = (typeof REPORT_IDS)[number];
+export { REPORT_IDS, type ReportId } from './ids.ts';
 
 export interface ReportDefinition {
   id: ReportId;

@@ -1,0 +1,6 @@
+// The reports and output formats by name: kept apart from the builders and renderers (templates,
+// Graphviz, Chromium) so the CLI can list and check them without loading any of those.
+export const REPORT_IDS = ['residency', 'dr_coverage', 'forensics'] as const;
+export type ReportId = (typeof REPORT_IDS)[number];
+export const FORMATS = ['html', 'pdf', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
