@@ -1,7 +1,8 @@
 // copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { UsageError, warn } from './core/cli-kit.ts';
+import { out, UsageError, warn } from './core/cli-kit.ts';
+import { type CompletionNode, completionScript, SHELLS, type Shell } from './core/completion.ts';
 import { registerCorrelate } from './correlate/command.ts';
 import { registerExport } from './export/command.ts';
 import { registerIngest } from './ingest/command.ts';
@@ -20,6 +21,20 @@ export function version(): string {
   return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
+/** The command tree as completion reads it: every command, subcommand and long option. */
+export function completionTree(cmd: Command): CompletionNode {
+  const options = cmd.options.map((o) => o.long ?? o.short).filter((o): o is string => Boolean(o));
+  if (!cmd.parent) options.push('--help', '--version');
+  else options.push('--help');
+  return {
+    name: cmd.name(),
+    description: cmd.description(),
+    options: [...new Set(options)],
+    valued: cmd.options.filter((o) => o.required || o.optional).map((o) => o.long ?? o.short ?? ''),
+    commands: cmd.commands.map(completionTree),
+  };
+}
+
 export function buildProgram(): Command {
   const program = new Command('copytrail')
     .description('Where did copies of your AWS data go? CloudTrail copy lineage with KMS evidence.')
@@ -36,6 +51,15 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerSchedule(program);
   registerExport(program);
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(copytrail completion bash)", or zsh, or fish')
+    .argument('<shell>', SHELLS.join('|'))
+    .action((shell: string) => {
+      if (!SHELLS.includes(shell as Shell))
+        throw new UsageError(`completion: choose ${SHELLS.join(', ')}, not '${shell}'`);
+      out(completionScript(completionTree(program), shell as Shell).trimEnd());
+    });
   for (const cmd of program.commands) {
     cmd.exitOverride();
     for (const sub of cmd.commands) sub.exitOverride();

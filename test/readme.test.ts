@@ -23,6 +23,7 @@ describe('README examples', () => {
       'schedule history',
       'export lineage',
       'export events',
+      'completion',
     ]) {
       expect(
         lines.some((l) => l.startsWith(`npx copytrail ${cmd}`)),
