@@ -126,6 +126,7 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
   const timeline = await ctx.all('reports/forensics/timeline', TimelineRow, {
     copy_ids: JSON.stringify(ids),
     artifact_ids: JSON.stringify([...artifactIds]),
+    share_ids: JSON.stringify(shares.map((x) => x.event_id)),
     subject,
     ...ctx.range,
     limit: TIMELINE_LIMIT + 1,

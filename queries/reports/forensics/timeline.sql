@@ -1,8 +1,11 @@
 -- Every event related to the subject in the window: the copy requests and their evidence (for a
 -- replication, the first and last call of each hour), the
 -- creation of each artifact involved, share calls on them, and (for a principal, key or account
--- subject) that actor's copy-relevant and KMS calls. params: $copy_ids (JSON array text), $artifact_ids
--- (JSON array text), $subject (text), $since, $until (ISO text or null), $limit (integer). output: one row per event.
+-- subject) that actor's copy-relevant and KMS calls; and every share the report lists for the subject
+-- (a share to an account subject whose artifact no copy in our trails touched, such as an RDS
+-- snapshot shared out, is still in the timeline). params: $copy_ids (JSON array text), $artifact_ids
+-- (JSON array text), $share_ids (JSON array text: the shares' event ids), $subject (text), $since,
+-- $until (ISO text or null), $limit (integer). output: one row per event.
 with related as (
   select request_event_id as event_id, 'copy request' as why from copies where list_contains(from_json($copy_ids, '["VARCHAR"]'), copy_id)
   union all
@@ -16,6 +19,8 @@ with related as (
   select created_event_id, 'artifact created' from artifacts where list_contains(from_json($artifact_ids, '["VARCHAR"]'), artifact_id)
   union all
   select event_id, 'share ' || action from shares where list_contains(from_json($artifact_ids, '["VARCHAR"]'), artifact_id)
+  union all
+  select event_id, 'share ' || action from shares where list_contains(from_json($share_ids, '["VARCHAR"]'), event_id)
   union all
   select event_id, 'subject activity'
   from events
