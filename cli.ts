@@ -40,6 +40,11 @@ export function buildProgram(): Command {
     .description('Where did copies of your AWS data go? CloudTrail copy lineage with KMS evidence.')
     .version(version(), '--version', 'print the version of copytrail and exit')
     .option('--db <file>', 'DuckDB database file (default: $COPYTRAIL_DB or ./copytrail.duckdb)')
+    .option('--debug', 'print the stack trace of a failure (also COPYTRAIL_DEBUG=1)')
+    .option(
+      '--no-color',
+      'accepted for scripts that pass it: copytrail writes no colour codes (nor with NO_COLOR)',
+    )
     .showHelpAfterError()
     .exitOverride();
   registerDemo(program);
@@ -87,7 +92,9 @@ export async function main(argv: string[]): Promise<number> {
     if (e.cause instanceof Error && !e.message.includes(e.cause.message)) {
       warn(`  caused by: ${e.cause.message}`);
     }
-    if (process.env.COPYTRAIL_DEBUG) process.stderr.write(`${e.stack}\n`);
+    // --debug is read from the words given: the failure may have come before parsing finished
+    if (process.env.COPYTRAIL_DEBUG || argv.slice(2).includes('--debug'))
+      process.stderr.write(`${e.stack}\n`);
     // a command stopped by SIGINT/SIGTERM exits 130/143 even when the stop surfaced as an error
     if (process.exitCode === 130 || process.exitCode === 143) return process.exitCode;
     return 1;

@@ -191,6 +191,19 @@ describe('copytrail CLI', () => {
     expect(existsSync(join(dir, 'missing.csv'))).toBe(false);
   });
 
+  it('--debug prints the stack of a failure, and only then; --no-color is accepted', () => {
+    const plain = copytrail(['--db', db, 'lineage', 'snap-does-not-exist']);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain("no copy lineage for 'snap-does-not-exist'");
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    const debug = copytrail(['--db', db, '--debug', 'lineage', 'snap-does-not-exist']);
+    expect(debug.code).toBe(1);
+    expect(debug.stderr).toMatch(/\n\s+at .*correlate\/command\.ts/);
+    const noColor = copytrail(['--no-color', '--db', db, 'lineage', '--all', '--format', 'json']);
+    expect(noColor.code).toBe(0);
+    expect(noColor.stdout).not.toContain('\x1b[');
+  });
+
   it('--version prints the version package.json declares, and exits 0', () => {
     const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
     const v = copytrail(['--version']);
