@@ -1,8 +1,8 @@
 // copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { out, UsageError, warn } from './core/cli-kit.ts';
 import { type CompletionNode, completionScript, SHELLS, type Shell } from './core/completion.ts';
+import { VERSION } from './core/version.ts';
 import { registerCorrelate } from './correlate/command.ts';
 import { registerExport } from './export/command.ts';
 import { registerIngest } from './ingest/command.ts';
@@ -12,14 +12,6 @@ import { registerSchedule } from './pipeline/schedule-command.ts';
 import { registerQuery } from './queries/command.ts';
 import { registerReport } from './reports/command.ts';
 import { registerSimulate } from './simulator/command.ts';
-
-/** The version package.json declares: the one place it is written. */
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
-    version?: unknown;
-  };
-  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-}
 
 /** The command tree as completion reads it: every command, subcommand and long option. */
 export function completionTree(cmd: Command): CompletionNode {
@@ -38,7 +30,7 @@ export function completionTree(cmd: Command): CompletionNode {
 export function buildProgram(): Command {
   const program = new Command('copytrail')
     .description('Where did copies of your AWS data go? CloudTrail copy lineage with KMS evidence.')
-    .version(version(), '--version', 'print the version of copytrail and exit')
+    .version(VERSION, '--version', 'print the version of copytrail and exit')
     .option('--db <file>', 'DuckDB database file (default: $COPYTRAIL_DB or ./copytrail.duckdb)')
     .option('--debug', 'print the stack trace of a failure (also COPYTRAIL_DEBUG=1)')
     .option(

@@ -1,11 +1,12 @@
 // Renders one report: builds its view model, writes the chosen formats, then the evidence manifest
 // (inputs with their hashes and digest status, the queries run, versions, and each output's hash).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { isoSeconds, normalizeInstant } from '../core/time.ts';
+import { VERSION } from '../core/version.ts';
 import type { Store } from '../queries/store.ts';
 import { ReportContext, type ReportWindow } from './context.ts';
 import { dataWindow } from './coverage.ts';
@@ -15,11 +16,8 @@ import type { Header } from './model.ts';
 import type { PdfRenderer } from './pdf.ts';
 import { REPORTS, type ReportId } from './registry.ts';
 
+export { VERSION } from '../core/version.ts';
 export { FORMATS, type Format } from './ids.ts';
-
-export const VERSION: string = JSON.parse(
-  readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
-).version;
 
 export interface GenerateOptions {
   id: ReportId;
