@@ -83,7 +83,11 @@ function event(run: FindingsRun, r: FindingRecord) {
       ...COMPLIANCE_STATUS[r.status],
       standards: [`copytrail ${run.report} policy`],
       control: r.check,
-      ...(run.policy.length ? { desc: run.policy.join(' ') } : {}),
+      ...(run.control[r.check]
+        ? { desc: run.control[r.check] }
+        : run.policy.length
+          ? { desc: run.policy.join(' ') }
+          : {}),
       ...(r.requirement ? { requirements: [r.requirement] } : {}),
     },
     resources: [resource],

@@ -100,7 +100,8 @@ export function renderOscal(run: FindingsRun): string {
       ...(obs ? { 'related-observations': [{ 'observation-uuid': obs }] } : {}),
     };
   });
-  const start = h.since ?? h.as_of;
+  // evidence collection runs from the window's start (else the first event ingested) to the as-of instant
+  const start = run.evidenceStart ?? h.as_of;
   const result = {
     uuid: uuidV5(`${key}\0result`),
     title: oneLine(`${run.title}: ${h.organization}${h.subject ? ` (subject ${h.subject})` : ''}`),

@@ -39,6 +39,10 @@ export interface FindingsRun {
   header: Header;
   /** one line per rule of the policy the findings were judged against */
   policy: string[];
+  /** the policy line a check was judged against, where one rule stands apart (a DR requirement) */
+  control: Record<string, string>;
+  /** where the ingested evidence begins (the report's window, else the first event ingested) */
+  evidenceStart: string | null;
   records: FindingRecord[];
 }
 
@@ -145,13 +149,22 @@ export function findingRecords(
   });
 }
 
+interface DrRequirement {
+  id: string;
+  description: string;
+  targets: string;
+  rpo: string;
+  key: string;
+}
+
+const requirementLine = (r: DrRequirement) =>
+  `${r.id}: ${r.description} (targets: ${r.targets}; RPO ${r.rpo}; key: ${r.key})`;
+
 /** The policy lines each report was judged against, from its view model. */
 export function policyLines(report: ReportId, model: Record<string, unknown>): string[] {
   if (report === 'residency' && typeof model.policy === 'string') return [model.policy];
   if (report === 'dr_coverage' && Array.isArray(model.requirements)) {
-    return (
-      model.requirements as { id: string; description: string; targets: string; rpo: string; key: string }[]
-    ).map((r) => `${r.id}: ${r.description} (targets: ${r.targets}; RPO ${r.rpo}; key: ${r.key})`);
+    return (model.requirements as DrRequirement[]).map(requirementLine);
   }
   if (report === 'forensics') {
     return [
@@ -167,11 +180,16 @@ export function findingsRun(
   model: { findings: Finding[] } & Record<string, unknown>,
   header: Header,
 ): FindingsRun {
+  const requirements =
+    report === 'dr_coverage' && Array.isArray(model.requirements) ? model.requirements : [];
+  const banner = model.banner as { first_event?: string | null } | undefined;
   return {
     report,
     title,
     header,
     policy: policyLines(report, model),
+    control: Object.fromEntries((requirements as DrRequirement[]).map((r) => [r.id, requirementLine(r)])),
+    evidenceStart: header.since ?? banner?.first_event ?? null,
     records: findingRecords(report, model),
   };
 }

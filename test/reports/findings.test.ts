@@ -307,6 +307,8 @@ describe('findings formats on the named scenario', () => {
     expect(prop(f, 'requirement')).toBe('vol_a_nordic');
     const e = o.ocsf.find((x) => x.finding_info.uid === id)!;
     expect(e.compliance).toMatchObject({ status_id: 0, status: 'Unknown', requirements: ['vol_a_nordic'] });
+    // the control's description is that requirement's own rule, not the whole policy
+    expect(e.compliance.desc).toMatch(/^vol_a_nordic: .*targets: eu-north-1; RPO 24h/);
 
     const stale = o.csv.find((r) => r.requirement === 'vol_b_west')!;
     expect(stale.status).toBe('FAIL');
@@ -326,6 +328,10 @@ describe('findings formats on the named scenario', () => {
       expect(ar['import-ap'].href).toBe(`#${ar['back-matter'].resources[0].uuid}`);
       expect(ar.results).toHaveLength(1);
       expect(ar.results[0].findings).toHaveLength(out[id]!.json.findings.length);
+      // evidence collection runs from the first ingested event to the as-of instant
+      const json = out[id]!.json as Doc;
+      expect(Date.parse(ar.results[0].start)).toBe(Date.parse(json.banner.first_event));
+      expect(ar.results[0].end).toBe(json.header.as_of);
     }
     // the validation is strict: each of these breaks the schema and must be caught
     const broken: [string, (d: Doc) => void][] = [
