@@ -16,6 +16,7 @@ import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { Store } from '../../queries/store.ts';
 import { parseFormats } from '../../reports/command.ts';
 import { CSV_COLUMNS } from '../../reports/findings/csv.ts';
+import { arnParts, findingRecords } from '../../reports/findings/records.ts';
 import { uuidV5 } from '../../reports/findings/uuid.ts';
 import { type GenerateResult, generateReport } from '../../reports/generate.ts';
 import { FORMATS, REPORT_IDS, type ReportId } from '../../reports/ids.ts';
@@ -177,16 +178,18 @@ async function render(
   subject: string | null,
   now = NOW,
   since?: string,
+  until = UNTIL,
+  config: Config = POLICY,
 ) {
   return read(
     await generateReport(store, {
       id,
-      config: POLICY,
+      config,
       formats: [...FINDINGS],
       out,
       now,
       subject,
-      until: UNTIL,
+      until,
       since: since ?? null,
     }),
   );
@@ -435,6 +438,9 @@ describe('findings formats on the named scenario', () => {
         expect(['informational', 'low', 'medium', 'high', 'critical']).toContain(r.severity);
       }
       expect(new Set(o.csv.map((r) => r.finding_id)).size).toBe(o.csv.length);
+      // ids are told apart by what singles a finding out (a DR cell's target, the triggering event),
+      // not by a number that would shift when another finding comes or goes
+      for (const r of o.csv) expect(r.finding_id).toMatch(/^[A-Za-z0-9_.-]+-[0-9a-f]{16}$/);
     }
   });
 
@@ -459,6 +465,43 @@ describe('findings formats on the named scenario', () => {
     const a = out.residency!.oscal['assessment-results'];
     expect(other.oscal['assessment-results'].uuid).not.toBe(a.uuid);
     expect(other.oscal['assessment-results'].results[0]!.uuid).not.toBe(a.results[0]!.uuid);
+  });
+
+  it('a finding keeps its id when its verdict changes; two DR targets of one resource and requirement have two ids', async () => {
+    // as of day 1 noon vol B's copy to us-west-2 is two hours old: PASS; on day 3 it is over the RPO: FAIL
+    const early = await render(
+      store,
+      join(dir, 'early'),
+      'dr_coverage',
+      null,
+      NOW,
+      undefined,
+      '2026-03-01T12:00:00Z',
+    );
+    const before = early.csv.find((r) => r.requirement === 'vol_b_west')!;
+    const after = out.dr_coverage!.csv.find((r) => r.requirement === 'vol_b_west')!;
+    expect([before.status, after.status]).toEqual(['PASS', 'FAIL']);
+    expect(before.finding_id).toBe(after.finding_id);
+
+    const config = Config.parse({
+      ...POLICY,
+      dr: {
+        requirements: [
+          {
+            id: 'vol_a_two_regions',
+            select: { resource_ids: ['vol-0aaaaaaaaaaaaaaa1'] },
+            dr_regions: ['us-west-2', 'eu-north-1'],
+            rpo: '24h',
+          },
+        ],
+      },
+    });
+    const two = await render(store, join(dir, 'two'), 'dr_coverage', null, NOW, undefined, UNTIL, config);
+    const rows = two.csv.filter((r) => r.requirement === 'vol_a_two_regions');
+    expect(rows.map((r) => r.status).sort()).toEqual(['PASS', 'UNKNOWN']);
+    expect(rows[0]!.resource).toBe(rows[1]!.resource);
+    expect(rows[0]!.finding_id).not.toBe(rows[1]!.finding_id);
+    for (const r of rows) expect(r.finding_id).toMatch(/^vol_a_two_regions-[0-9a-f]{16}$/);
   });
 
   it('UUID v5 matches the RFC 9562 example (DNS namespace, www.example.com)', () => {
@@ -487,6 +530,36 @@ describe('findings formats on the named scenario', () => {
   });
 });
 
+describe('account and region of a finding that lacks them', () => {
+  const finding = (resource_arn: string) => ({
+    resource_arn,
+    account_id: null,
+    region: null,
+    status: 'fail' as const,
+    reason: 'r',
+    check: 'copy',
+    principal_arn: null,
+    at: null,
+    event_ids: [],
+  });
+
+  it('come from the ARN where it names them, and stay empty where it does not or is malformed', () => {
+    expect(arnParts(`arn:aws:kms:eu-west-1:${A1}:key/1234`)).toEqual({ region: 'eu-west-1', account: A1 });
+    expect(arnParts('arn:aws:ec2:us-east-1::snapshot/snap-1')).toEqual({
+      region: 'us-east-1',
+      account: null,
+    });
+    expect(arnParts('arn:aws:s3:::bucket')).toEqual({ region: null, account: null });
+    expect(arnParts('arn:aws:kms:=1+1:12345:key/x')).toEqual({ region: null, account: null });
+    expect(arnParts('snap-0123')).toEqual({ region: null, account: null });
+    const [key, snap] = findingRecords('forensics', {
+      findings: [finding(`arn:aws:kms:eu-west-1:${A1}:key/1234`), finding('snap-0123')],
+    });
+    expect([key!.account, key!.region]).toEqual([A1, 'eu-west-1']);
+    expect([snap!.account, snap!.region]).toEqual([null, null]);
+  });
+});
+
 describe('the command line and config take the findings formats', () => {
   it('--format combines oscal, ocsf and csv with html, pdf and json; anything else is refused', () => {
     expect(parseFormats('html,oscal,ocsf,csv,json')).toEqual(['html', 'oscal', 'ocsf', 'csv', 'json']);
@@ -503,7 +576,8 @@ describe('the command line and config take the findings formats', () => {
 
 const HOSTILE_EVENT = `=cmd|' /C calc'!A0`;
 const HOSTILE_ROLE = `+SUM(1,1)"quoted",comma\r\nnext line</script>\u2028sep`;
-const HOSTILE_SNAP = `@snap"</script><script>alert(1)</script>\u2029`;
+// no quote or comma: only its line break makes this one need quoting
+const HOSTILE_SNAP = `@snap</script>\n<script>alert(1)</script>\u2029`;
 
 describe('hostile record text in the findings formats', () => {
   let store: Store;
