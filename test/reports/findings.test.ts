@@ -530,6 +530,23 @@ describe('findings formats on the named scenario', () => {
   });
 });
 
+describe('a store with nothing to judge', () => {
+  it('gives a valid OSCAL result without findings, an empty OCSF file and a CSV of the header alone', async () => {
+    const store = await Store.open({ path: ':memory:', memoryLimit: '1GB' });
+    try {
+      const o = await render(store, tempDir(), 'residency', null);
+      expect(o.json.findings).toEqual([]);
+      const validate = oscalValidator();
+      expect(validate(o.oscal), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+      expect(o.oscal['assessment-results'].results[0]!.findings).toBeUndefined();
+      expect(o.ocsfText).toBe('');
+      expect(o.csvText).toBe(`${CSV_COLUMNS.join(',')}\r\n`);
+    } finally {
+      store.close();
+    }
+  });
+});
+
 describe('account and region of a finding that lacks them', () => {
   const finding = (resource_arn: string) => ({
     resource_arn,
