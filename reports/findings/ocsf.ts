@@ -91,15 +91,18 @@ function event(run: FindingsRun, r: FindingRecord) {
       ...(r.requirement ? { requirements: [r.requirement] } : {}),
     },
     resources: [resource],
-    unmapped: {
-      report: run.report,
-      organization: h.organization,
-      as_of: h.as_of,
-      subject: h.subject,
-      principal_arn: r.principal,
-      at: r.at,
-      jurisdiction: r.jurisdiction,
-    },
+    // copytrail's own context, with the values a finding lacks left out rather than null
+    unmapped: Object.fromEntries(
+      Object.entries({
+        report: run.report,
+        organization: h.organization,
+        as_of: h.as_of,
+        subject: h.subject,
+        principal_arn: r.principal,
+        at: r.at,
+        jurisdiction: r.jurisdiction,
+      }).filter(([, v]) => v !== null),
+    ),
   };
 }
 

@@ -421,6 +421,12 @@ describe('findings formats on the named scenario', () => {
         what,
       ).toContain(path);
     }
+    // copytrail's context is under unmapped, without nulls
+    for (const id of REPORT_IDS)
+      for (const e of out[id]!.ocsf) {
+        expect(e.unmapped.report).toBe(id);
+        expect(Object.values(e.unmapped)).not.toContain(null);
+      }
     // anything goes under unmapped
     const e = event();
     e.unmapped.anything = { nested: [1, 'x'] };
