@@ -59,9 +59,10 @@ const FAIL_SEVERITY: Record<string, Severity> = {
   key_region: 'medium',
 };
 
-export function severityOf(check: string, status: Status): Severity {
+export function severityOf(report: ReportId, check: string, status: Status): Severity {
   if (status === 'pass') return 'informational';
-  const fail = FAIL_SEVERITY[check] ?? 'high';
+  // a DR requirement is named in the config: its name says nothing about its weight
+  const fail = (report !== 'dr_coverage' && FAIL_SEVERITY[check]) || 'high';
   return status === 'fail' ? fail : SEVERITIES[Math.max(1, SEVERITIES.indexOf(fail) - 1)]!;
 }
 
@@ -108,7 +109,10 @@ function drRows(model: Record<string, unknown>, findings: Finding[]): DrRow[] | 
   // the builder makes findings from rows in the same order; anything else and the rows are not used
   if (!Array.isArray(rows) || rows.length !== findings.length) return null;
   const aligned = rows.every(
-    (r, i) => findings[i]!.status === r.status && findings[i]!.check === r.requirement,
+    (r, i) =>
+      findings[i]!.status === r.status &&
+      findings[i]!.check === r.requirement &&
+      findings[i]!.resource_arn.includes(r.resource_id),
   );
   return aligned ? rows : null;
 }
@@ -128,12 +132,12 @@ export function findingRecords(
     seen.set(base, n);
     const region = f.region ?? fromArn.region;
     const checkTitle =
-      CHECK_TITLES[f.check] ?? (report === 'dr_coverage' ? `DR requirement ${f.check}` : f.check);
+      report === 'dr_coverage' ? `DR requirement ${f.check}` : (CHECK_TITLES[f.check] ?? f.check);
     return {
       id: n === 1 ? base : `${base}-${n}`,
       report,
       status: f.status,
-      severity: severityOf(f.check, f.status),
+      severity: severityOf(report, f.check, f.status),
       check: f.check,
       title: `${checkTitle}: ${f.resource_arn}`,
       resource: f.resource_arn,

@@ -16,7 +16,7 @@ import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { Store } from '../../queries/store.ts';
 import { parseFormats } from '../../reports/command.ts';
 import { CSV_COLUMNS } from '../../reports/findings/csv.ts';
-import { arnParts, findingRecords } from '../../reports/findings/records.ts';
+import { arnParts, findingRecords, severityOf } from '../../reports/findings/records.ts';
 import { uuidV5 } from '../../reports/findings/uuid.ts';
 import { type GenerateResult, generateReport } from '../../reports/generate.ts';
 import { FORMATS, REPORT_IDS, type ReportId } from '../../reports/ids.ts';
@@ -580,6 +580,20 @@ describe('account and region of a finding that lacks them', () => {
     });
     expect([key!.account, key!.region]).toEqual([A1, 'eu-west-1']);
     expect([snap!.account, snap!.region]).toEqual([null, null]);
+  });
+});
+
+describe('severity', () => {
+  it('FAIL of data or a share is high, of a key medium; UNKNOWN one step below; PASS informational; a DR requirement is high whatever its name', () => {
+    expect(severityOf('residency', 'copy_destination', 'fail')).toBe('high');
+    expect(severityOf('residency', 'share', 'fail')).toBe('high');
+    expect(severityOf('residency', 'key_location', 'fail')).toBe('medium');
+    expect(severityOf('forensics', 'key_region', 'fail')).toBe('medium');
+    expect(severityOf('residency', 'copy_destination', 'unknown')).toBe('medium');
+    expect(severityOf('residency', 'key_location', 'unknown')).toBe('low');
+    expect(severityOf('forensics', 'copy', 'pass')).toBe('informational');
+    expect(severityOf('dr_coverage', 'key_location', 'fail')).toBe('high');
+    expect(severityOf('dr_coverage', 'any_requirement', 'unknown')).toBe('medium');
   });
 });
 
