@@ -156,7 +156,7 @@ export function specOf(source: ScheduleSource): SourceSpec {
   return spec as SourceSpec;
 }
 
-/** reports/ids.ts FORMATS (core/ may not import reports/; a test keeps the two equal) */
+/** reports/ids.ts FORMATS, repeated: core/ may not import reports/ (test/reports/findings.test.ts checks them) */
 const REPORT_FORMATS = ['html', 'pdf', 'json', 'oscal', 'ocsf', 'csv'] as const;
 
 export const ScheduleReport = z

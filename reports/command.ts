@@ -61,7 +61,7 @@ export function registerReport(program: Command): void {
     .option('--until <time>', 'window end, and the instant copy ages are measured at')
     .option(
       '--format <list>',
-      'comma-separated: html,pdf,json and the findings as oscal (OSCAL assessment results), ocsf (OCSF events, JSON lines), csv (default: the config, else html,pdf,json)',
+      'comma-separated: html,pdf,json, and findings for other tools as oscal (OSCAL), ocsf (OCSF JSON lines), csv (default: the config, else html,pdf,json)',
     )
     .option('--out <dir>', 'output folder (default: the config, else ./reports)')
     .option(
