@@ -46,8 +46,15 @@ export function runKey(run: FindingsRun): string {
   return JSON.stringify([run.report, h.organization, h.subject, h.since, h.until, h.as_of]);
 }
 
-/** Any instant the store gives, in the one form OSCAL's date-time pattern takes. */
-const instant = (t: string) => isoSeconds(Date.parse(t));
+/**
+ * An instant in the one form OSCAL's date-time takes, which also allows only the years 1900 to 2999:
+ * a record's eventTime can be anything, so an instant outside them (or none) gives way to `fallback`.
+ */
+function instant(t: string | null, fallback: string): string {
+  const ms = t === null ? Number.NaN : Date.parse(t);
+  const iso = Number.isFinite(ms) ? isoSeconds(ms) : '';
+  return /^(19|2\d)\d\d-/.test(iso) ? iso : fallback;
+}
 
 function observation(run: FindingsRun, key: string, r: FindingRecord) {
   return {
@@ -61,7 +68,7 @@ function observation(run: FindingsRun, key: string, r: FindingRecord) {
       const props = prop('cloudtrail-event-id', id);
       return { description: `CloudTrail event ${id}`, ...(props.length ? { props } : {}) };
     }),
-    collected: instant(run.header.generated_at),
+    collected: instant(run.header.generated_at, run.header.generated_at),
   };
 }
 
@@ -101,13 +108,15 @@ export function renderOscal(run: FindingsRun): string {
     };
   });
   // evidence collection runs from the window's start (else the first event ingested) to the as-of instant
-  const start = run.evidenceStart ?? h.as_of;
+  const made = instant(h.generated_at, h.generated_at);
+  const end = instant(h.as_of, made);
+  const start = instant(run.evidenceStart, end);
   const result = {
     uuid: uuidV5(`${key}\0result`),
     title: oneLine(`${run.title}: ${h.organization}${h.subject ? ` (subject ${h.subject})` : ''}`),
     description: `copytrail ${run.report} report as of ${h.as_of}${h.since ? `, window from ${h.since}` : ''}${h.until ? ` until ${h.until}` : ''}: ${count('fail')} fail, ${count('unknown')} unknown, ${count('pass')} pass.`,
-    start: instant(Date.parse(start) <= Date.parse(h.as_of) ? start : h.as_of),
-    end: instant(h.as_of),
+    start: Date.parse(start) <= Date.parse(end) ? start : end,
+    end,
     props: [
       ...prop('report', run.report),
       ...prop('subject', h.subject),
@@ -131,7 +140,7 @@ export function renderOscal(run: FindingsRun): string {
       uuid: uuidV5(`${key}\0assessment-results`),
       metadata: {
         title: oneLine(`${run.title} · ${h.organization}`),
-        'last-modified': instant(h.generated_at),
+        'last-modified': made,
         version: oneLine(h.version),
         'oscal-version': OSCAL_VERSION,
         props: [...prop('generator', `copytrail ${h.version}`)],

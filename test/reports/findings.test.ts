@@ -16,6 +16,7 @@ import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { Store } from '../../queries/store.ts';
 import { parseFormats } from '../../reports/command.ts';
 import { CSV_COLUMNS } from '../../reports/findings/csv.ts';
+import { renderOscal } from '../../reports/findings/oscal.ts';
 import { arnParts, findingRecords, severityOf } from '../../reports/findings/records.ts';
 import { uuidV5 } from '../../reports/findings/uuid.ts';
 import { type GenerateResult, generateReport } from '../../reports/generate.ts';
@@ -580,6 +581,42 @@ describe('account and region of a finding that lacks them', () => {
     });
     expect([key!.account, key!.region]).toEqual([A1, 'eu-west-1']);
     expect([snap!.account, snap!.region]).toEqual([null, null]);
+  });
+});
+
+describe('OSCAL dates from record times', () => {
+  it('an instant outside the years OSCAL takes (a forged eventTime) gives way to the as-of instant', () => {
+    const header = {
+      report: 'residency',
+      title: 'Data residency report',
+      organization: 'Org',
+      generated_at: '2026-04-01T12:00:00Z',
+      as_of: '2026-03-03T00:00:00Z',
+      since: null,
+      until: null,
+      subject: null,
+      filters: [],
+      version: '0.1.0',
+    };
+    const run = (evidenceStart: string | null) =>
+      JSON.parse(
+        renderOscal({
+          report: 'residency',
+          title: 'Data residency report',
+          header,
+          policy: [],
+          control: {},
+          evidenceStart,
+          records: [],
+        }),
+      );
+    const validate = oscalValidator();
+    for (const forged of ['0999-01-01T00:00:00Z', '3000-01-01T00:00:00Z', 'not a time']) {
+      const doc = run(forged);
+      expect(doc['assessment-results'].results[0].start, forged).toBe('2026-03-03T00:00:00Z');
+      expect(validate(doc), forged).toBe(true);
+    }
+    expect(run('2026-03-01T00:30:00Z')['assessment-results'].results[0].start).toBe('2026-03-01T00:30:00Z');
   });
 });
 
