@@ -21,6 +21,7 @@ import { arnParts, findingRecords, severityOf } from '../../reports/findings/rec
 import { uuidV5 } from '../../reports/findings/uuid.ts';
 import { type GenerateResult, generateReport } from '../../reports/generate.ts';
 import { FORMATS, REPORT_IDS, type ReportId } from '../../reports/ids.ts';
+import { simulate } from '../../simulator/simulate.ts';
 import { A1, copySnapshot, createSnapshot, kms, share } from '../correlate/fixtures.ts';
 import { REAL_DATA, SHARED, tempDir } from '../helpers.ts';
 import { OcsfSchema, validateEvent } from './ocsf-validate.ts';
@@ -746,6 +747,54 @@ describe('hostile record text in the findings formats', () => {
     const props = findings.flatMap((f) => f.props.map((p) => p.value));
     expect(props).toContain(`-2+3${HOSTILE_ROLE}`.replace(/[\s\u2028]+/g, ' '));
     expect(res.oscalText).toContain('</script>');
+  });
+});
+
+describe('findings formats on a simulated organization', () => {
+  it('every kind of copy the simulator makes: counts agree across formats, OSCAL and OCSF validate', async () => {
+    const { store, dir, close } = await suiteStore();
+    try {
+      simulate({
+        out: join(dir, 'trail'),
+        events: 4000,
+        days: 2,
+        seed: 11,
+        digests: false,
+        start: '2026-03-01',
+      });
+      await ingestDir(store, [join(dir, 'trail')]);
+      await correlate(store);
+      const config = Config.parse({ ...POLICY, dr: { requirements: [] } });
+      const validate = oscalValidator();
+      const kinds = new Set<string>();
+      for (const id of REPORT_IDS) {
+        const subject = id === 'forensics' ? '904657914468' : null;
+        const o = read(
+          await generateReport(store, {
+            id,
+            config,
+            formats: [...FINDINGS],
+            out: join(dir, 'out'),
+            now: NOW,
+            subject,
+          }),
+        );
+        const c = counts(o);
+        expect(c.oscal, id).toEqual(c.json);
+        expect(c.ocsf, id).toEqual(c.json);
+        expect(c.csv, id).toEqual(c.json);
+        expect(c.json.FAIL + c.json.UNKNOWN + c.json.PASS, id).toBeGreaterThan(0);
+        expect(validate(o.oscal), `${id}: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
+        for (const e of o.ocsf) {
+          expect(validateEvent(ocsf, complianceFinding, e)).toEqual([]);
+          kinds.add(e.resources[0].type);
+        }
+      }
+      // snapshots, buckets, keys and databases all went through the same mapping
+      expect([...kinds]).toEqual(expect.arrayContaining(['ec2:snapshot', 's3', 'kms:key']));
+    } finally {
+      close();
+    }
   });
 });
 
