@@ -156,12 +156,15 @@ export function specOf(source: ScheduleSource): SourceSpec {
   return spec as SourceSpec;
 }
 
+/** reports/ids.ts FORMATS, repeated: core/ may not import reports/ (test/reports/findings.test.ts checks them) */
+const REPORT_FORMATS = ['html', 'pdf', 'json', 'oscal', 'ocsf', 'csv'] as const;
+
 export const ScheduleReport = z
   .object({
     id: z.enum(['residency', 'dr_coverage', 'forensics']),
     /** forensics only: artifact id, key ARN, principal ARN or account id */
     subject: z.string().optional(),
-    formats: z.array(z.enum(['html', 'pdf', 'json'])).optional(),
+    formats: z.array(z.enum(REPORT_FORMATS)).optional(),
   })
   .strict()
   .refine((r) => r.id !== 'forensics' || r.subject, { message: 'a forensics report needs a subject' });
@@ -226,7 +229,7 @@ export const Config = z
     reports: z
       .object({
         out: z.string().default('reports'),
-        formats: z.array(z.enum(['html', 'pdf', 'json'])).default(['html', 'pdf', 'json']),
+        formats: z.array(z.enum(REPORT_FORMATS)).default(['html', 'pdf', 'json']),
         /** "bundled" (@sparticuz/chromium), "system" (/usr/bin/chromium) or a path to a Chromium binary */
         chromium: z.string().default('bundled'),
         paper: z.enum(['A4', 'Letter']).default('A4'),

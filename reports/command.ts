@@ -59,7 +59,10 @@ export function registerReport(program: Command): void {
       'window start: 2026-03-01, 2026-03-01T12:00:00Z, or a span back from now such as 30d',
     )
     .option('--until <time>', 'window end, and the instant copy ages are measured at')
-    .option('--format <list>', 'comma-separated: html,pdf,json (default: the config, else all three)')
+    .option(
+      '--format <list>',
+      'comma-separated: html,pdf,json, and findings for other tools as oscal (OSCAL), ocsf (OCSF JSON lines), csv (default: the config, else html,pdf,json)',
+    )
     .option('--out <dir>', 'output folder (default: the config, else ./reports)')
     .option(
       '--fail-on <level>',

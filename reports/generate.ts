@@ -10,6 +10,7 @@ import { VERSION } from '../core/version.ts';
 import type { Store } from '../queries/store.ts';
 import { ReportContext, type ReportWindow } from './context.ts';
 import { dataWindow } from './coverage.ts';
+import { FINDING_EXT, findingFormats, renderFindings } from './findings/index.ts';
 import { renderHtml } from './html.ts';
 import type { Format } from './ids.ts';
 import type { Header } from './model.ts';
@@ -116,6 +117,8 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   };
   let blocked: string[] = [];
   if (options.formats.includes('json')) write('json', 'json', `${JSON.stringify(model, null, 2)}\n`);
+  for (const f of findingFormats(options.formats))
+    write(f, FINDING_EXT[f], renderFindings(f, def, model, header));
   if (options.formats.includes('html') || options.formats.includes('pdf')) {
     const html = renderHtml(def.id, model);
     if (options.formats.includes('html')) write('html', 'html', html);
