@@ -26,6 +26,7 @@ import {
 } from '../queries/sql-text.ts';
 import type { Store } from '../queries/store.ts';
 import type { IngestSummary } from './loader.ts';
+import { kmsParameters } from './pushdown.ts';
 import {
   athenaRowToRecord,
   checkFilter,
@@ -154,7 +155,7 @@ export function athenaFilter(f: EventFilter): BuiltQuery {
     listParameter(LINEAGE_EVENT_SOURCES, 'lineage event sources'),
     ...listParameters(names, NAME_PARTS, 'lineage event names'),
     listParameter(extra, '--extra-events'),
-    f.allKms ? 'all' : 'evidence',
+    ...kmsParameters(f.allKms ?? false),
   ];
   // the file and this list must agree on every position
   const expected = placeholderCount(sql);

@@ -15,6 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
+import { CONTEXT_KEYS } from '../../correlate/rules/rule.ts';
 import {
   ACCOUNT_SLOTS,
   type AthenaOptions,
@@ -24,6 +25,7 @@ import {
   ingestAthena,
   REGION_SLOTS,
 } from '../../ingest/athena.ts';
+import { CONTEXT_KEY_SLOTS, PUSHDOWN_CONTEXT_KEYS } from '../../ingest/pushdown.ts';
 import { placeholderCount, quoteLiteral } from '../../queries/sql-text.ts';
 import { count, memoryStore } from '../helpers.ts';
 import { ACCOUNTS, COLUMNS, QueryFixture, type Selection, SINCE, UNTIL } from './query-fixture.ts';
@@ -387,8 +389,17 @@ describe('the pushed-down filter, run by DuckDB', () => {
     ]);
     const open = athenaFilter(window).params;
     expect(open[4]).toBe('all');
-    expect(open.at(-2)).toBe('');
-    expect(open.at(-1)).toBe('evidence');
+    // extra events (none), then the KMS part: mode, the S3 key, the rules' context keys padded
+    const kms = open.slice(-(3 + CONTEXT_KEY_SLOTS));
+    expect(kms).toEqual([
+      '',
+      'evidence',
+      'aws:s3:arn',
+      ...PUSHDOWN_CONTEXT_KEYS,
+      ...Array(CONTEXT_KEY_SLOTS - PUSHDOWN_CONTEXT_KEYS.length).fill(PUSHDOWN_CONTEXT_KEYS[0]),
+    ]);
+    expect(PUSHDOWN_CONTEXT_KEYS).toEqual([...CONTEXT_KEYS, 'aws:s3:arn']);
+    expect(athenaFilter({ ...window, allKms: true }).params.at(-(2 + CONTEXT_KEY_SLOTS))).toBe('all');
   });
 
   it('refuses more accounts or regions than the partition lists hold, and an extra-event list Athena cannot take', () => {
