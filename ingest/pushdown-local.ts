@@ -18,7 +18,7 @@ export async function openLocalTable(conn: DuckDBConnection, files: string): Pro
 
 async function prepareWithFilter(
   conn: DuckDBConnection,
-  name: 'athena/slice_counts' | 'athena/slice_records',
+  name: 'athena/slice_counts' | 'athena/slice_records' | 'athena/kms_contexts',
   f: EventFilter,
 ): Promise<DuckDBPreparedStatement> {
   const filter = athenaFilter(f);
@@ -47,6 +47,30 @@ export async function sliceCounts(conn: DuckDBConnection, f: EventFilter): Promi
   const rows = (await prepared.runAndReadAll()).getRowObjectsJson();
   return rows.map((r) => ({
     eventSource: r.event_source === null ? null : String(r.event_source),
+    records: Number(r.records),
+    bytes: Number(r.bytes),
+    sliceRecords: Number(r.slice_records),
+    sliceBytes: Number(r.slice_bytes),
+  }));
+}
+
+export interface KmsContextCount {
+  /** the first key of the record's encryption context (or grant constraint); '(none)' without one */
+  contextKey: string;
+  failed: boolean;
+  records: number;
+  bytes: number;
+  sliceRecords: number;
+  sliceBytes: number;
+}
+
+/** KMS records by context key and failure: what the pushdown brings back and what it leaves. */
+export async function kmsContextCounts(conn: DuckDBConnection, f: EventFilter): Promise<KmsContextCount[]> {
+  const prepared = await prepareWithFilter(conn, 'athena/kms_contexts', f);
+  const rows = (await prepared.runAndReadAll()).getRowObjectsJson();
+  return rows.map((r) => ({
+    contextKey: String(r.context_key),
+    failed: r.failed === true,
     records: Number(r.records),
     bytes: Number(r.bytes),
     sliceRecords: Number(r.slice_records),
