@@ -14,7 +14,6 @@ import { correlate } from '../correlate/correlate.ts';
 import { lineage, renderLineage } from '../correlate/lineage.ts';
 import { ingestDir } from '../ingest/ingest-dir.ts';
 import {
-  kmsContextCounts,
   openLocalTable,
   type SliceCount,
   sliceCounts,
@@ -85,21 +84,30 @@ async function duck() {
 const mb = (b: number) => (b / 2 ** 20).toFixed(1);
 const pct = (part: number, whole: number) => (whole ? `${((100 * part) / whole).toFixed(2)} %` : '');
 
+interface Sum {
+  records: number;
+  bytes: number;
+  sliceRecords: number;
+  sliceBytes: number;
+}
+
+const sum = (cs: SliceCount[]): Sum =>
+  cs.reduce(
+    (a, c) => ({
+      records: a.records + c.records,
+      bytes: a.bytes + c.bytes,
+      sliceRecords: a.sliceRecords + c.sliceRecords,
+      sliceBytes: a.sliceBytes + c.sliceBytes,
+    }),
+    { records: 0, bytes: 0, sliceRecords: 0, sliceBytes: 0 },
+  );
+
 function table(counts: SliceCount[]): void {
-  const kms = counts.filter((c) => c.eventSource === 'kms.amazonaws.com');
+  const kms = counts
+    .filter((c) => c.eventSource === 'kms.amazonaws.com')
+    .sort((a, b) => b.records - a.records);
   const rest = counts.filter((c) => c.eventSource !== 'kms.amazonaws.com');
-  const sum = (cs: SliceCount[]) =>
-    cs.reduce(
-      (a, c) => ({
-        eventSource: a.eventSource,
-        records: a.records + c.records,
-        bytes: a.bytes + c.bytes,
-        sliceRecords: a.sliceRecords + c.sliceRecords,
-        sliceBytes: a.sliceBytes + c.sliceBytes,
-      }),
-      { eventSource: '', records: 0, bytes: 0, sliceRecords: 0, sliceBytes: 0 },
-    );
-  const rows: [string, SliceCount][] = [
+  const rows: [string, Sum][] = [
     ['KMS (kms.amazonaws.com)', sum(kms)],
     ['every other source', sum(rest)],
     ['**whole trail**', sum(counts)],
@@ -116,9 +124,19 @@ function table(counts: SliceCount[]): void {
   console.log('\nper event source:\n');
   console.log('| event source | records | JSON MiB | slice records | slice JSON MiB |');
   console.log('|---|---:|---:|---:|---:|');
-  for (const c of counts) {
+  const sources = [...new Set(counts.map((c) => c.eventSource))];
+  const bySource = sources
+    .map((e) => [e, sum(counts.filter((c) => c.eventSource === e))] as const)
+    .sort((a, b) => b[1].records - a[1].records);
+  for (const [e, c] of bySource) {
+    console.log(`| ${e} | ${c.records} | ${mb(c.bytes)} | ${c.sliceRecords} | ${mb(c.sliceBytes)} |`);
+  }
+  console.log('\nKMS records by the first key of their encryption context (or grant constraint):\n');
+  console.log('| context key | failed | records | JSON MiB | slice records | slice JSON MiB |');
+  console.log('|---|---|---:|---:|---:|---:|');
+  for (const k of kms) {
     console.log(
-      `| ${c.eventSource} | ${c.records} | ${mb(c.bytes)} | ${c.sliceRecords} | ${mb(c.sliceBytes)} |`,
+      `| ${k.contextKey} | ${k.failed ? 'yes' : ''} | ${k.records} | ${mb(k.bytes)} | ${k.sliceRecords} | ${mb(k.sliceBytes)} |`,
     );
   }
 }
@@ -135,18 +153,6 @@ async function measure(trail: string, events: number): Promise<void> {
       `DuckDB counted all and the slice in one scan: ${((performance.now() - t0) / 1000).toFixed(0)} s (the Athena filter's text, every account and region, the whole span)`,
     );
     table(counts);
-    const t1 = performance.now();
-    const kms = await kmsContextCounts(conn, windowFor(events));
-    console.log(
-      `\nKMS records by the first key of their encryption context (${((performance.now() - t1) / 1000).toFixed(0)} s):\n`,
-    );
-    console.log('| context key | failed | records | JSON MiB | slice records | slice JSON MiB |');
-    console.log('|---|---|---:|---:|---:|---:|');
-    for (const k of kms) {
-      console.log(
-        `| ${k.contextKey} | ${k.failed ? 'yes' : ''} | ${k.records} | ${mb(k.bytes)} | ${k.sliceRecords} | ${mb(k.sliceBytes)} |`,
-      );
-    }
   } finally {
     conn.closeSync();
   }

@@ -18,7 +18,7 @@ export async function openLocalTable(conn: DuckDBConnection, files: string): Pro
 
 async function prepareWithFilter(
   conn: DuckDBConnection,
-  name: 'athena/slice_counts' | 'athena/slice_records' | 'athena/kms_contexts',
+  name: 'athena/slice_counts' | 'athena/slice_records',
   f: EventFilter,
 ): Promise<DuckDBPreparedStatement> {
   const filter = athenaFilter(f);
@@ -35,28 +35,9 @@ async function prepareWithFilter(
 
 export interface SliceCount {
   eventSource: string | null;
-  records: number;
-  bytes: number;
-  sliceRecords: number;
-  sliceBytes: number;
-}
-
-/** Every record and the pushed-down slice, counted and measured per event source. */
-export async function sliceCounts(conn: DuckDBConnection, f: EventFilter): Promise<SliceCount[]> {
-  const prepared = await prepareWithFilter(conn, 'athena/slice_counts', f);
-  const rows = (await prepared.runAndReadAll()).getRowObjectsJson();
-  return rows.map((r) => ({
-    eventSource: r.event_source === null ? null : String(r.event_source),
-    records: Number(r.records),
-    bytes: Number(r.bytes),
-    sliceRecords: Number(r.slice_records),
-    sliceBytes: Number(r.slice_bytes),
-  }));
-}
-
-export interface KmsContextCount {
-  /** the first key of the record's encryption context (or grant constraint); '(none)' without one */
-  contextKey: string;
+  /** KMS records: the first key of the encryption context (or grant constraint); '(none)' without one */
+  contextKey: string | null;
+  /** the call failed (errorCode) */
   failed: boolean;
   records: number;
   bytes: number;
@@ -64,12 +45,13 @@ export interface KmsContextCount {
   sliceBytes: number;
 }
 
-/** KMS records by context key and failure: what the pushdown brings back and what it leaves. */
-export async function kmsContextCounts(conn: DuckDBConnection, f: EventFilter): Promise<KmsContextCount[]> {
-  const prepared = await prepareWithFilter(conn, 'athena/kms_contexts', f);
+/** Every record and the pushed-down slice, counted and measured per event source (KMS: per context key). */
+export async function sliceCounts(conn: DuckDBConnection, f: EventFilter): Promise<SliceCount[]> {
+  const prepared = await prepareWithFilter(conn, 'athena/slice_counts', f);
   const rows = (await prepared.runAndReadAll()).getRowObjectsJson();
   return rows.map((r) => ({
-    contextKey: String(r.context_key),
+    eventSource: r.event_source === null ? null : String(r.event_source),
+    contextKey: r.context_key === null ? null : String(r.context_key),
     failed: r.failed === true,
     records: Number(r.records),
     bytes: Number(r.bytes),

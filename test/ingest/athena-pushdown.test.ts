@@ -214,7 +214,25 @@ describe('the pushdown over trail files, record by record', () => {
 
   it('counts records and their bytes per event source, all and the slice', async () => {
     const counts = await sliceCounts(conn, { since: SINCE, until: UNTIL });
-    const k = counts.find((c) => c.eventSource === kms)!;
+    const of = (cs: typeof counts) =>
+      cs.reduce(
+        (a, c) => ({
+          records: a.records + c.records,
+          bytes: a.bytes + c.bytes,
+          sliceRecords: a.sliceRecords + c.sliceRecords,
+          sliceBytes: a.sliceBytes + c.sliceBytes,
+        }),
+        { records: 0, bytes: 0, sliceRecords: 0, sliceBytes: 0 },
+      );
+    const k = of(counts.filter((c) => c.eventSource === kms));
+    // KMS records told apart by context key and failure
+    const key = (contextKey: string, failed = false) =>
+      counts.find((c) => c.eventSource === kms && c.contextKey === contextKey && c.failed === failed);
+    expect(key('SecretARN')).toMatchObject({ records: 1, sliceRecords: 0 });
+    expect(key('aws:ebs:id', true)).toMatchObject({ records: 1, sliceRecords: 0 });
+    expect(key('aws:s3:arn', true)).toMatchObject({ records: 1, sliceRecords: 1 });
+    expect(key('aws:rds:db-id')).toMatchObject({ records: 1, sliceRecords: 1 });
+    expect(counts.filter((c) => c.eventSource !== kms).every((c) => c.contextKey === null)).toBe(true);
     expect(k.records).toBe(RECORDS.filter((r) => r.source === kms).length);
     expect(k.sliceRecords).toBe(RECORDS.filter((r) => r.source === kms && r.kept).length);
     const total = counts.reduce((n, c) => n + c.bytes, 0);

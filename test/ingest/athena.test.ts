@@ -188,6 +188,37 @@ describe('ingest athena', () => {
     expect(cov[0]!.n).toBe(expectedIds.length);
   });
 
+  it('sends Athena partition predicates for the asked accounts, regions and days and the KMS predicate, every value a parameter', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-p' });
+    states({ State: 'SUCCEEDED' });
+    athenaPages([], 10);
+    const asked = { ...options, regions: ['eu-west-1', 'us-east-1'] };
+    await ingestAthena(await memoryStore(), new AthenaClient({}), asked);
+    const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
+    const sql = start.QueryString!;
+    const where = sql.slice(sql.indexOf('WHERE'));
+    // partition columns tested directly (no function of them), so Athena prunes projected partitions
+    expect(where).toMatch(/^WHERE log_date BETWEEN \? AND \?\n/);
+    expect(where).toMatch(/\(\? = 'all' OR account_id IN \(\n(\s*(\?, )*\?,?\n)+\)\)/);
+    expect(where).toMatch(/\(\? = 'all' OR region IN \(\n(\s*(\?, )*\?,?\n)+\)\)/);
+    expect(where).not.toMatch(/\w+\((account_id|region|log_date)\b/);
+    // the KMS predicate: context keys tested by strpos against parameters
+    expect(where).toContain("OR eventsource <> 'kms.amazonaws.com'");
+    expect(where.match(/strpos\(requestparameters, \?\) > 0/g)).toHaveLength(1 + CONTEXT_KEY_SLOTS);
+    const p = start.ExecutionParameters!;
+    expect(p).toHaveLength(placeholderCount(sql));
+    expect(p.slice(0, 2)).toEqual(["'2026/02/28'", "'2026/03/03'"]);
+    for (const v of [...ACCOUNTS, 'eu-west-1', 'us-east-1', 'evidence', ...PUSHDOWN_CONTEXT_KEYS]) {
+      expect(p).toContain(`'${v}'`);
+      expect(sql).not.toContain(v);
+    }
+    // the accounts' and regions' places: mode 'listed', then the values, padded with the first
+    const a = p.indexOf(`'${ACCOUNTS[0]}'`);
+    expect(p[a - 1]).toBe("'listed'");
+    const r = p.indexOf("'eu-west-1'");
+    expect(p.slice(r - 1, r + 3)).toEqual(["'listed'", "'eu-west-1'", "'us-east-1'", "'eu-west-1'"]);
+  });
+
   it('creates the table with partition projection first when asked, and refuses a location it cannot trust', async () => {
     athena
       .on(StartQueryExecutionCommand)
