@@ -1,6 +1,7 @@
 // `ingest athena`: the heavy scan runs in Athena over the trail bucket; copytrail pulls back only
 // the records lineage and reports need. The filter (fixed text in queries/athena/) prunes partitions
-// on day, account and region, every value an execution parameter. Result pages go through the same
+// on day, account and region, every value an execution parameter; its KMS part comes from
+// ingest/pushdown.ts, and DuckDB runs the same text over local files (ingest/pushdown-local.ts). Result pages go through the same
 // loader as files, so they are normalized, deduplicated and ledgered alike.
 
 import {
