@@ -1,6 +1,7 @@
 // `ingest athena`: the heavy scan runs in Athena over the trail bucket; copytrail pulls back only
 // the records lineage and reports need. The filter (fixed text in queries/athena/) prunes partitions
-// on day, account and region, every value an execution parameter. Result pages go through the same
+// on day, account and region, every value an execution parameter; its KMS part comes from
+// ingest/pushdown.ts, and DuckDB runs the same text over local files (ingest/pushdown-local.ts). Result pages go through the same
 // loader as files, so they are normalized, deduplicated and ledgered alike.
 
 import {
@@ -26,6 +27,7 @@ import {
 } from '../queries/sql-text.ts';
 import type { Store } from '../queries/store.ts';
 import type { IngestSummary } from './loader.ts';
+import { kmsParameters } from './pushdown.ts';
 import {
   athenaRowToRecord,
   checkFilter,
@@ -154,7 +156,7 @@ export function athenaFilter(f: EventFilter): BuiltQuery {
     listParameter(LINEAGE_EVENT_SOURCES, 'lineage event sources'),
     ...listParameters(names, NAME_PARTS, 'lineage event names'),
     listParameter(extra, '--extra-events'),
-    f.allKms ? 'all' : 'evidence',
+    ...kmsParameters(f.allKms ?? false),
   ];
   // the file and this list must agree on every position
   const expected = placeholderCount(sql);

@@ -17,6 +17,7 @@ import { type Progress, silentProgress } from '../core/progress.ts';
 import { listValue, quoteIdent, quoteLiteral, sqlTemplate } from '../queries/sql-text.ts';
 import type { Store } from '../queries/store.ts';
 import type { AthenaResult } from './athena.ts';
+import { PUSHDOWN_CONTEXT_KEYS, S3_CONTEXT_KEY } from './pushdown.ts';
 import {
   checkFilter,
   type EventFilter,
@@ -56,6 +57,14 @@ export function eventDataStoreId(value: string): string {
   throw new QuerySourceError(`--event-data-store: '${value}' is not an event data store id or ARN`);
 }
 
+/** The pushdown's context keys as one regular expression; a key with a metacharacter is refused. */
+function contextKeyPattern(): string {
+  for (const k of PUSHDOWN_CONTEXT_KEYS)
+    if (!/^[A-Za-z0-9:-]+$/.test(k))
+      throw new QuerySourceError(`context key '${k}' cannot be matched literally`);
+  return PUSHDOWN_CONTEXT_KEYS.join('|');
+}
+
 export function lakeQuery(f: LakeOptions): string {
   checkFilter(f);
   const names = lineageNames();
@@ -73,6 +82,8 @@ export function lakeQuery(f: LakeOptions): string {
     names: literal(listValue(names)),
     extra_names: literal(listValue(extra)),
     kms: literal(f.allKms ? 'all' : 'evidence'),
+    s3_key: literal(S3_CONTEXT_KEY),
+    context_keys: literal(contextKeyPattern()),
   });
 }
 

@@ -20,9 +20,10 @@ export interface EventFilter {
   /** event names wanted beyond the lineage set, from any service */
   extraEvents?: string[];
   /**
-   * Keep every KMS record. By default a KMS record whose encryption context names neither an EBS
-   * nor an RDS resource is left out: it is never copy evidence (it only fills a key's usage
-   * timeline in forensics).
+   * Keep every KMS record of the lineage operations. By default a KMS record comes back only when
+   * lineage can use it (ingest/pushdown.ts): its context names a key a rule or S3 replication reads,
+   * or it has none; a failed call only with an S3 context. The rest is never copy evidence (it only
+   * fills a key's usage timeline in forensics).
    */
   allKms?: boolean;
 }

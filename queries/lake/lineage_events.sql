@@ -6,10 +6,13 @@
 --   {{accounts}}, {{regions}}: comma-separated account ids and region codes, '' for all;
 --   {{sources}}, {{names}}, {{extra_names}}: comma-separated lineage event sources, lineage event
 --   names and extra event names ('' for none);
---   {{kms}}: 'all', or 'evidence' to leave out KMS records whose encryption context names some other
---   resource (never copy evidence). Lake's requestParameters is a map of JSON text: encryption
---   contexts sit under encryptionContext, constraints, sourceEncryptionContext and
---   destinationEncryptionContext.
+--   {{kms}}: 'all', or 'evidence' to bring back KMS records only when lineage can use them
+--   (ingest/pushdown.ts, as the Athena filter): a context naming a key a rule or S3 replication reads,
+--   or no context at all, and a failed call only with an S3 context;
+--   {{s3_key}}: the S3 context key; {{context_keys}}: those keys as one regular expression (a|b|c;
+--   each key matches only itself: letters, digits, ':' and '-').
+--   Lake's requestParameters is a map of JSON text: encryption contexts sit under encryptionContext,
+--   constraints, sourceEncryptionContext and destinationEncryptionContext.
 -- Only eventTime bounds what Lake scans, so the lists cost nothing as contains(split(…)).
 SELECT eventVersion, userIdentity, eventTime, eventSource, eventName, awsRegion, sourceIPAddress,
        userAgent, errorCode, errorMessage, requestParameters, responseElements, additionalEventData,
@@ -23,19 +26,14 @@ WHERE eventTime >= {{since}} AND eventTime < {{until}}
        OR contains(split({{extra_names}}, ','), eventName))
   AND ({{kms}} = 'all'
        OR eventSource <> 'kms.amazonaws.com'
-       OR element_at(requestParameters, 'encryptionContext') LIKE '%aws:ebs:id%'
-       OR element_at(requestParameters, 'encryptionContext') LIKE '%aws:rds:db-id%'
-       OR element_at(requestParameters, 'encryptionContext') LIKE '%aws:s3:arn%'
-       OR element_at(requestParameters, 'constraints') LIKE '%aws:ebs:id%'
-       OR element_at(requestParameters, 'constraints') LIKE '%aws:rds:db-id%'
-       OR element_at(requestParameters, 'constraints') LIKE '%aws:s3:arn%'
-       OR element_at(requestParameters, 'sourceEncryptionContext') LIKE '%aws:ebs:id%'
-       OR element_at(requestParameters, 'sourceEncryptionContext') LIKE '%aws:rds:db-id%'
-       OR element_at(requestParameters, 'sourceEncryptionContext') LIKE '%aws:s3:arn%'
-       OR element_at(requestParameters, 'destinationEncryptionContext') LIKE '%aws:ebs:id%'
-       OR element_at(requestParameters, 'destinationEncryptionContext') LIKE '%aws:rds:db-id%'
-       OR element_at(requestParameters, 'destinationEncryptionContext') LIKE '%aws:s3:arn%'
-       OR (element_at(requestParameters, 'encryptionContext') IS NULL
-           AND element_at(requestParameters, 'constraints') IS NULL
-           AND element_at(requestParameters, 'sourceEncryptionContext') IS NULL
-           AND element_at(requestParameters, 'destinationEncryptionContext') IS NULL))
+       OR ((errorCode IS NULL
+            OR strpos(coalesce(element_at(requestParameters, 'encryptionContext'), ''), {{s3_key}}) > 0)
+           AND (regexp_like(concat(coalesce(element_at(requestParameters, 'encryptionContext'), ''),
+                                   coalesce(element_at(requestParameters, 'constraints'), ''),
+                                   coalesce(element_at(requestParameters, 'sourceEncryptionContext'), ''),
+                                   coalesce(element_at(requestParameters, 'destinationEncryptionContext'), '')),
+                            {{context_keys}})
+                OR (coalesce(element_at(requestParameters, 'encryptionContext'), '{}') = '{}'
+                    AND element_at(requestParameters, 'constraints') IS NULL
+                    AND element_at(requestParameters, 'sourceEncryptionContext') IS NULL
+                    AND element_at(requestParameters, 'destinationEncryptionContext') IS NULL))))

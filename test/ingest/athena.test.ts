@@ -15,6 +15,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
+import { CONTEXT_KEYS } from '../../correlate/rules/rule.ts';
 import {
   ACCOUNT_SLOTS,
   type AthenaOptions,
@@ -24,6 +25,7 @@ import {
   ingestAthena,
   REGION_SLOTS,
 } from '../../ingest/athena.ts';
+import { CONTEXT_KEY_SLOTS, PUSHDOWN_CONTEXT_KEYS } from '../../ingest/pushdown.ts';
 import { placeholderCount, quoteLiteral } from '../../queries/sql-text.ts';
 import { count, memoryStore } from '../helpers.ts';
 import { ACCOUNTS, COLUMNS, QueryFixture, type Selection, SINCE, UNTIL } from './query-fixture.ts';
@@ -184,6 +186,37 @@ describe('ingest athena', () => {
       `select sum(events)::integer as n from ingest_coverage where source = 'athena'`,
     );
     expect(cov[0]!.n).toBe(expectedIds.length);
+  });
+
+  it('sends Athena partition predicates for the asked accounts, regions and days and the KMS predicate, every value a parameter', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-p' });
+    states({ State: 'SUCCEEDED' });
+    athenaPages([], 10);
+    const asked = { ...options, regions: ['eu-west-1', 'us-east-1'] };
+    await ingestAthena(await memoryStore(), new AthenaClient({}), asked);
+    const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
+    const sql = start.QueryString!;
+    const where = sql.slice(sql.indexOf('WHERE'));
+    // partition columns tested directly (no function of them), so Athena prunes projected partitions
+    expect(where).toMatch(/^WHERE log_date BETWEEN \? AND \?\n/);
+    expect(where).toMatch(/\(\? = 'all' OR account_id IN \(\n(\s*(\?, )*\?,?\n)+\)\)/);
+    expect(where).toMatch(/\(\? = 'all' OR region IN \(\n(\s*(\?, )*\?,?\n)+\)\)/);
+    expect(where).not.toMatch(/\w+\((account_id|region|log_date)\b/);
+    // the KMS predicate: context keys tested by strpos against parameters
+    expect(where).toContain("OR eventsource <> 'kms.amazonaws.com'");
+    expect(where.match(/strpos\(requestparameters, \?\) > 0/g)).toHaveLength(1 + CONTEXT_KEY_SLOTS);
+    const p = start.ExecutionParameters!;
+    expect(p).toHaveLength(placeholderCount(sql));
+    expect(p.slice(0, 2)).toEqual(["'2026/02/28'", "'2026/03/03'"]);
+    for (const v of [...ACCOUNTS, 'eu-west-1', 'us-east-1', 'evidence', ...PUSHDOWN_CONTEXT_KEYS]) {
+      expect(p).toContain(`'${v}'`);
+      expect(sql).not.toContain(v);
+    }
+    // the accounts' and regions' places: mode 'listed', then the values, padded with the first
+    const a = p.indexOf(`'${ACCOUNTS[0]}'`);
+    expect(p[a - 1]).toBe("'listed'");
+    const r = p.indexOf("'eu-west-1'");
+    expect(p.slice(r - 1, r + 3)).toEqual(["'listed'", "'eu-west-1'", "'us-east-1'", "'eu-west-1'"]);
   });
 
   it('creates the table with partition projection first when asked, and refuses a location it cannot trust', async () => {
@@ -387,8 +420,17 @@ describe('the pushed-down filter, run by DuckDB', () => {
     ]);
     const open = athenaFilter(window).params;
     expect(open[4]).toBe('all');
-    expect(open.at(-2)).toBe('');
-    expect(open.at(-1)).toBe('evidence');
+    // extra events (none), then the KMS part: mode, the S3 key, the rules' context keys padded
+    const kms = open.slice(-(3 + CONTEXT_KEY_SLOTS));
+    expect(kms).toEqual([
+      '',
+      'evidence',
+      'aws:s3:arn',
+      ...PUSHDOWN_CONTEXT_KEYS,
+      ...Array(CONTEXT_KEY_SLOTS - PUSHDOWN_CONTEXT_KEYS.length).fill(PUSHDOWN_CONTEXT_KEYS[0]),
+    ]);
+    expect(PUSHDOWN_CONTEXT_KEYS).toEqual([...CONTEXT_KEYS, 'aws:s3:arn']);
+    expect(athenaFilter({ ...window, allKms: true }).params.at(-(2 + CONTEXT_KEY_SLOTS))).toBe('all');
   });
 
   it('refuses more accounts or regions than the partition lists hold, and an extra-event list Athena cannot take', () => {

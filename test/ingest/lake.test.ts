@@ -83,7 +83,12 @@ describe('ingest lake', () => {
     );
     // KMS records about other resources stay in Lake
     expect(statement).toContain("('evidence' = 'all'");
-    expect(statement).toContain("element_at(requestParameters, 'encryptionContext') LIKE '%aws:ebs:id%'");
+    // …by the rules' context keys (and S3's), one literal; a failed call only with an S3 context
+    expect(statement).toContain(
+      `OR strpos(coalesce(element_at(requestParameters, 'encryptionContext'), ''), 'aws:s3:arn') > 0)`,
+    );
+    expect(statement).toMatch(/regexp_like\(concat\([^;]*\),\s*'aws:ebs:id\|aws:rds:db-id\|aws:s3:arn'\)/);
+    expect(statement).toContain("coalesce(element_at(requestParameters, 'encryptionContext'), '{}') = '{}'");
     expect(statement).not.toContain('{{');
     expect(statement).not.toContain('--');
     expect(r.rows).toBe(expectedIds.length);

@@ -133,10 +133,18 @@ export class QueryFixture {
         or event_name in (${quoted(extra.length ? extra : ['-'])}))`,
       s.allKms
         ? 'true'
-        : `(event_source <> 'kms.amazonaws.com' or request_parameters is null
-           or request_parameters::varchar like '%aws:ebs:id%' or request_parameters::varchar like '%aws:rds:db-id%'
-           or request_parameters::varchar like '%aws:s3:arn%'
-           or request_parameters::varchar not like '%ncryptionContext%')`,
+        : // what the correlator reads (extract_kms_context.sql): a failed call only with an S3
+          // context; then no context at all, or one naming a key a rule or S3 replication reads
+          `(event_source <> 'kms.amazonaws.com' or (
+             (error_code is null or (request_parameters -> 'encryptionContext' ->> 'aws:s3:arn') is not null)
+             and (request_parameters is null
+               or not coalesce(((request_parameters -> 'encryptionContext') is not null
+                                and (request_parameters ->> 'encryptionContext') <> '{}')
+                               or (request_parameters -> 'constraints') is not null
+                               or (request_parameters -> 'sourceEncryptionContext') is not null
+                               or (request_parameters -> 'destinationEncryptionContext') is not null, false)
+               or request_parameters::varchar like '%aws:ebs:id%' or request_parameters::varchar like '%aws:rds:db-id%'
+               or request_parameters::varchar like '%aws:s3:arn%')))`,
     ];
     const { rows } = await this.local.userQuery(
       `select event_id from events where ${where.join(' and ')} order by 1`,
