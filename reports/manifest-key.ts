@@ -108,7 +108,9 @@ function localKey(dir: string): SigningKey {
   try {
     return described(readPrivateKey(path, 'signing key'), 'local', path, looseModeWarning(path));
   } catch (err) {
-    if ((err as { cause?: { code?: string } }).cause?.code !== 'ENOENT') throw err;
+    // absent, or its folder is not one: make it below (or fall back); an unreadable key is an error
+    const code = (err as { cause?: { code?: string } }).cause?.code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw err;
   }
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { privateKey } = generateKeyPairSync('ed25519');
