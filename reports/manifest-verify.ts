@@ -16,7 +16,7 @@ import {
   SIGNATURE_SUFFIX,
   safeFileName,
 } from './manifest-schema.ts';
-import { InputRow, MerkleBuilder } from './merkle.ts';
+import { type InputRow, MerkleBuilder, rowOfLine } from './merkle.ts';
 
 /** Exit status after a change was found: the same as `copytrail verify` uses for tampering. */
 export const TAMPERED_EXIT = 1;
@@ -178,15 +178,11 @@ async function* sidecarRows(handle: FileHandle): AsyncGenerator<InputRow> {
   let n = 0;
   const parse = (line: string): InputRow => {
     n++;
-    let json: unknown;
     try {
-      json = JSON.parse(line);
-    } catch {
-      throw new Error(`line ${n} is not JSON`);
+      return rowOfLine(line);
+    } catch (err) {
+      throw new Error(`line ${n}: ${(err as Error).message}`);
     }
-    const row = InputRow.safeParse(json);
-    if (!row.success) throw new Error(`line ${n} is not an input row: ${row.error.issues[0]?.message}`);
-    return row.data;
   };
   for await (const chunk of gunzip) {
     pending += (chunk as Buffer).toString('utf8');

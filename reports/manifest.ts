@@ -18,7 +18,7 @@ import {
   SIGNATURE_SUFFIX,
   TREE,
 } from './manifest-schema.ts';
-import { InputRow, LEAF_FIELDS, MerkleBuilder } from './merkle.ts';
+import { InputRow, LEAF_FIELDS, leafHashOfText, leafText, MerkleBuilder } from './merkle.ts';
 
 export const INPUTS_QUERY = 'reports/common/inputs';
 export const INPUTS_ORDER = 'location, source, kind, sha256, size, status, digest_status (DuckDB order)';
@@ -46,7 +46,7 @@ const bump = (counts: Record<string, number>, key: string) => {
 };
 
 /**
- * Writes `<base>.inputs.jsonl.gz` (one ledger row a line, keys in leaf order) while building the
+ * Writes `<base>.inputs.jsonl.gz` (one ledger row a line: the JSON array its leaf hashes) while building the
  * Merkle root over the same rows: one pass, bounded memory, atomic like every report file.
  */
 export async function writeInputs(
@@ -79,10 +79,11 @@ export async function writeInputs(
     for await (const rows of ledgerRows(store)) {
       const lines: string[] = [];
       for (const row of rows) {
-        tree.add(row);
+        const line = leafText(row);
+        tree.addLeaf(leafHashOfText(line));
         bump(digest, row.digest_status);
         bump(status, row.status);
-        lines.push(JSON.stringify(Object.fromEntries(LEAF_FIELDS.map((f) => [f, row[f]]))));
+        lines.push(line);
       }
       if (!gzip.write(`${lines.join('\n')}\n`)) await new Promise((r) => gzip.once('drain', r));
     }

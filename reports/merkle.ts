@@ -30,24 +30,44 @@ export const InputRow = z
   .strict();
 export type InputRow = z.infer<typeof InputRow>;
 
-/** The bytes a leaf hashes: a JSON array, so no two different rows can encode alike. */
-export function leafBytes(row: InputRow): Buffer {
-  return Buffer.from(JSON.stringify(LEAF_FIELDS.map((f) => row[f])), 'utf8');
+/**
+ * The text a leaf hashes, and the sidecar's line for the row: a JSON array of LEAF_FIELDS, so no two
+ * different rows encode alike and anyone can recompute a leaf from a line as it stands.
+ */
+export function leafText(row: InputRow): string {
+  return JSON.stringify(LEAF_FIELDS.map((f) => row[f]));
+}
+
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+export function leafHashOfText(text: string): Buffer {
+  return createHash('sha256').update(LEAF).update(text, 'utf8').digest();
 }
 
 export function leafHash(row: InputRow): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(leafBytes(row))
-    .digest();
+  return leafHashOfText(leafText(row));
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  return createHash('sha256').update(NODE).update(left).update(right).digest();
+}
+
+/** A sidecar line back into its row; a line that is not the row's canonical text is refused. */
+export function rowOfLine(line: string): InputRow {
+  let values: unknown;
+  try {
+    values = JSON.parse(line);
+  } catch {
+    throw new Error('not JSON');
+  }
+  if (!Array.isArray(values) || values.length !== LEAF_FIELDS.length) {
+    throw new Error(`not an array of the ${LEAF_FIELDS.length} leaf fields`);
+  }
+  const parsed = InputRow.safeParse(Object.fromEntries(LEAF_FIELDS.map((f, i) => [f, values[i]])));
+  if (!parsed.success) throw new Error(`not an input row: ${parsed.error.issues[0]?.message}`);
+  if (leafText(parsed.data) !== line) throw new Error('not in canonical form');
+  return parsed.data;
 }
 
 /**

@@ -36,7 +36,15 @@ import { blocks, jsonPieces } from '../../reports/json-stream.ts';
 import { ledgerRows } from '../../reports/manifest.ts';
 import { keyIdOf, resolveSigningKey, type SigningKey, spkiDer } from '../../reports/manifest-key.ts';
 import { parseTrustedKey, type VerifyReport, verifyDir } from '../../reports/manifest-verify.ts';
-import { type InputRow, leafHash, MerkleBuilder, merkleRootOf, nodeHash } from '../../reports/merkle.ts';
+import {
+  type InputRow,
+  leafHash,
+  leafText,
+  MerkleBuilder,
+  merkleRootOf,
+  nodeHash,
+  rowOfLine,
+} from '../../reports/merkle.ts';
 import { simulate } from '../../simulator/simulate.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
@@ -401,8 +409,10 @@ describe('signed evidence manifests', () => {
       const m = manifestOf(dir);
       const sidecar = join(dir, m.inputs.file);
       const text = gunzipSync(readFileSync(sidecar)).toString('utf8');
-      const row = JSON.parse(text.split('\n')[0]!);
-      const edited = text.replace(JSON.stringify(row), JSON.stringify({ ...row, sha256: 'f'.repeat(64) }));
+      const line = text.split('\n')[0]!;
+      const row = JSON.parse(line);
+      row[3] = 'f'.repeat(64); // the file's sha256
+      const edited = text.replace(line, JSON.stringify(row));
       expect(edited).not.toBe(text);
       writeFileSync(sidecar, gzipSync(edited));
       resign(dir, ownerKey, (mm) => {
@@ -576,6 +586,15 @@ describe('the inputs Merkle tree', () => {
     expect(merkleRootOf([])).toBe(sha256(''));
   });
 
+  it('a sidecar line must be the canonical text of its row: no spaces, no extra or missing field, no other types', () => {
+    const line = leafText(row(1));
+    expect(rowOfLine(line)).toEqual(row(1));
+    expect(() => rowOfLine(line.replaceAll(',', ', '))).toThrow(/not in canonical form/);
+    expect(() => rowOfLine(line.replace(']', ',"x"]'))).toThrow(/not an array of the 7 leaf fields/);
+    expect(() => rowOfLine(line.replace('101', '"101"'))).toThrow(/not in canonical form/);
+    expect(() => rowOfLine('{"location":"x"}')).toThrow(/not an array/);
+  });
+
   it('leaves and nodes are hashed apart, every field counts, and order counts', () => {
     const base = merkleRootOf([row(1), row(2)].map(leafHash));
     expect(merkleRootOf([row(2), row(1)].map(leafHash))).not.toBe(base);
@@ -591,9 +610,20 @@ describe('the inputs Merkle tree', () => {
       const changed = { ...row(1), [field]: field === 'size' ? 1 : `${row(1)[field]}x` };
       expect(merkleRootOf([changed, row(2)].map(leafHash)), field).not.toBe(base);
     }
-    // a two-leaf root is not the leaf hash of anything built from its children's bytes
+    // a leaf is sha256(0x00 || the JSON array of its fields), a node sha256(0x01 || left || right):
+    // a node can never pass for a leaf
     const [l, r] = [leafHash(row(1)), leafHash(row(2))];
-    expect(nodeHash(l, r).toString('hex')).not.toBe(sha256(Buffer.concat([Buffer.from([0]), l, r])));
+    const fields = JSON.stringify([
+      's3://trail/AWSLogs/1.json.gz',
+      's3',
+      'log',
+      sha256('1'),
+      101,
+      'loaded',
+      'valid',
+    ]);
+    expect(l.toString('hex')).toBe(sha256(Buffer.concat([Buffer.from([0]), Buffer.from(fields)])));
+    expect(nodeHash(l, r).toString('hex')).toBe(sha256(Buffer.concat([Buffer.from([1]), l, r])));
   });
 
   it('the store’s ledger streams in one total order: the sidecar holds exactly its rows', async () => {
@@ -623,7 +653,8 @@ describe('the inputs Merkle tree', () => {
           .toString('utf8')
           .trimEnd()
           .split('\n');
-        expect(side.map((l) => JSON.parse(l))).toEqual(rows);
+        // each line is the text its leaf hashes
+        expect(side).toEqual(rows.map(leafText));
         expect(m.inputs.count).toBe(rows.length);
         expect(m.inputs.merkle_root).toBe(merkleRootOf(rows.map(leafHash)));
         // the per-file list is out of the manifest
