@@ -38,8 +38,10 @@ export function registerManifest(program: Command): void {
     )
     .action(async (dir: string, opts: VerifyFlags, cmd: Command) => {
       const global = cmd.optsWithGlobals<Globals>();
-      const { formatVerifyReport, ManifestUsageError, parseTrustedKey, TAMPERED_EXIT, verifyDir } =
-        await import('./manifest-verify.ts');
+      const { ManifestUsageError, parseTrustedKey, TAMPERED_EXIT, verifyDir } = await import(
+        './manifest-verify.ts'
+      );
+      const { formatVerifyReport } = await import('./manifest-format.ts');
       let store: import('../queries/store.ts').Store | undefined;
       try {
         const key = opts.key ? parseTrustedKey(opts.key) : undefined;

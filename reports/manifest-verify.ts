@@ -2,21 +2,14 @@
 // over the manifest's exact bytes, the sha256 and size of every output it lists, the Merkle root of
 // its inputs recomputed from the sidecar (and, given a store, from the store's own ledger) — and
 // names every problem. It reads only plain files directly in DIR: no symlink, no path that leaves it.
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
-import { constants, existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
+import { hashFile, openPlain, readAll, sidecarRows } from './manifest-files.ts';
 import { keyIdOf } from './manifest-key.ts';
-import {
-  MANIFEST_SUFFIX,
-  Manifest,
-  ManifestOutput,
-  SIGNATURE_SUFFIX,
-  safeFileName,
-} from './manifest-schema.ts';
-import { type InputRow, MerkleBuilder, rowOfLine } from './merkle.ts';
+import { MANIFEST_SUFFIX, Manifest, ManifestOutput, SIGNATURE_SUFFIX } from './manifest-schema.ts';
+import { type InputRow, MerkleBuilder } from './merkle.ts';
 
 /** Exit status after a change was found: the same as `copytrail verify` uses for tampering. */
 export const TAMPERED_EXIT = 1;
@@ -105,98 +98,6 @@ export function parseTrustedKey(value: string): TrustedKey {
 
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 const MAX_SIGNATURE_BYTES = 1024;
-const MAX_LINE = 1024 * 1024;
-
-type Opened =
-  | { ok: true; handle: FileHandle; size: number }
-  | { ok: false; kind: ProblemKind; message: string };
-
-/** Opens a plain file directly in DIR without following a symlink or blocking on a FIFO. */
-async function openPlain(dir: string, name: string): Promise<Opened> {
-  if (!safeFileName(name)) {
-    return {
-      ok: false,
-      kind: 'unsafe_name',
-      message: 'not a plain file name in the report folder: not read',
-    };
-  }
-  const path = join(dir, name);
-  let st: ReturnType<typeof lstatSync>;
-  try {
-    st = lstatSync(path);
-  } catch {
-    return { ok: false, kind: 'missing', message: 'missing' };
-  }
-  if (st.isSymbolicLink())
-    return { ok: false, kind: 'not_regular', message: 'a symbolic link, not the file itself' };
-  if (!st.isFile()) return { ok: false, kind: 'not_regular', message: 'not a regular file' };
-  let handle: FileHandle;
-  try {
-    handle = await open(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
-  } catch (err) {
-    return { ok: false, kind: 'unreadable', message: `cannot open it (${(err as Error).message})` };
-  }
-  const fst = await handle.stat();
-  if (!fst.isFile() || fst.ino !== st.ino) {
-    await handle.close();
-    return { ok: false, kind: 'not_regular', message: 'changed while being opened' };
-  }
-  return { ok: true, handle, size: fst.size };
-}
-
-async function readAll(handle: FileHandle, limit: number): Promise<Buffer | null> {
-  const parts: Buffer[] = [];
-  let total = 0;
-  for (;;) {
-    const buf = Buffer.alloc(1 << 20);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-    if (bytesRead === 0) break;
-    total += bytesRead;
-    if (total > limit) return null;
-    parts.push(buf.subarray(0, bytesRead));
-  }
-  return Buffer.concat(parts);
-}
-
-async function hashFile(handle: FileHandle): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  const buf = Buffer.alloc(1 << 20);
-  let bytes = 0;
-  for (;;) {
-    const { bytesRead } = await handle.read(buf, 0, buf.length, null);
-    if (bytesRead === 0) break;
-    hash.update(buf.subarray(0, bytesRead));
-    bytes += bytesRead;
-  }
-  return { sha256: hash.digest('hex'), bytes };
-}
-
-/** The sidecar's rows, one line at a time, gunzipped as read; a line longer than MAX_LINE is an error. */
-async function* sidecarRows(handle: FileHandle): AsyncGenerator<InputRow> {
-  const gunzip = handle.createReadStream({ autoClose: false }).pipe(createGunzip());
-  let pending = '';
-  let n = 0;
-  const parse = (line: string): InputRow => {
-    n++;
-    try {
-      return rowOfLine(line);
-    } catch (err) {
-      throw new Error(`line ${n}: ${(err as Error).message}`);
-    }
-  };
-  for await (const chunk of gunzip) {
-    pending += (chunk as Buffer).toString('utf8');
-    let nl = pending.indexOf('\n');
-    while (nl >= 0) {
-      yield parse(pending.slice(0, nl));
-      pending = pending.slice(nl + 1);
-      nl = pending.indexOf('\n');
-    }
-    if (pending.length > MAX_LINE) throw new Error(`line ${n + 1} is longer than ${MAX_LINE} characters`);
-  }
-  if (pending.length) throw new Error(`the last line (${n + 1}) has no newline: the file was cut short`);
-}
-
 /** The ledger of a store, as manifest.ts reads it; passed in so that verifying needs no database otherwise. */
 export type LedgerSource = () => AsyncIterable<InputRow[]>;
 
@@ -510,55 +411,4 @@ async function checkStore(
     actual: tree.root(),
   });
   return false;
-}
-
-/** The report as text: one line per manifest and per problem, then the verdict. */
-export function formatVerifyReport(r: VerifyReport): string {
-  const lines: string[] = [];
-  for (const c of r.manifests) {
-    const what = c.report
-      ? `${c.report} report${c.generated_at ? ` generated ${c.generated_at}` : ''}`
-      : 'manifest';
-    lines.push(
-      `${c.manifest}: ${what}, ${c.outputs} output(s)${c.inputs ? `, ${c.inputs.count} input file(s)` : ''}`,
-    );
-    if (c.signer) {
-      const how =
-        c.signer.trusted === true
-          ? 'the key --key requires'
-          : c.signer.trusted === false
-            ? 'NOT the key --key requires'
-            : 'the key embedded in the manifest';
-      const eph = c.signer.origin === 'ephemeral' ? ' (a key made for that run only)' : '';
-      lines.push(`  signer  ed25519 ${c.signer.key_id}: ${how}${eph}`);
-    }
-    if (c.inputs) {
-      lines.push(
-        `  inputs  merkle root ${c.inputs.merkle_root}${c.inputs.store === true ? ' (matches the store)' : ''}`,
-      );
-    }
-    for (const p of c.problems) {
-      const detail =
-        p.expected !== undefined ? `: expected ${p.expected}, actual ${p.actual ?? '(none)'}` : '';
-      lines.push(`  FAIL    ${p.file ?? c.manifest}: ${p.message}${detail}`);
-    }
-    if (!c.problems.length)
-      lines.push('  ok      signature valid, every listed file present with its sha256 and size');
-  }
-  for (const w of r.warnings) lines.push(`WARNING ${w.file}: ${w.message}`);
-  const unchecked = r.manifests.some((c) => c.signer?.trusted === null);
-  if (r.ok && unchecked) {
-    lines.push(
-      'note: the signature was checked with the key embedded in the manifest. That proves nothing changed by ' +
-        'accident since signing, not who signed: anyone who edits the files can sign again with a key of their own. ' +
-        'Compare the fingerprint above with one you trust, or pass --key <public key PEM or fingerprint>.',
-    );
-  }
-  const n = r.manifests.length;
-  lines.push(
-    r.ok
-      ? `manifest verify: ${n} manifest(s), no problem: untouched since signing${r.required_key ? ' by the required key' : ''}${r.warnings.length ? ` (${r.warnings.length} warning(s))` : ''}`
-      : `manifest verify: ${r.problems} problem(s) in ${n} manifest(s): changed after signing, or not signed as required`,
-  );
-  return lines.join('\n');
 }
