@@ -14,16 +14,42 @@ function prepared(key: string, value: unknown): unknown {
 /** Whether JSON.stringify leaves this value out of an object (and writes null for it in an array). */
 const skipped = (v: unknown) => v === undefined || typeof v === 'function' || typeof v === 'symbol';
 
-/** Pieces whose concatenation is JSON.stringify(value, null, 2) for a value that is an object or array. */
-export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
-  const v = prepared('', value);
-  yield* piecesOf(v, indent);
+/**
+ * Whether a value holds at most `budget` array items and object members: small enough to hand to
+ * JSON.stringify whole. Counting stops at the budget, so a large tree is never walked twice over.
+ */
+function small(value: object, budget: number): boolean {
+  const stack: unknown[] = [value];
+  let count = 0;
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    const children = Array.isArray(v) ? v : Object.values(v);
+    count += children.length;
+    if (count > budget) return false;
+    for (const c of children) if (c !== null && typeof c === 'object') stack.push(c);
+  }
+  return true;
 }
 
-function* piecesOf(v: unknown, indent: string): Generator<string> {
+/**
+ * Pieces whose concatenation is JSON.stringify(value, null, 2). Large arrays and objects are walked;
+ * any part of at most `budget` items goes through JSON.stringify itself, its lines indented to where
+ * it sits (JSON escapes newlines inside strings, so every raw newline is between tokens).
+ */
+export function* jsonPieces(value: unknown, budget = 512): Generator<string> {
+  yield* piecesOf(prepared('', value), '', budget);
+}
+
+function* piecesOf(v: unknown, indent: string, budget: number): Generator<string> {
   if (v === null || typeof v !== 'object') {
     // primitives (and what JSON.stringify refuses, such as a BigInt) go through JSON.stringify itself
     yield skipped(v) ? 'null' : (JSON.stringify(v) as string);
+    return;
+  }
+  if (small(v, budget)) {
+    const text = JSON.stringify(v, null, 2);
+    yield indent ? text.replaceAll('\n', `\n${indent}`) : text;
     return;
   }
   const inner = `${indent}  `;
@@ -36,7 +62,7 @@ function* piecesOf(v: unknown, indent: string): Generator<string> {
     for (let i = 0; i < v.length; i++) {
       yield `${i ? ',' : ''}\n${inner}`;
       const item = prepared(String(i), v[i]);
-      yield* piecesOf(skipped(item) ? null : item, inner);
+      yield* piecesOf(skipped(item) ? null : item, inner, budget);
     }
     yield `\n${indent}]`;
     return;
@@ -47,7 +73,7 @@ function* piecesOf(v: unknown, indent: string): Generator<string> {
     if (skipped(item)) continue;
     yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
     first = false;
-    yield* piecesOf(item, inner);
+    yield* piecesOf(item, inner, budget);
   }
   yield first ? '{}' : `\n${indent}}`;
 }

@@ -685,9 +685,20 @@ describe('the JSON report, written in pieces', () => {
       q: true,
       r: Object.assign(Object.create(null), { s: 1 }),
     };
-    expect([...jsonPieces(value)].join('')).toBe(JSON.stringify(value, null, 2));
-    expect([...blocks(jsonPieces(value), 7)].join('')).toBe(JSON.stringify(value, null, 2));
+    // walked all the way down (budget 0), in part, or handed to JSON.stringify in parts of any size
+    for (const budget of [0, 1, 3, 8, 512]) {
+      expect([...jsonPieces(value, budget)].join(''), `budget ${budget}`).toBe(
+        JSON.stringify(value, null, 2),
+      );
+    }
+    expect([...blocks(jsonPieces(value, 0), 7)].join('')).toBe(JSON.stringify(value, null, 2));
     expect([...jsonPieces([])].join('')).toBe('[]');
+    // a large model never becomes one string: pieces stay the size of a finding
+    const findings = Array.from({ length: 5000 }, (_, i) => ({ arn: `arn:${i}`, chain: [{ at: i }] }));
+    const pieces = [...jsonPieces({ findings }, 16)];
+    expect(pieces.length).toBeGreaterThan(5000);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThan(200);
+    expect(pieces.join('')).toBe(JSON.stringify({ findings }, null, 2));
   });
 
   it('the report file is the model as JSON.stringify writes it, and its listed sha256 and size are its own', async () => {
