@@ -12,6 +12,7 @@ import {
   sign,
 } from 'node:crypto';
 import {
+  chmodSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -483,6 +484,12 @@ describe('the signing key', () => {
     expect(statSync(join(home, 'h1')).mode & 0o777).toBe(0o700);
     expect(statSync(join(home, 'h1', 'signing-key.pem')).mode & 0o777).toBe(0o600);
     expect(resolveSigningKey(undefined, env).keyId).toBe(first.keyId);
+    expect(first.warning).toBeNull();
+    // a key others can read is still used, with a warning that says how to fix it
+    chmodSync(join(home, 'h1', 'signing-key.pem'), 0o644);
+    expect(resolveSigningKey(undefined, env).warning).toMatch(
+      /readable by others \(mode 644\); run chmod 600/,
+    );
     // $XDG_CONFIG_HOME/copytrail when COPYTRAIL_HOME is not set
     const xdg = resolveSigningKey(undefined, { XDG_CONFIG_HOME: join(home, 'xdg') });
     expect(existsSync(join(home, 'xdg', 'copytrail', 'signing-key.pem'))).toBe(true);
