@@ -11,6 +11,7 @@ import { registerDemo } from './pipeline/command.ts';
 import { registerSchedule } from './pipeline/schedule-command.ts';
 import { registerQuery } from './queries/command.ts';
 import { registerReport } from './reports/command.ts';
+import { registerManifest } from './reports/manifest-command.ts';
 import { registerSimulate } from './simulator/command.ts';
 
 /** The command tree as completion reads it: every command, subcommand and long option. */
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerCorrelate(program);
   registerReport(program);
+  registerManifest(program);
   registerQuery(program);
   registerVerify(program);
   registerSimulate(program);

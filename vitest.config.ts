@@ -1,7 +1,12 @@
 // Test runner settings: tests live in test/, mirror the source tree, and may take a while on 2 cores.
 // The timeouts only guard against a hang: a loaded machine may take several times longer than a
 // quiet one, and no test measures time.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// reports sign their manifests with a per-user key: tests keep theirs out of the real home folder
+const COPYTRAIL_HOME = join(tmpdir(), 'copytrail-test-home');
 
 export default defineConfig({
   test: {
@@ -11,6 +16,6 @@ export default defineConfig({
     hookTimeout: 600_000,
     pool: 'forks',
     maxWorkers: 2,
-    env: { TZ: 'UTC', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: { TZ: 'UTC', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', COPYTRAIL_HOME },
   },
 });

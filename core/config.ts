@@ -233,6 +233,8 @@ export const Config = z
         /** "bundled" (@sparticuz/chromium), "system" (/usr/bin/chromium) or a path to a Chromium binary */
         chromium: z.string().default('bundled'),
         paper: z.enum(['A4', 'Letter']).default('A4'),
+        /** PEM PKCS#8 Ed25519 private key that signs report manifests (default: a per-user key, generated once) */
+        signing_key: z.string().optional(),
       })
       .strict()
       .default({ out: 'reports', formats: ['html', 'pdf', 'json'], chromium: 'bundled', paper: 'A4' }),

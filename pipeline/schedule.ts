@@ -185,20 +185,21 @@ async function renderReports(
   const results: GenerateResult[] = [];
   try {
     for (const r of schedule.reports) {
-      results.push(
-        await generateReport(store, {
-          id: r.id,
-          config,
-          formats: r.formats ?? config.reports.formats,
-          out,
-          since: isoSeconds(period.start),
-          until: isoSeconds(period.end),
-          subject: r.subject ?? null,
-          now,
-          name: reportBase(schedule.name, r.id, r.subject, period),
-          pdf,
-        }),
-      );
+      const result = await generateReport(store, {
+        id: r.id,
+        config,
+        formats: r.formats ?? config.reports.formats,
+        out,
+        since: isoSeconds(period.start),
+        until: isoSeconds(period.end),
+        subject: r.subject ?? null,
+        now,
+        name: reportBase(schedule.name, r.id, r.subject, period),
+        pdf,
+      });
+      // in Lambda the home folder is read-only: without COPYTRAIL_SIGNING_KEY the key lives for this run only
+      if (result.signer.warning) opts.log?.(`  ${r.id}: ${result.signer.warning}`);
+      results.push(result);
     }
   } finally {
     await pdf?.close();

@@ -131,6 +131,8 @@ export function registerReport(program: Command): void {
         out(`${report}: ${s.fail} fail, ${s.unknown} unknown, ${s.pass} pass (${s.total} findings)`);
         for (const f of result.files) out(`  ${f.format.padEnd(4)} ${f.path}`);
         out(`  manifest ${result.manifest}`);
+        out(`  signed by ed25519 ${result.signer.keyId}`);
+        if (result.signer.warning) warn(`${report}: ${result.signer.warning}`);
         if (failOn) {
           const reached = FAIL_ON[failOn].reduce((n, status) => n + s[status], 0);
           if (reached > 0) {

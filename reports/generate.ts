@@ -1,18 +1,20 @@
-// Renders one report: builds its view model, writes the chosen formats, then the evidence manifest
-// (inputs with their hashes and digest status, the queries run, versions, and each output's hash).
-import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// Renders one report: builds its view model, writes the chosen formats, then the signed evidence
+// manifest (reports/manifest.ts: the inputs' Merkle root and list, the queries run, each output's hash).
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import type { Config } from '../core/config.ts';
 import { isoSeconds, normalizeInstant } from '../core/time.ts';
 import { VERSION } from '../core/version.ts';
 import type { Store } from '../queries/store.ts';
+import { writeAtomic } from './atomic-write.ts';
 import { ReportContext, type ReportWindow } from './context.ts';
 import { dataWindow } from './coverage.ts';
 import { FINDING_EXT, findingFormats, renderFindings } from './findings/index.ts';
 import { renderHtml } from './html.ts';
 import type { Format } from './ids.ts';
+import { blocks, jsonPieces } from './json-stream.ts';
+import { writeInputs, writeManifest } from './manifest.ts';
+import { resolveSigningKey, type SigningKey } from './manifest-key.ts';
 import type { Header } from './model.ts';
 import type { PdfRenderer } from './pdf.ts';
 import { REPORTS, type ReportId } from './registry.ts';
@@ -35,10 +37,12 @@ export interface GenerateOptions {
   pdf?: PdfRenderer;
   /** A stop (SIGINT/SIGTERM): no file is started after it. */
   signal?: AbortSignal;
+  /** the manifest's signing key; default: COPYTRAIL_SIGNING_KEY, reports.signing_key, else the per-user key */
+  signingKey?: SigningKey;
 }
 
 export interface OutputFile {
-  format: Format | 'manifest';
+  format: Format | 'manifest' | 'inputs';
   path: string;
   sha256: string;
   bytes: number;
@@ -48,23 +52,20 @@ export interface GenerateResult {
   id: ReportId;
   files: OutputFile[];
   manifest: string;
+  /** the detached Ed25519 signature of the manifest's bytes */
+  signature: string;
+  signer: {
+    keyId: string;
+    publicKey: string;
+    origin: SigningKey['origin'];
+    path: string | null;
+    warning: string | null;
+  };
   model: Record<string, unknown> & {
     summary: { pass: number; fail: number; unknown: number; total: number };
   };
   blockedRequests: string[];
 }
-
-const Input = z.object({
-  location: z.string(),
-  source: z.string(),
-  kind: z.string(),
-  sha256: z.string().nullable(),
-  size: z.coerce.number().nullable(),
-  status: z.string(),
-  digest_status: z.string(),
-});
-
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 const slug = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80);
 
@@ -79,6 +80,8 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
       `the ${def.id} report needs --subject (an artifact id or ARN, a key, a principal ARN or an account id)`,
     );
   }
+  // a key that is configured but unreadable stops the report before any work or file
+  const key = options.signingKey ?? resolveSigningKey(options.config.reports.signing_key);
   const data = await dataWindow(store);
   // ages are measured at --until, else where ingested data ends (never in the future)
   const end = data.coverage_end ?? data.last_event;
@@ -109,14 +112,20 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   mkdirSync(out, { recursive: true });
   const base = options.name ?? (options.subject ? `${def.id}-${slug(options.subject)}` : def.id);
   const files: OutputFile[] = [];
-  const write = (format: OutputFile['format'], ext: string, data: string | Buffer) => {
+  /** data: a string, a buffer, or pieces of either, written as they come */
+  const write = (
+    format: OutputFile['format'],
+    ext: string,
+    data: string | Buffer | Iterable<string | Buffer>,
+  ) => {
     const path = join(out, `${base}.${ext}`);
     options.signal?.throwIfAborted();
-    writeAtomic(path, data);
-    files.push({ format, path, sha256: sha256(data), bytes: Buffer.byteLength(data) });
+    const { sha256, bytes } = writeAtomic(path, data);
+    files.push({ format, path, sha256, bytes });
   };
   let blocked: string[] = [];
-  if (options.formats.includes('json')) write('json', 'json', `${JSON.stringify(model, null, 2)}\n`);
+  // the JSON is written piece by piece: the same bytes as JSON.stringify(model, null, 2) without the one giant string
+  if (options.formats.includes('json')) write('json', 'json', blocks(jsonDocument(model)));
   for (const f of findingFormats(options.formats))
     write(f, FINDING_EXT[f], renderFindings(f, def, model, header));
   if (options.formats.includes('html') || options.formats.includes('pdf')) {
@@ -135,33 +144,52 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
     }
   }
 
-  const inputs = await store.all('reports/common/inputs', Input);
-  const manifest = {
-    tool: { name: 'copytrail', version: VERSION, node: process.version },
-    report: def.id,
-    generated_at: isoSeconds(now),
-    window,
-    subject: options.subject ?? null,
-    config: options.config,
-    summary: model.summary,
-    inputs,
-    queries: ctx.queryTexts(),
-    outputs: files.map((f) => ({
-      file: f.path.slice(out.length + 1),
-      format: f.format,
-      sha256: f.sha256,
-      bytes: f.bytes,
-    })),
-  };
-  const manifestPath = join(out, `${base}.manifest.json`);
   options.signal?.throwIfAborted();
-  writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { id: def.id, files, manifest: manifestPath, model, blockedRequests: blocked };
+  const inputs = await writeInputs(store, out, base);
+  files.push({ format: 'inputs', path: inputs.path, ...inputs.written });
+  options.signal?.throwIfAborted();
+  const reportHeader = (model as { header?: { report_id?: unknown } }).header;
+  const manifest = writeManifest(
+    out,
+    base,
+    {
+      report: def.id,
+      report_id: typeof reportHeader?.report_id === 'string' ? reportHeader.report_id : null,
+      generated_at: isoSeconds(now),
+      window,
+      subject: options.subject ?? null,
+      config: options.config,
+      summary: model.summary,
+      inputs: inputs.summary,
+      queries: ctx.queryTexts(),
+      outputs: files.map((f) => ({
+        file: f.path.slice(out.length + 1),
+        format: f.format,
+        sha256: f.sha256,
+        bytes: f.bytes,
+      })),
+    },
+    key,
+  );
+  return {
+    id: def.id,
+    files,
+    manifest: manifest.path,
+    signature: manifest.signaturePath,
+    signer: {
+      keyId: key.keyId,
+      publicKey: key.publicKeyB64,
+      origin: key.origin,
+      path: key.path,
+      warning: key.warning,
+    },
+    model,
+    blockedRequests: blocked,
+  };
 }
 
-/** A report file appears whole or not at all: a run killed mid-write leaves the previous one. */
-function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.${process.pid}.partial`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+/** The JSON report: the model as JSON.stringify(model, null, 2) writes it, and a final newline. */
+function* jsonDocument(model: unknown): Generator<string> {
+  yield* jsonPieces(model);
+  yield '\n';
 }

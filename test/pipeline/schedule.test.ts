@@ -239,7 +239,13 @@ describe('scheduled runs', () => {
     const names = manifest.files.map((f: { file: string }) => f.file);
     expect(names).toContain('nightly_residency_20260302T050000Z_20260303T050000Z.pdf');
     expect(names).toContain('nightly_dr_coverage_20260302T050000Z_20260303T050000Z.json');
-    expect(names).toHaveLength(6); // residency html, pdf, json + manifest; dr_coverage json + manifest
+    // residency html, pdf, json; dr_coverage json; each with its inputs list, manifest and signature
+    expect(names).toHaveLength(10);
+    // and the delivered folder proves itself
+    const { verifyDir } = await import('../../reports/manifest-verify.ts');
+    const proof = await verifyDir(join(dir, 'nightly'));
+    expect(proof.manifests.flatMap((m) => m.problems)).toEqual([]);
+    expect(proof.warnings).toEqual([]);
     const listed = await s3.client.send(
       new ListObjectsV2Command({ Bucket: REPORT_BUCKET, Prefix: 'copytrail/nightly/' }),
     );

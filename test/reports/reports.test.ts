@@ -197,7 +197,7 @@ describe('reports on named scenarios', () => {
     expect(svg).toContain('0aaaaaaaaaaaaaa13'); // Graphviz writes '-' as &#45;
   });
 
-  it('the evidence manifest lists each input with its hash and digest status, the queries, and the hash of every output', async () => {
+  it('the evidence manifest commits to each input (Merkle root, list in a sidecar with hash and digest status), the queries, and the hash of every output', async () => {
     const r = await generateReport(store, {
       id: 'residency',
       config: POLICY,
@@ -206,12 +206,28 @@ describe('reports on named scenarios', () => {
       now: NOW,
     });
     const m = JSON.parse(readFileSync(r.manifest, 'utf8'));
-    expect(m.inputs.length).toBeGreaterThan(0);
+    expect(m.inputs.count).toBeGreaterThan(0);
+    expect(m.inputs.merkle_root).toMatch(/^[0-9a-f]{64}$/);
+    const { gunzipSync } = await import('node:zlib');
+    const first = JSON.parse(
+      gunzipSync(readFileSync(join(out, m.inputs.file)))
+        .toString('utf8')
+        .split('\n')[0]!,
+    );
+    // a line per input: location, source, kind, sha256, size, status, digest_status
+    expect(m.inputs.leaf).toEqual([
+      'location',
+      'source',
+      'kind',
+      'sha256',
+      'size',
+      'status',
+      'digest_status',
+    ]);
+    expect(first[3]).toMatch(/^[0-9a-f]{64}$/);
     // hand-delivered files carry no digest: they must say so, not pass as verified
-    expect(m.inputs[0]).toMatchObject({
-      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
-      digest_status: 'unchecked',
-    });
+    expect(first[6]).toBe('unchecked');
+    expect(m.inputs.digest_status).toEqual({ unchecked: m.inputs.count });
     expect(m.queries.map((q: { name: string }) => q.name)).toContain('reports/common/copies');
     expect(m.queries[0].sql).toMatch(/select/i);
     for (const o of m.outputs) {
