@@ -352,7 +352,8 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
     ),
   );
   const summary = summarize(findings);
-  const chartRows = rows.slice(0, 40);
+  // page one holds the chart: the worst rows, as many as stay legible there
+  const chartRows = rows.slice(0, 18);
   return DrCoverageModel.parse({
     header,
     banner,

@@ -10,6 +10,7 @@ import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
 import { ArtifactKeyRow, ArtifactRow, CopyRow, chained, KeyRow, resourceArn, ShareRow } from '../rows.ts';
+import { stackedBarChart } from '../svg.ts';
 import { judgeCarriedKeys } from './carried-keys.ts';
 
 const Hop = z.object({
@@ -65,6 +66,13 @@ export const ResidencyModel = z.object({
   shares: z.array(
     ShareRow.extend({ trusted: z.enum(['yes', 'no', 'n/a']), status: z.enum(['pass', 'fail', 'unknown']) }),
   ),
+  /** page one's picture: findings per jurisdiction of their region, by status */
+  chart: z.object({
+    svg_data_uri: z.string(),
+    bars: z.array(
+      z.object({ jurisdiction: z.string(), fail: z.number(), unknown: z.number(), pass: z.number() }),
+    ),
+  }),
 });
 export type ResidencyModel = z.infer<typeof ResidencyModel>;
 
@@ -260,6 +268,17 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   }
 
   const sorted = sortFindings(findings) as ResidencyModel['findings'];
+  const bars = new Map<string, { jurisdiction: string; fail: number; unknown: number; pass: number }>();
+  for (const f of sorted) {
+    // an S3 bucket's ARN names no region: such data sits where the records do not say
+    const j = f.region ? (regionInfo(f.region)?.jurisdiction ?? `? (${f.region})`) : 'region not known';
+    const b = bars.get(j) ?? { jurisdiction: j, fail: 0, unknown: 0, pass: 0 };
+    b[f.status]++;
+    bars.set(j, b);
+  }
+  const chartBars = [...bars.values()].sort(
+    (a, b) => b.fail - a.fail || b.unknown - a.unknown || a.jurisdiction.localeCompare(b.jurisdiction),
+  );
   return ResidencyModel.parse({
     header,
     banner,
@@ -284,5 +303,12 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
       outside: [...g.regions].filter((r) => r !== g.first).sort(),
     })),
     shares: shareRows,
+    chart: {
+      svg_data_uri: stackedBarChart(
+        chartBars.map((b) => ({ label: b.jurisdiction, fail: b.fail, unknown: b.unknown, pass: b.pass })),
+        'findings by jurisdiction of the region the data is in',
+      ),
+      bars: chartBars,
+    },
   });
 }

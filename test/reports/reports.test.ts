@@ -356,7 +356,8 @@ describe('hostile record text', () => {
         for (const m of html.matchAll(/<img [^>]*src="([^"]*)"/g))
           expect(m[1]).toMatch(/^data:image\/svg\+xml;base64,/);
         // and the text is there, shown as text
-        expect(html).toContain('&lt;script&gt;alert(6)&lt;/script&gt;');
+        // (an id cell may carry <wbr> break points after / : - . _, which are not text)
+        expect(html.replaceAll('<wbr>', '')).toContain('&lt;script&gt;alert(6)&lt;/script&gt;');
         // pictures are data: images, which cannot run script; their text is escaped too
         for (const m of html.matchAll(/src="data:image\/svg\+xml;base64,([^"]+)"/g)) {
           const svg = Buffer.from(m[1]!.replaceAll('&#x3D;', '='), 'base64').toString();
