@@ -15,8 +15,9 @@ import { reportId, verdict } from '../../reports/model.ts';
 import { PdfRenderer, pageTemplates } from '../../reports/pdf.ts';
 import { ageChart, fitSvg, GRAPH_BOX, lineageGraph, niceTicks, textWidth } from '../../reports/svg.ts';
 import { simulate } from '../../simulator/simulate.ts';
+import { A1, copySnapshot, createSnapshot, share } from '../correlate/fixtures.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
-import { buildScenario, POLICY } from './scenario.ts';
+import { buildScenario, KEY_E1, OUTSIDER, POLICY, UNTIL } from './scenario.ts';
 
 const NOW = new Date('2026-04-01T12:00:00Z');
 
@@ -56,16 +57,22 @@ function modelIds(model: unknown): Set<string> {
   return ids;
 }
 
-/** The printed ids that do not appear whole on one line of the PDF (ids not printed are skipped). */
+const occurrences = (text: string, id: string) => text.split(id).length - 1;
+
+/**
+ * The printed ids that run across a line break somewhere: an id occurs more often in the text read
+ * as one string than within single lines. Ids the page does not print are skipped.
+ */
 function splitIds(pages: string[][], ids: Set<string>): { printed: number; split: string[] } {
   const lines = pages.flat().map(compact);
   const whole = lines.join('');
   let printed = 0;
   const split: string[] = [];
   for (const id of ids) {
-    if (!whole.includes(id)) continue;
+    const all = occurrences(whole, id);
+    if (all === 0) continue;
     printed++;
-    if (!lines.some((l) => l.includes(id))) split.push(id);
+    if (lines.reduce((n, l) => n + occurrences(l, id), 0) < all) split.push(id);
   }
   return { printed, split };
 }
@@ -346,4 +353,83 @@ describe('PDF pages', () => {
       expect(split).toEqual([]);
     });
   }
+});
+
+/** An SSO session ARN as long as IAM allows in practice: a 57-character role, a 41-character session. */
+const LONG_PRINCIPAL = `arn:aws:sts::${A1}:assumed-role/AWSReservedSSO_PlatformEngineeringAdmins_0123456789abcdef/firstname.lastname@subsidiary.example.com`;
+
+describe('a store with long ARNs', () => {
+  it('no printed id or ARN is split across lines in any report (chains, shares, copies, timeline)', async () => {
+    const store = await memoryStore();
+    const who = { type: 'AssumedRole', arn: LONG_PRINCIPAL, accountId: A1 };
+    const extra: unknown[] = [];
+    for (let i = 0; i < 8; i++) {
+      const n = String(i).padStart(2, '0');
+      extra.push(
+        createSnapshot(
+          `2026-03-02T0${i}:10:00Z`,
+          'us-east-1',
+          A1,
+          `vol-0dddddddddddddd${n}`,
+          `snap-0ddddddddddddd${n}0`,
+          KEY_E1,
+        ),
+        copySnapshot({
+          at: `2026-03-02T0${i}:20:00Z`,
+          region: 'us-west-2',
+          account: A1,
+          sourceRegion: 'us-east-1',
+          sourceSnap: `snap-0ddddddddddddd${n}0`,
+          newSnap: `snap-0ddddddddddddd${n}1`,
+          identity: who,
+        }),
+        copySnapshot({
+          at: `2026-03-02T0${i}:30:00Z`,
+          region: 'ap-southeast-2',
+          account: A1,
+          sourceRegion: 'us-west-2',
+          sourceSnap: `snap-0ddddddddddddd${n}1`,
+          newSnap: `snap-0ddddddddddddd${n}2`,
+          identity: who,
+        }),
+        {
+          ...share(`2026-03-02T0${i}:40:00Z`, 'us-east-1', A1, `snap-0ddddddddddddd${n}0`, OUTSIDER),
+          userIdentity: who,
+        },
+      );
+    }
+    await buildScenario(store, tempDir(), extra);
+    const pdf = new PdfRenderer(POLICY.reports.chromium);
+    try {
+      for (const [id, subject] of [
+        ['residency', null],
+        ['forensics', LONG_PRINCIPAL],
+        ['dr_coverage', null],
+      ] as const) {
+        const r = await generateReport(store, {
+          id,
+          config: POLICY,
+          formats: ['pdf'],
+          out: tempDir(),
+          now: NOW,
+          subject,
+          pdf,
+          until: id === 'dr_coverage' ? UNTIL : null,
+        });
+        const pages = await pdfLines(r.files[0]!.path);
+        const { printed, split } = splitIds(pages, modelIds(r.model));
+        expect(printed, id).toBeGreaterThan(5);
+        expect(split, id).toEqual([]);
+        if (id !== 'dr_coverage')
+          expect(
+            pages
+              .flat()
+              .map(compact)
+              .some((l) => l.includes(LONG_PRINCIPAL)),
+          ).toBe(true);
+      }
+    } finally {
+      await pdf.close();
+    }
+  });
 });
