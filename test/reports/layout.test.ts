@@ -10,7 +10,7 @@ import { correlate } from '../../correlate/correlate.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { Store } from '../../queries/store.ts';
 import { generateReport } from '../../reports/generate.ts';
-import { CAPS, idMarkup, proseMarkup, renderHtml } from '../../reports/html.ts';
+import { CAPS, idMarkup, proseMarkup, renderHtml, WRAP_FROM } from '../../reports/html.ts';
 import { reportId, verdict } from '../../reports/model.ts';
 import { PdfRenderer, pageTemplates } from '../../reports/pdf.ts';
 import { ageChart, fitSvg, GRAPH_BOX, lineageGraph, niceTicks, textWidth } from '../../reports/svg.ts';
@@ -82,24 +82,34 @@ describe('id cells', () => {
     expect(String(idMarkup('arn:aws:ec2:us-east-1::snapshot/snap-0abc'))).toBe(
       'arn:<wbr>aws:<wbr>ec2:<wbr>us-<wbr>east-<wbr>1:<wbr>:<wbr>snapshot/<wbr>snap-<wbr>0abc',
     );
-    expect(String(idMarkup('role_name.x'))).toBe('role_<wbr>name.<wbr>x');
-    // negative: a plain token gets no break point, and null prints nothing
-    expect(String(idMarkup('111122223333'))).toBe('111122223333');
+    expect(String(idMarkup(`role_name.x/${'s'.repeat(30)}`))).toBe(
+      `role_<wbr>name.<wbr>x/<wbr>${'s'.repeat(30)}`,
+    );
+    // negative: an id short enough to fit any column whole gets no break point (each <wbr> costs PDF
+    // bytes), nor does a token with no break character; null prints nothing
+    expect(String(idMarkup('snap-0aaaaaaaaaaaaaa13'))).toBe('snap-0aaaaaaaaaaaaaa13');
+    expect(String(idMarkup('1'.repeat(WRAP_FROM + 5)))).toBe('1'.repeat(WRAP_FROM + 5));
     expect(String(idMarkup(null))).toBe('');
   });
 
   it('escape record text first: no tag survives and no entity is split by a <wbr>', () => {
-    const out = String(idMarkup('snap-0"><script>alert(1)</script>&x=`y`'));
+    const out = String(idMarkup('arn:aws:ec2:eu-west-1::snapshot/snap-0"><script>alert(1)</script>&x=`y`'));
     expect(out).not.toMatch(/<script/i);
     expect(out.replaceAll('<wbr>', '')).toBe(
-      'snap-0&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;x&#x3D;&#x60;y&#x60;',
+      'arn:aws:ec2:eu-west-1::snapshot/snap-0&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;x&#x3D;&#x60;y&#x60;',
     );
     // every <wbr> follows a break character
+    expect(out).toContain('&lt;/<wbr>script&gt;');
     for (const m of out.matchAll(/(.)<wbr>/g)) expect(':/-._').toContain(m[1]);
-    const prose = String(proseMarkup('copied to <b>eu-west-2</b> by arn:aws:iam::1:role/x'));
+    const prose = String(
+      proseMarkup('copied to <b>eu-west-2</b> by arn:aws:iam::111122223333:role/DrOperatorRole'),
+    );
     expect(prose).not.toMatch(/<b>/);
-    expect(prose).toContain('<span class="tok">arn:<wbr>aws:<wbr>iam:<wbr>:<wbr>1:<wbr>role/<wbr>x</span>');
-    // a word with no break character is left as it is
+    expect(prose).toContain(
+      '<span class="tok">arn:<wbr>aws:<wbr>iam:<wbr>:<wbr>111122223333:<wbr>role/<wbr>DrOperatorRole</span>',
+    );
+    // a short word is kept whole with no break point; a word with no break character is left as it is
+    expect(prose).toContain('<span class="tok">&lt;b&gt;eu-west-2&lt;/b&gt;</span>');
     expect(prose.startsWith('copied to ')).toBe(true);
   });
 });

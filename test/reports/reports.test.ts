@@ -212,7 +212,7 @@ describe('reports on named scenarios', () => {
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
       digest_status: 'unchecked',
     });
-    expect(m.queries.map((q: { name: string }) => q.name)).toContain('reports/common/copies');
+    expect(m.queries.map((q: { name: string }) => q.name)).toContain('reports/residency/copies');
     expect(m.queries[0].sql).toMatch(/select/i);
     for (const o of m.outputs) {
       const { createHash } = await import('node:crypto');
