@@ -22,8 +22,8 @@ export const CAPS = {
   passing: 25,
   /** rows of any other table (regions, keys, shares, KMS use, summaries) */
   table: 50,
-  /** events of the forensics timeline */
-  timeline: 500,
+  /** events of the forensics timeline (the JSON holds up to forensics TIMELINE_LIMIT) */
+  timeline: 100,
   /** coverage cells and gaps in the coverage appendix */
   coverage: 50,
   /** accounts and regions named on page one */
@@ -187,9 +187,10 @@ const TABLES: Record<string, (model: Record<string, unknown>) => Record<string, 
   forensics: (m) => {
     const copies = m.copies as { flags: string[] }[];
     return {
+      // the flagged ones are also listed under Failures: half the failing cap keeps the PDF in bounds
       copies: capped(
         [...copies.filter((c) => c.flags.length), ...copies.filter((c) => !c.flags.length)],
-        CAPS.failing,
+        CAPS.failing / 2,
       ),
       kms_use: capped(
         [...(m.kms_use as { flag: string | null }[])].sort((a, b) => Number(!!b.flag) - Number(!!a.flag)),

@@ -109,11 +109,14 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
   const ids = (await ctx.all('reports/forensics/subject_copies', CopyId, { subject, ...ctx.range })).map(
     (r) => r.copy_id,
   );
-  const idSet = new Set(ids);
-  // the component may reach outside the window: show it whole, as lineage does
+  // the component may reach outside the window: show it whole, as lineage does; only its copies are read
   const copies = chained(
-    await ctx.all('reports/common/copies', CopyRow, { since: null, until: null }),
-  ).filter((c) => idSet.has(c.copy_id));
+    await ctx.all('reports/common/copies', CopyRow, {
+      since: null,
+      until: null,
+      copy_ids: JSON.stringify(ids),
+    }),
+  );
   const artifactIds = new Set<string>();
   for (const c of copies) {
     if (c.source_id) artifactIds.add(c.source_id);
