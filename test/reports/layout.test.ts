@@ -200,8 +200,8 @@ describe('charts', () => {
     // a box inside the printable area of landscape A4 and Letter (297/279 mm wide, 210/216 mm high, 12 mm side margins)
     const px = (mm: number) => (mm / 25.4) * 96;
     expect(GRAPH_BOX.width).toBeLessThanOrEqual(px(279.4 - 24));
-    // and no taller than the 95 mm page one keeps for its picture (styles: .page-one figure img)
-    expect(GRAPH_BOX.height).toBeLessThanOrEqual(px(95));
+    // and no taller than the 68 mm page one keeps for its picture (styles: .page-one figure img)
+    expect(GRAPH_BOX.height).toBeLessThanOrEqual(px(68));
     const edges = Array.from({ length: 40 }, (_, i) => ({
       from: { id: `snap-${String(i).padStart(17, '0')}`, region: 'us-east-1', account: '111122223333' },
       to: { id: `snap-${String(i + 1).padStart(17, '0')}`, region: 'eu-west-1', account: '444455556666' },
@@ -325,10 +325,10 @@ describe('PDF pages', () => {
 
   const config = Config.parse({ ...POLICY, organization: 'Layout Org', dr: { requirements: [] } });
 
-  for (const [id, subject] of [
-    ['residency', null],
-    ['dr_coverage', null],
-    ['forensics', '904657914468'],
+  for (const [id, subject, caption] of [
+    ['residency', null, 'Findings per jurisdiction of the region the data is in'],
+    ['dr_coverage', null, 'oldest first within fail, unknown, pass'],
+    ['forensics', '904657914468', 'Boxes are artifact locations'],
   ] as const) {
     it(`${id}: page one, "page N of M" with the report id and generation time on every page, and no printed id split across lines`, async () => {
       const r = await generateReport(store, {
