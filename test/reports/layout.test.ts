@@ -357,6 +357,8 @@ describe('PDF pages', () => {
       expect(one).toContain(compact(verdict(s).line));
       for (const word of ['Scope', 'Accounts', 'Regions', 'Window', 'Notingested', 'Policy'])
         expect(one).toContain(word);
+      // and the chart, whole on page one (its caption is part of its figure, which does not break)
+      expect(one).toContain(compact(caption));
       const ids = modelIds(r.model);
       const { printed, split } = splitIds(pages, ids);
       expect(printed).toBeGreaterThan(10);
