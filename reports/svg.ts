@@ -188,9 +188,9 @@ let graphviz: Promise<Graphviz> | null = null;
  * The box the lineage graph is drawn into, in CSS pixels: the printable width of a landscape Letter
  * page (the narrower paper) and what is left of page one under the scope and policy.
  */
-export const GRAPH_BOX = { width: 960, height: 255 };
+export const GRAPH_BOX = { width: 960, height: 225 };
 /** Edges drawn at most; flagged copies first. The copies table and the JSON list them all. */
-export const MAX_GRAPH_EDGES = 60;
+export const MAX_GRAPH_EDGES = 25;
 
 /** Scales Graphviz's picture (sized in points) down to fit GRAPH_BOX, keeping its proportions. */
 export function fitSvg(svg: string, box = GRAPH_BOX): string {

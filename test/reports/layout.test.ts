@@ -13,7 +13,15 @@ import { generateReport } from '../../reports/generate.ts';
 import { CAPS, idMarkup, proseMarkup, renderHtml, WRAP_FROM } from '../../reports/html.ts';
 import { reportId, verdict } from '../../reports/model.ts';
 import { PdfRenderer, pageTemplates } from '../../reports/pdf.ts';
-import { ageChart, fitSvg, GRAPH_BOX, lineageGraph, niceTicks, textWidth } from '../../reports/svg.ts';
+import {
+  ageChart,
+  fitSvg,
+  GRAPH_BOX,
+  lineageGraph,
+  MAX_GRAPH_EDGES,
+  niceTicks,
+  textWidth,
+} from '../../reports/svg.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { A1, copySnapshot, createSnapshot, share } from '../correlate/fixtures.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
@@ -200,8 +208,8 @@ describe('charts', () => {
     // a box inside the printable area of landscape A4 and Letter (297/279 mm wide, 210/216 mm high, 12 mm side margins)
     const px = (mm: number) => (mm / 25.4) * 96;
     expect(GRAPH_BOX.width).toBeLessThanOrEqual(px(279.4 - 24));
-    // and no taller than the 68 mm page one keeps for its picture (styles: .page-one figure img)
-    expect(GRAPH_BOX.height).toBeLessThanOrEqual(px(68));
+    // and no taller than the 60 mm page one keeps for its picture (styles: .page-one figure img)
+    expect(GRAPH_BOX.height).toBeLessThanOrEqual(px(60));
     const edges = Array.from({ length: 40 }, (_, i) => ({
       from: { id: `snap-${String(i).padStart(17, '0')}`, region: 'us-east-1', account: '111122223333' },
       to: { id: `snap-${String(i + 1).padStart(17, '0')}`, region: 'eu-west-1', account: '444455556666' },
@@ -209,7 +217,7 @@ describe('charts', () => {
       flagged: i % 3 === 0,
       failed: false,
     }));
-    const big = await lineageGraph(edges);
+    const big = await lineageGraph(edges.slice(0, MAX_GRAPH_EDGES));
     const svg = svgOf(big.uri);
     const [, w, h] = /<svg[^>]*\swidth="([\d.]+)px"\s+height="([\d.]+)px"/.exec(svg)!;
     const [, vw, vh] = /viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)"/.exec(svg)!;
@@ -218,7 +226,12 @@ describe('charts', () => {
     // drawn at its own proportions (scaled, not stretched), and really scaled down
     expect(Number(w) / Number(h)).toBeCloseTo(Number(vw) / Number(vh), 1);
     expect(Number(vh)).toBeGreaterThan(GRAPH_BOX.height);
-    expect(big.shown).toBe(40);
+    expect(big.shown).toBe(MAX_GRAPH_EDGES);
+    // past the cap, flagged copies are drawn first and the count says how many were left out
+    const capped = await lineageGraph(edges);
+    expect([capped.shown, capped.total]).toEqual([MAX_GRAPH_EDGES, 40]);
+    const drawn = svgOf(capped.uri);
+    for (const e of edges.filter((x) => x.flagged)) expect(drawn).toContain(e.to.id.slice(5));
     const small = svgOf((await lineageGraph(edges.slice(0, 1))).uri);
     const [, sw] = /<svg[^>]*\swidth="([\d.]+)px"/.exec(small)!;
     const [, svw] = /viewBox="[\d.-]+ [\d.-]+ ([\d.]+) /.exec(small)!;
