@@ -15,7 +15,7 @@ import type { Format } from './ids.ts';
 import { blocks, jsonPieces } from './json-stream.ts';
 import { writeInputs, writeManifest } from './manifest.ts';
 import { resolveSigningKey, type SigningKey } from './manifest-key.ts';
-import type { Header } from './model.ts';
+import { type Header, reportId } from './model.ts';
 import type { PdfRenderer } from './pdf.ts';
 import { REPORTS, type ReportId } from './registry.ts';
 
@@ -94,6 +94,14 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   }
   const header: Header = {
     report: def.id,
+    report_id: reportId({
+      report: def.id,
+      generated_at: isoSeconds(now),
+      subject: options.subject ?? null,
+      since,
+      until,
+      organization: options.config.organization,
+    }),
     title: def.title,
     organization: options.config.organization,
     generated_at: isoSeconds(now),
@@ -137,6 +145,7 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
       const printed = await options.pdf.print(html, {
         title: `${def.title} · ${options.config.organization}`,
         generatedAt: isoSeconds(now),
+        reportId: header.report_id,
         paper: options.config.reports.paper,
       });
       blocked = printed.blocked;

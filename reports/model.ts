@@ -1,5 +1,6 @@
 // The parts every report's view model shares: findings (one shape for every report, as controls
 // have one shape), the coverage banner and the header. Templates only lay these out.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { count, text, textOrNull } from './fields.ts';
 
@@ -64,6 +65,8 @@ export type Banner = z.infer<typeof Banner>;
 
 export const Header = z.object({
   report: text,
+  /** names this rendering on every printed page: the same inputs give the same id (reportId) */
+  report_id: text,
   title: text,
   organization: text,
   generated_at: text,
@@ -95,4 +98,33 @@ export const STATUS_RANK: Record<Status, number> = { fail: 0, unknown: 1, pass: 
 /** Fail first, then unknown, then pass; stable within each. */
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status]);
+}
+
+/**
+ * A UUID-shaped id for one rendering of a report, derived from what defines it (report, clock,
+ * subject, window, organization) so that golden files and re-renders of the same inputs agree.
+ */
+export function reportId(
+  h: Pick<Header, 'report' | 'generated_at' | 'subject' | 'since' | 'until' | 'organization'>,
+) {
+  const hex = createHash('sha256')
+    .update(JSON.stringify([h.report, h.generated_at, h.subject, h.since, h.until, h.organization]))
+    .digest('hex');
+  // version 5 / RFC 4122 variant bits, so tools that parse UUIDs accept it
+  const v = `5${hex.slice(13, 16)}`;
+  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16) + hex.slice(17, 20);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${v}-${variant}-${hex.slice(20, 32)}`;
+}
+
+export const Verdict = z.enum(['PASS', 'FAIL', 'UNKNOWN']);
+
+/** The report's one-line verdict: any fail fails it; else any unknown (or nothing judged) leaves it unknown. */
+export function verdict(s: z.infer<typeof Summary>): { verdict: z.infer<typeof Verdict>; line: string } {
+  const v = s.fail > 0 ? 'FAIL' : s.unknown > 0 || s.total === 0 ? 'UNKNOWN' : 'PASS';
+  const n = (x: number) => x.toLocaleString('en-US');
+  const line =
+    s.total === 0
+      ? `${v} — nothing was judged (no findings)`
+      : `${v} — ${n(s.fail)} fail, ${n(s.unknown)} unknown, ${n(s.pass)} pass`;
+  return { verdict: v, line };
 }

@@ -52,7 +52,22 @@ export async function chromiumPath(choice: string): Promise<string> {
 export interface PrintOptions {
   title: string;
   generatedAt: string;
+  /** printed in every page's footer, so a loose page names the report it came from */
+  reportId?: string;
   paper: 'A4' | 'Letter';
+}
+
+// Chromium renders these templates apart from the page, with the page's classes pageNumber and
+// totalPages filled in; everything else in them is our text, escaped like the report's.
+const PAGE_STYLE =
+  'font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif';
+
+export function pageTemplates(options: PrintOptions): { header: string; footer: string } {
+  const id = options.reportId ? `report ${escapeMarkup(options.reportId)} · ` : '';
+  return {
+    header: `<div style="${PAGE_STYLE}"><span>${escapeMarkup(options.title)}</span><span>copytrail · confidential: contains audit evidence</span></div>`,
+    footer: `<div style="${PAGE_STYLE}"><span>${id}generated ${escapeMarkup(options.generatedAt)}</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+  };
 }
 
 export interface PrintResult {
@@ -106,8 +121,7 @@ export class PdfRenderer {
         }
       });
       await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
-      const header = `<div style="font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>${escapeMarkup(options.title)}</span><span>generated ${escapeMarkup(options.generatedAt)}</span></div>`;
-      const footer = `<div style="font-size:7pt;color:#5d6d7e;width:100%;padding:0 12mm;display:flex;justify-content:space-between;font-family:Helvetica,Arial,sans-serif"><span>copytrail · confidential: contains audit evidence</span><span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`;
+      const { header, footer } = pageTemplates(options);
       const pdf = await page.pdf({
         format: options.paper,
         // audit tables are wide: landscape keeps ids and timestamps on one line

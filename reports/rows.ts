@@ -48,11 +48,34 @@ export const CopyRow = z.object({
 });
 export type CopyRow = z.infer<typeof CopyRow>;
 
+/** What residency reads of a copy (queries/reports/residency/copies.sql). */
+export const ResidencyCopyRow = CopyRow.pick({
+  copy_id: true,
+  kind: true,
+  api: true,
+  status: true,
+  requested_at: true,
+  request_event_id: true,
+  principal_arn: true,
+  source_id: true,
+  source_region: true,
+  source_account: true,
+  target_id: true,
+  target_arn: true,
+  target_region: true,
+  target_account: true,
+  target_key_arn: true,
+  chain: true,
+  chain_status: true,
+  ended_at: true,
+});
+export type ResidencyCopyRow = z.infer<typeof ResidencyCopyRow>;
+
 /**
  * The copies as read, once correlate has stored their chains. A store migrated from before chains
  * were stored has none until correlate runs again; a report from it would lose every copy's origin.
  */
-export function chained(copies: CopyRow[]): CopyRow[] {
+export function chained<T extends Pick<CopyRow, 'chain_status'>>(copies: T[]): T[] {
   const missing = copies.filter((c) => c.chain_status === null).length;
   if (missing) {
     throw new Error(

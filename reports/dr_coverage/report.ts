@@ -150,7 +150,7 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
   const snaps = await ctx.all('reports/dr_coverage/resources', ResourceSnapshot, { until: ctx.window.asOf });
   // every copy up to the as-of instant counts, however old: the newest one is what is judged
   const copies = chained(
-    await ctx.all('reports/common/copies', CopyRow, { since: null, until: ctx.window.asOf }),
+    await ctx.all('reports/common/copies', CopyRow, { since: null, until: ctx.window.asOf, copy_ids: null }),
   );
 
   const resources = new Map<string, Resource>();
@@ -352,7 +352,8 @@ export async function buildDrCoverage(ctx: ReportContext, header: Header): Promi
     ),
   );
   const summary = summarize(findings);
-  const chartRows = rows.slice(0, 40);
+  // page one holds the chart: the worst rows, as many as stay legible there
+  const chartRows = rows.slice(0, 18);
   return DrCoverageModel.parse({
     header,
     banner,

@@ -65,9 +65,14 @@ export const ForensicsModel = z.object({
   header: Header,
   banner: Banner,
   subject: z.object({ value: text, kind: text }),
+  /** what the flags are judged against: the residency policy and the expected copiers */
+  policy: z.array(text),
   summary: Summary,
   findings: z.array(FlaggedFinding),
   graph_svg_data_uri: text,
+  /** copies drawn in the graph, of all the copies listed (svg.ts MAX_GRAPH_EDGES) */
+  graph_shown: z.number(),
+  graph_total: z.number(),
   copies: z.array(
     z.object({
       copy_id: text,
@@ -104,11 +109,14 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
   const ids = (await ctx.all('reports/forensics/subject_copies', CopyId, { subject, ...ctx.range })).map(
     (r) => r.copy_id,
   );
-  const idSet = new Set(ids);
-  // the component may reach outside the window: show it whole, as lineage does
+  // the component may reach outside the window: show it whole, as lineage does; only its copies are read
   const copies = chained(
-    await ctx.all('reports/common/copies', CopyRow, { since: null, until: null }),
-  ).filter((c) => idSet.has(c.copy_id));
+    await ctx.all('reports/common/copies', CopyRow, {
+      since: null,
+      until: null,
+      copy_ids: JSON.stringify(ids),
+    }),
+  );
   const artifactIds = new Set<string>();
   for (const c of copies) {
     if (c.source_id) artifactIds.add(c.source_id);
@@ -262,7 +270,7 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
   });
 
   const graph = await lineageGraph(
-    copies.map((c) => ({
+    copies.map((c, i) => ({
       from: { id: c.source_id ?? '?', region: c.source_region ?? '?', account: c.source_account ?? '?' },
       to: {
         id: isKind(COPY_OUT_KINDS, c.kind)
@@ -272,7 +280,7 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
         account: c.target_account ?? '?',
       },
       label: `${c.api} (${c.mechanism})\n${c.requested_at ?? ''}\nevidence: ${c.evidence}${c.error_code ? `\nFAILED ${c.error_code}` : ''}`,
-      flagged: copyRows.find((r) => r.copy_id === c.copy_id)!.flags.length > 0,
+      flagged: copyRows[i]!.flags.length > 0,
       failed: c.status === 'failed',
     })),
   );
@@ -282,9 +290,18 @@ export async function buildForensics(ctx: ReportContext, header: Header): Promis
     header,
     banner,
     subject: { value: subject, kind },
+    policy: [
+      policy.describe(),
+      expected.length
+        ? `Copies are expected only from: ${expected.join(', ')}.`
+        : 'No expected copiers are configured: a principal that made no other copy in the store is flagged.',
+      'A copy or share to an account that is neither ingested, trusted nor a vault is flagged; so is a copy without KMS evidence.',
+    ],
     summary: summarize(sorted),
     findings: sorted,
-    graph_svg_data_uri: graph,
+    graph_svg_data_uri: graph.uri,
+    graph_shown: graph.shown,
+    graph_total: graph.total,
     copies: copyRows,
     timeline: timeline.slice(0, TIMELINE_LIMIT),
     timeline_truncated: timeline.length > TIMELINE_LIMIT,

@@ -4,13 +4,13 @@
 // the copy's region (a key in the copy's region is judged with the copy's location already).
 import { Finding } from '../model.ts';
 import type { ResidencyPolicy } from '../policy.ts';
-import { type ArtifactKeyRow, type CopyRow, resourceArn } from '../rows.ts';
+import { type ArtifactKeyRow, type ResidencyCopyRow, resourceArn } from '../rows.ts';
 
 const regionOfKey = (arn: string | null) => (arn?.startsWith('arn:') ? arn.split(':')[3] || null : null);
 
 export function judgeCarriedKeys(
   policy: ResidencyPolicy,
-  copies: CopyRow[],
+  copies: ResidencyCopyRow[],
   associated: ArtifactKeyRow[],
 ): Finding[] {
   const verdict = (...vs: (boolean | null)[]) =>

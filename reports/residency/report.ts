@@ -9,7 +9,16 @@ import type { ReportContext } from '../context.ts';
 import { buildBanner, CoverageIndex } from '../coverage.ts';
 import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../model.ts';
 import { ResidencyPolicy } from '../policy.ts';
-import { ArtifactKeyRow, ArtifactRow, CopyRow, chained, KeyRow, resourceArn, ShareRow } from '../rows.ts';
+import {
+  ArtifactKeyRow,
+  ArtifactRow,
+  chained,
+  KeyRow,
+  ResidencyCopyRow,
+  resourceArn,
+  ShareRow,
+} from '../rows.ts';
+import { stackedBarChart } from '../svg.ts';
 import { judgeCarriedKeys } from './carried-keys.ts';
 
 const Hop = z.object({
@@ -65,18 +74,25 @@ export const ResidencyModel = z.object({
   shares: z.array(
     ShareRow.extend({ trusted: z.enum(['yes', 'no', 'n/a']), status: z.enum(['pass', 'fail', 'unknown']) }),
   ),
+  /** page one's picture: findings per jurisdiction of their region, by status */
+  chart: z.object({
+    svg_data_uri: z.string(),
+    bars: z.array(
+      z.object({ jurisdiction: z.string(), fail: z.number(), unknown: z.number(), pass: z.number() }),
+    ),
+  }),
 });
 export type ResidencyModel = z.infer<typeof ResidencyModel>;
 
 /** A replication destination is a location of the data: name both buckets and the verdict. */
-const replicationReason = (c: CopyRow, verdict: string) =>
+const replicationReason = (c: ResidencyCopyRow, verdict: string) =>
   `S3 replication (${c.status}) of bucket ${c.source_id ?? '?'} in ${c.source_region ?? '?'} / ${c.source_account ?? '?'} to bucket ${c.target_id ?? '?'} in ${c.target_region ?? 'an unknown region'} / ${c.target_account ?? '?'}: ${verdict}`;
 
-const yn = (v: boolean | null) => (v === null ? 'n/a' : v ? 'yes' : 'no');
+const yn = (v: boolean | null): 'yes' | 'no' | 'n/a' => (v === null ? 'n/a' : v ? 'yes' : 'no');
 const where = (region: string | null, account: string | null) => `${region ?? '?'} / ${account ?? '?'}`;
 
 /** How the data got to a copy's destination: copied, replicated (a configuration), exported to S3. */
-const verb = (c: CopyRow) =>
+const verb = (c: ResidencyCopyRow) =>
   isKind(COPY_OUT_KINDS, c.kind)
     ? 'exported to an S3 bucket (its region and account are not in the record)'
     : isKind(RESTORE_KINDS, c.kind)
@@ -91,12 +107,14 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   const policy = new ResidencyPolicy(ctx.config, coverage.accounts());
   const artifacts = await ctx.all('reports/residency/artifacts', ArtifactRow, { until: ctx.window.until });
   // every copy, for the hops of chains that began before the window; the window's own are judged
-  const allCopies = chained(await ctx.all('reports/common/copies', CopyRow, { since: null, until: null }));
+  const allCopies = chained(
+    await ctx.all('reports/residency/copies', ResidencyCopyRow, { since: null, until: null }),
+  );
   const { since, until } = ctx.window;
-  const inWindow = (c: CopyRow) =>
+  const inWindow = (c: ResidencyCopyRow) =>
     (!since || (c.requested_at ?? '') >= since) && (!until || (c.requested_at ?? '') < until);
   // a replication puts data in its destination for as long as it stands, whenever it was configured
-  const standsInWindow = (c: CopyRow) =>
+  const standsInWindow = (c: ResidencyCopyRow) =>
     c.kind === 's3_replication' &&
     (!until || (c.requested_at ?? '') < until) &&
     (!since || !c.ended_at || c.ended_at >= since);
@@ -106,10 +124,10 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
 
   const byId = new Map(allCopies.map((c) => [c.copy_id, c]));
   // the stored chain, root first: every copy that carried the data to this one
-  const chainOf = (c: CopyRow) =>
+  const chainOf = (c: ResidencyCopyRow) =>
     (c.chain ?? [])
       .map((id) => byId.get(id))
-      .filter((hop): hop is CopyRow => hop !== undefined)
+      .filter((hop): hop is ResidencyCopyRow => hop !== undefined)
       .map((hop) => ({
         copy_id: hop.copy_id,
         api: hop.api,
@@ -119,7 +137,7 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
         at: hop.requested_at,
       }));
 
-  const status = (...verdicts: (boolean | null)[]) =>
+  const status = (...verdicts: (boolean | null)[]): 'fail' | 'unknown' | 'pass' =>
     verdicts.includes(false) ? 'fail' : verdicts.includes(null) ? 'unknown' : 'pass';
   const findings: ResidencyModel['findings'] = [];
   // originals: where data was first written (snapshots, AMIs, DB snapshots made in place)
@@ -260,7 +278,19 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   }
 
   const sorted = sortFindings(findings) as ResidencyModel['findings'];
-  return ResidencyModel.parse({
+  const bars = new Map<string, { jurisdiction: string; fail: number; unknown: number; pass: number }>();
+  for (const f of sorted) {
+    // an S3 bucket's ARN names no region: such data sits where the records do not say
+    const j = f.region ? (regionInfo(f.region)?.jurisdiction ?? `? (${f.region})`) : 'region not known';
+    const b = bars.get(j) ?? { jurisdiction: j, fail: 0, unknown: 0, pass: 0 };
+    b[f.status]++;
+    bars.set(j, b);
+  }
+  const chartBars = [...bars.values()].sort(
+    (a, b) => b.fail - a.fail || b.unknown - a.unknown || a.jurisdiction.localeCompare(b.jurisdiction),
+  );
+  // generate.ts checks the whole model against ResidencyModel once; checking it here too cost as much
+  return {
     header,
     banner,
     policy: policy.describe(),
@@ -284,5 +314,12 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
       outside: [...g.regions].filter((r) => r !== g.first).sort(),
     })),
     shares: shareRows,
-  });
+    chart: {
+      svg_data_uri: stackedBarChart(
+        chartBars.map((b) => ({ label: b.jurisdiction, fail: b.fail, unknown: b.unknown, pass: b.pass })),
+        'findings by jurisdiction of the region the data is in',
+      ),
+      bars: chartBars,
+    },
+  };
 }

@@ -87,7 +87,11 @@ describe('reports read the stored copy chain', () => {
   };
 
   it('a copy of a copy counts for the volume its chain started from: vol A is in the vault account', async () => {
-    const copies = await store.all('reports/common/copies', CopyRow, { since: null, until: null });
+    const copies = await store.all('reports/common/copies', CopyRow, {
+      since: null,
+      until: null,
+      copy_ids: null,
+    });
     const vault = copies.find((c) => c.target_id === VAULT_COPY)!;
     expect(vault).toMatchObject({
       chain_status: 'complete',
@@ -99,7 +103,11 @@ describe('reports read the stored copy chain', () => {
   });
 
   it('a chain that loops names no resource, and its residency violation shows each hop of the loop once', async () => {
-    const copies = await store.all('reports/common/copies', CopyRow, { since: null, until: null });
+    const copies = await store.all('reports/common/copies', CopyRow, {
+      since: null,
+      until: null,
+      copy_ids: null,
+    });
     const abroad = copies.find((c) => c.target_id === 'snap-0ccccccccccccccc3')!;
     expect(abroad).toMatchObject({ chain_status: 'cycle', resource_id: null, resource_account: null });
     const r = await generateReport(store, {
@@ -144,7 +152,11 @@ describe('reports read the stored copy chain', () => {
   };
 
   it("forensics on a copy of a copy lists its chain up to the origin, the origin's other copies, and nothing unrelated", async () => {
-    const copies = await store.all('reports/common/copies', CopyRow, { since: null, until: null });
+    const copies = await store.all('reports/common/copies', CopyRow, {
+      since: null,
+      until: null,
+      copy_ids: null,
+    });
     const vault = copies.find((c) => c.target_id === VAULT_COPY)!;
     const root = copies.find((c) => c.copy_id === vault.chain?.[0])!;
     const kin = copies.filter(
@@ -159,7 +171,11 @@ describe('reports read the stored copy chain', () => {
   });
 
   it("forensics follows the chain correlate stored: a copy taken off the vault copy's stored chain leaves its lineage", async () => {
-    const copies = await store.all('reports/common/copies', CopyRow, { since: null, until: null });
+    const copies = await store.all('reports/common/copies', CopyRow, {
+      since: null,
+      until: null,
+      copy_ids: null,
+    });
     const vault = copies.find((c) => c.target_id === VAULT_COPY)!;
     const loop = copies.find((c) => c.target_id === 'snap-0ccccccccccccccc3')!;
     expect(await forensicsCopies(VAULT_COPY)).not.toContain('snap-0ccccccccccccccc3');

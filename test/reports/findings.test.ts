@@ -589,6 +589,7 @@ describe('OSCAL dates from record times', () => {
   it('an instant outside the years OSCAL takes (a forged eventTime) gives way to the as-of instant', () => {
     const header = {
       report: 'residency',
+      report_id: '00000000-0000-4000-8000-000000000000',
       title: 'Data residency report',
       organization: 'Org',
       generated_at: '2026-04-01T12:00:00Z',

@@ -93,7 +93,11 @@ describe('reports on S3 replication', () => {
     const keys = r.model.keys as { key_arn: string; uses: number }[];
     expect(keys.find((k) => k.key_arn === key('eu-central-1', 4))?.uses).toBe(0);
     expect(keys.find((k) => k.key_arn === key('eu-central-1', 1))?.uses).toBe(1);
-    const html = readFileSync(r.files.find((f) => f.path.endsWith('.html'))!.path, 'utf8');
+    // id break points (<wbr> after - . _ : /) are markup, not text
+    const html = readFileSync(r.files.find((f) => f.path.endsWith('.html'))!.path, 'utf8').replaceAll(
+      '<wbr>',
+      '',
+    );
     expect(html).toContain('customers-us');
     expect(html).not.toContain(EVIL);
     expect(html).toContain('&lt;img src');

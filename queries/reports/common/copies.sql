@@ -4,7 +4,8 @@
 -- the depth cap has no root, so no resource; and when its new artifact was deleted, if it was. An
 -- S3 replication's evidence is the replication role's calls that went through (copy_evidence_hourly
 -- counts them; their ids are not listed: one per object), and its ended_at says whether it still
--- stands. params: $since, $until (ISO text or null). output: one row per copy (see the select list).
+-- stands. params: $since, $until (ISO text or null), $copy_ids (JSON array text of copy ids, or null
+-- for every copy: forensics reads only its subject's). output: one row per copy (see the select list).
 with origin as (
   select
     c.copy_id,
@@ -101,4 +102,5 @@ left join ev on ev.copy_id = c.copy_id
 left join hourly h on h.copy_id = c.copy_id
 where ($since::timestamptz is null or c.requested_at >= $since::timestamptz)
   and ($until::timestamptz is null or c.requested_at < $until::timestamptz)
+  and ($copy_ids::varchar is null or list_contains(from_json($copy_ids::varchar, '["VARCHAR"]'), c.copy_id))
 order by c.requested_at, c.copy_id
