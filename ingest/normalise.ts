@@ -141,33 +141,12 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
       if (text.charCodeAt(pos) !== 0x2c) return null;
       pos++;
     }
-    const start = pos;
-    // the record must be spelt exactly as JSON.stringify spells it, field by field
-    if (text.charCodeAt(pos) !== 0x7b) return null;
-    pos++;
-    const pieces = new Map<string, string>();
-    // the unknown fields in their order, as text: an object would reorder integer-like keys
-    let extra = '';
-    let first = true;
-    for (const k in r) {
-      const v = r[k];
-      const key = JSON.stringify(k);
-      const value = JSON.stringify(v);
-      if (!first) {
-        if (text.charCodeAt(pos) !== 0x2c) return null;
-        pos++;
-      }
-      first = false;
-      if (!text.startsWith(key, pos) || text.charCodeAt(pos + key.length) !== 0x3a) return null;
-      pos += key.length + 1;
-      if (!text.startsWith(value, pos)) return null;
-      pos += value.length;
-      if (KNOWN_FIELDS.has(k)) pieces.set(k, value);
-      else extra += `${extra === '' ? '{' : ','}${key}:${value}`;
-    }
-    if (text.charCodeAt(pos) !== 0x7d) return null;
-    pos++;
-    const line = recordLine(r, pieces, extra, text.slice(start, pos));
+    // the record must be spelt exactly as JSON.stringify spells it: then no key is written twice and
+    // every value reads back as written
+    const raw = JSON.stringify(r);
+    if (!text.startsWith(raw, pos)) return null;
+    pos += raw.length;
+    const line = recordLine(r, raw);
     if (line === null) return null;
     const full = `{"p":${tag},"i":${i},${line}}\n`;
     if (full.length > longest) longest = full.length;
@@ -181,7 +160,7 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
 const q = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 
 /** The record's columns as the body of its NDJSON line, or null when SQL must take it. */
-function recordLine(r: Obj, pieces: Map<string, string>, extra: string, raw: string): string | null {
+function recordLine(r: Obj, raw: string): string | null {
   const { eventID, eventTime, eventSource, eventName } = r;
   if (typeof eventID !== 'string' || eventID === '') return null;
   if (typeof eventName !== 'string' || eventName === '') return null;
@@ -190,11 +169,11 @@ function recordLine(r: Obj, pieces: Map<string, string>, extra: string, raw: str
   }
   if (typeof eventTime !== 'string' || !isInstant(eventTime)) return null;
   // proxies rewrite hosts (kms.amazonaws.com.rproxy.goskope.com): keep the service's own name
-  let line = `"r":${JSON.stringify(raw)},"event_id":${pieces.get('eventID')},"event_time_text":${pieces.get('eventTime')},"event_source":${JSON.stringify(eventSource.replace(SOURCE_HOST, '$1'))},"event_name":${pieces.get('eventName')}`;
+  let line = `"r":${raw},"event_id":${JSON.stringify(eventID)},"event_time_text":${JSON.stringify(eventTime)},"event_source":${JSON.stringify(eventSource.replace(SOURCE_HOST, '$1'))},"event_name":${JSON.stringify(eventName)}`;
   for (const [column, field] of TEXT_COLUMNS) {
     const v = str(r[field]);
     if (v === undefined) return null;
-    line += `,"${column}":${v === null ? 'null' : pieces.get(field)}`;
+    line += `,"${column}":${q(v)}`;
   }
   const identity = r.userIdentity;
   let issuerArn: string | null = null;
@@ -225,7 +204,15 @@ function recordLine(r: Obj, pieces: Map<string, string>, extra: string, raw: str
   line += `,"session_issuer_arn":${q(issuerArn)},"read_only":${readOnly},"management_event":${management}`;
   for (const [column, field] of JSON_COLUMNS) {
     // a JSON null is stored as SQL NULL, as json_transform reads it
-    line += `,"${column}":${pieces.get(field) ?? 'null'}`;
+    const v = r[field];
+    line += `,"${column}":${v === undefined || v === null ? 'null' : JSON.stringify(v)}`;
+  }
+  // the unknown fields in their order, as text: an object would reorder integer-like keys (a record
+  // with one is not canonical and never gets here, but the text is cheaper anyway)
+  let extra = '';
+  for (const k in r) {
+    if (KNOWN_FIELDS.has(k)) continue;
+    extra += `${extra === '' ? '{' : ','}${JSON.stringify(k)}:${JSON.stringify(r[k])}`;
   }
   return `${line},"extra":${extra === '' ? 'null' : `${extra}}`}`;
 }
