@@ -33,6 +33,7 @@ export async function ingestDir(
     source: 'dir',
     maxFileBytes: options.maxFileBytes,
     onFileDone: () => progress.tick(),
+    onEvents: (n) => progress.events?.(n),
   });
   // which files were read in this run, and which of them asked for their signature (digests do)
   const read = new Set<string>();

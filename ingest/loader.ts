@@ -1,15 +1,20 @@
-// The batch loader every source feeds: prepares files into NDJSON batches in a spool directory and
-// loads each batch in one transaction (ledger, events, rejects, coverage), so a crash never leaves a
-// half-loaded file. Preparing batch N+1 overlaps DuckDB loading batch N.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// The batch loader every source feeds: prepares files in worker threads (plain trail files become
+// one NDJSON line per normalised record, anything else one line of raw records for the SQL
+// normaliser), spools them in a directory and loads each batch
+// in one transaction (ledger, events, rejects, coverage), so a crash never leaves a half-loaded file.
+// Files are prepared ahead, a bounded number at a time, and taken in the order they were added;
+// preparing batch N+1 overlaps DuckDB loading batch N.
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeLines } from '../queries/ndjson.ts';
-import type { Store } from '../queries/store.ts';
+import type { Params, Store } from '../queries/store.ts';
 import { InputRejected } from './input-rejected.ts';
 import { isDigestLocation, parseLayout } from './layout.ts';
+import type { FastRows } from './normalise.ts';
 import { reasonClass } from './outcomes.ts';
-import { diagnoseJson, MAX_FILE_BYTES, type Prepared, prepareFile } from './prepare-file.ts';
+import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
+import { PreparePool } from './prepare-pool.ts';
 import { openSpool, type Spool } from './spool.ts';
 
 export interface InputFile {
@@ -58,6 +63,8 @@ export interface LoaderOptions {
   /** Largest file read, after decompression (default MAX_FILE_BYTES, DuckDB's per-object ceiling). */
   maxFileBytes?: number;
   onFileDone?: () => void;
+  /** `n` more events committed: for progress */
+  onEvents?: (n: number) => void;
 }
 
 interface LedgerRow {
@@ -107,6 +114,9 @@ interface DigestRow {
 interface Batch {
   index: number;
   lines: { fileId: number; line: string; text: string }[];
+  fast: { fileId: number; rows: FastRows }[];
+  /** the longest fast line */
+  fastLongest: number;
   bytes: number;
   ledger: LedgerRow[];
   rejects: RejectRow[];
@@ -121,6 +131,7 @@ const KnownFile = z.object({
   status: z.string(),
 });
 const MaxId = z.object({ max_id: z.coerce.number() });
+const Setting = z.object({ value: z.string() });
 const Hash = z.object({ sha256: z.string() });
 const StagedFile = z.object({ file_id: z.coerce.number(), record_count: z.coerce.number() });
 const BatchCounts = z.object({
@@ -138,6 +149,13 @@ export class BatchLoader {
   private nextId = 0;
   private batch: Batch = emptyBatch(0);
   private pending: Promise<void> | null = null;
+  private readonly pool: PreparePool;
+  /** files added and being prepared, taken in the order they came */
+  private readonly queue: { file: InputFile; prepared: Promise<Prepared> | null }[] = [];
+  private readonly ahead: number;
+  private readonly profile = new Profile();
+  /** the store's memory limit before this ingest lowered it, put back when it ends */
+  private memoryBefore: string | null = null;
   private readonly started = Date.now();
   readonly summary: IngestSummary = emptySummary();
 
@@ -147,6 +165,9 @@ export class BatchLoader {
   ) {
     // COPYTRAIL_BATCH_MB trades memory for speed; each batch is one transaction
     this.batchBytes = options.batchBytes ?? batchBytesFromEnv() ?? 64 * 1024 * 1024;
+    this.pool = new PreparePool();
+    // enough files under way to keep every worker busy, few enough that memory stays flat
+    this.ahead = Math.max(4, this.pool.size * 8);
     if (options.spoolDir) {
       mkdirSync(options.spoolDir, { recursive: true });
       this.spool = mkdtempSync(join(options.spoolDir, 'copytrail-spool-'));
@@ -158,7 +179,15 @@ export class BatchLoader {
     }
   }
 
+  private async restoreMemoryLimit(): Promise<void> {
+    if (this.memoryBefore === null) return;
+    const value = this.memoryBefore;
+    this.memoryBefore = null;
+    await this.store.run('ingest/set_memory_limit', { value });
+  }
+
   private removeSpool(): void {
+    this.pool.close();
     if (this.ownSpool) this.ownSpool.remove();
     else rmSync(this.spool, { recursive: true, force: true });
   }
@@ -171,6 +200,16 @@ export class BatchLoader {
     }
     for (const row of await store.all('ingest/known_hashes', Hash)) loader.hashes.add(row.sha256);
     loader.nextId = (await store.one('ingest/max_file_id', MaxId)).max_id;
+    await loader.pool.ready();
+    // An ingest streams: batches of a bounded size, each checked against the store. DuckDB would
+    // otherwise keep up to its whole limit (4 GB by default) of the store's blocks cached; lower it
+    // for the ingest and let the rest spill, so memory stays flat whatever the number of events.
+    // (a store in memory has nowhere to spill to: it keeps its limit)
+    const limit = store.path === ':memory:' ? null : ingestMemoryLimit();
+    if (limit) {
+      loader.memoryBefore = (await store.one('ingest/memory_limit', Setting)).value;
+      await store.run('ingest/set_memory_limit', { value: limit });
+    }
     return loader;
   }
 
@@ -188,6 +227,42 @@ export class BatchLoader {
 
   async add(file: InputFile): Promise<void> {
     this.summary.files++;
+    // a file the ledger holds now is not prepared; whether it is skipped is decided in turn, below
+    const known = this.isKnown(file.location, file.size, file.etag);
+    this.queue.push({ file, prepared: known ? null : this.prepare(file) });
+    while (this.queue.length > this.ahead) await this.takeNext();
+  }
+
+  /** Reads and prepares one file; never rejects: what cannot be read becomes the file's rejection. */
+  private async prepare(file: InputFile): Promise<Prepared> {
+    const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
+    if (file.problem !== undefined) {
+      return { kind: 'rejected', sha256: null, reason: file.problem, raw: '' };
+    }
+    if (file.size > maxBytes) {
+      // refused by its size before a byte is read: compressed data practically never shrinks when inflated
+      return {
+        kind: 'rejected',
+        sha256: null,
+        reason: `too large: ${file.size} bytes (> ${maxBytes} bytes)`,
+        raw: '',
+      };
+    }
+    try {
+      return await this.pool.prepare(await file.read(), isDigestLocation(file.location), maxBytes);
+    } catch (err) {
+      return {
+        kind: 'rejected',
+        sha256: null,
+        reason: err instanceof InputRejected ? err.message : `cannot read: ${(err as Error).message}`,
+        raw: '',
+      };
+    }
+  }
+
+  /** Takes the oldest file added: the ledger, dedup by content and the batch, exactly in add order. */
+  private async takeNext(): Promise<void> {
+    const { file, prepared: ahead } = this.queue.shift()!;
     if (this.isKnown(file.location, file.size, file.etag)) {
       this.summary.skipped++;
       const status = this.known.get(file.location)!.status;
@@ -210,32 +285,12 @@ export class BatchLoader {
         path_date: layout.date,
         org_id: layout.orgId,
       };
-    const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
-    let prepared: Prepared;
-    if (file.problem !== undefined) {
-      prepared = { kind: 'rejected', sha256: null, reason: file.problem, raw: '' };
-    } else if (file.size > maxBytes) {
-      // refused by its size before a byte is read: compressed data practically never shrinks when inflated
-      prepared = {
-        kind: 'rejected',
-        sha256: null,
-        reason: `too large: ${file.size} bytes (> ${maxBytes} bytes)`,
-        raw: '',
-      };
-    } else {
-      try {
-        prepared = await prepareFile(await file.read(), fileId, isDigestLocation(file.location), {
-          maxBytes,
-        });
-      } catch (err) {
-        prepared = {
-          kind: 'rejected',
-          sha256: null,
-          reason: err instanceof InputRejected ? err.message : `cannot read: ${(err as Error).message}`,
-          raw: '',
-        };
-      }
-    }
+    const prepared = await this.profile.time(
+      'waiting for files to be read and prepared',
+      () => ahead ?? this.prepare(file),
+    );
+    if (prepared.kind === 'fast') this.profile.fastFiles++;
+    else if (prepared.kind === 'log') this.profile.sqlFiles++;
     const b = this.batch;
     const status =
       prepared.kind === 'rejected' ? 'rejected' : this.hashes.has(prepared.sha256) ? 'duplicate' : 'loaded';
@@ -273,7 +328,7 @@ export class BatchLoader {
       this.summary.duplicateFiles++;
       b.ledger.push({
         ...base,
-        kind: prepared.kind,
+        kind: prepared.kind === 'digest' ? 'digest' : 'log',
         sha256: prepared.sha256,
         status: 'duplicate',
         error: 'same content as a file already loaded',
@@ -295,6 +350,20 @@ export class BatchLoader {
         record_count: 0,
         rejected_count: 0,
       });
+    } else if (prepared.kind === 'fast') {
+      this.hashes.add(prepared.sha256);
+      b.ledger.push({
+        ...base,
+        kind: 'log',
+        sha256: prepared.sha256,
+        status: 'loaded',
+        error: null,
+        record_count: 0,
+        rejected_count: 0,
+      });
+      b.fast.push({ fileId, rows: prepared.rows });
+      b.bytes += prepared.rows.lines.length;
+      b.fastLongest = Math.max(b.fastLongest, prepared.rows.longest);
     } else {
       this.hashes.add(prepared.sha256);
       b.ledger.push({
@@ -311,7 +380,9 @@ export class BatchLoader {
       }
       this.summary.recordsRejected += prepared.recordRejects.length;
       this.summary.records += prepared.recordRejects.length;
-      b.lines.push({ fileId, line: prepared.line, text: prepared.text });
+      // prepared before its id was known: the line was written for file 0
+      const line = `{"_f":${fileId},${prepared.line.slice(LINE_HEAD.length)}`;
+      b.lines.push({ fileId, line, text: prepared.text });
       b.bytes += prepared.line.length;
     }
     this.options.onFileDone?.();
@@ -328,35 +399,66 @@ export class BatchLoader {
   private async flush(): Promise<void> {
     const batch = this.batch;
     this.batch = emptyBatch(batch.index + 1);
-    if (this.pending) await this.pending;
+    if (this.pending) await this.profile.time('waiting for the previous batch to load', () => this.pending!);
     this.pending = this.load(batch);
   }
 
   async finish(): Promise<IngestSummary> {
+    while (this.queue.length > 0) await this.takeNext();
     await this.flush();
     if (this.pending) await this.pending;
     this.pending = null;
     this.removeSpool();
+    await this.restoreMemoryLimit();
     this.summary.seconds = (Date.now() - this.started) / 1000;
+    this.profile.print(Date.now() - this.started);
     return this.summary;
   }
 
   /** Abandons the spool after a failure; what was committed stays committed. */
   abort(): void {
     this.removeSpool();
+    // best effort: the store may be the reason for the failure
+    this.restoreMemoryLimit().catch(() => {});
+  }
+
+  private run(name: string, params: Params = {}): Promise<void> {
+    return this.profile.time(`(load) ${name}`, () => this.store.run(name, params));
   }
 
   private async load(batch: Batch): Promise<void> {
     if (batch.ledger.length === 0) return;
     const eventsPath = join(this.spool, `batch-${batch.index}.events.ndjson`);
-    const eventsMax = writeLines(
-      eventsPath,
-      batch.lines.map((l) => l.line),
-    );
-    await this.store.run('ingest/stage_files', { path: eventsPath, max_bytes: eventsMax });
-    const staged = new Set(
-      (await this.store.all('ingest/staged_file_ids', StagedFile)).map((r) => r.file_id),
-    );
+    const legacy = batch.lines.length > 0;
+    let staged = new Set<number>();
+    if (legacy) {
+      const eventsMax = writeLines(
+        eventsPath,
+        batch.lines.map((l) => l.line),
+      );
+      await this.run('ingest/stage_files', { path: eventsPath, max_bytes: eventsMax });
+      staged = new Set((await this.store.all('ingest/staged_file_ids', StagedFile)).map((r) => r.file_id));
+    }
+    await this.run('ingest/stage_records_create');
+    const fastPath = join(this.spool, `batch-${batch.index}.fast.ndjson`);
+    const mapPath = join(this.spool, `batch-${batch.index}.map.ndjson`);
+    if (batch.fast.length > 0) {
+      await this.profile.time('(load) writing fast lines', async () => {
+        writeChunks(
+          fastPath,
+          batch.fast.map((f) => f.rows.lines),
+        );
+        writeLines(
+          mapPath,
+          batch.fast.map((f) => `{"p":${f.rows.tag},"f":${f.fileId}}`),
+        );
+      });
+      await this.run('ingest/stage_map', { path: mapPath });
+      await this.run('ingest/stage_fast', {
+        path: fastPath,
+        max_bytes: Math.max(1024 * 1024, batch.fastLongest + 1024),
+      });
+    }
     // DuckDB skipped the lines it could not parse: name the problem and reject those files whole
     const byId = new Map(batch.ledger.map((row) => [row.file_id, row]));
     for (const l of batch.lines) {
@@ -394,23 +496,23 @@ export class BatchLoader {
     );
     const ids = batch.ledger.map((r) => r.file_id);
     await this.store.transaction(async () => {
-      await this.store.run('ingest/insert_files', { path: filesPath, max_bytes: filesMax });
+      await this.run('ingest/insert_files', { path: filesPath, max_bytes: filesMax });
       if (batch.rejects.length > 0)
-        await this.store.run('ingest/insert_file_rejects', { path: rejectsPath, max_bytes: rejectsMax });
+        await this.run('ingest/insert_file_rejects', { path: rejectsPath, max_bytes: rejectsMax });
       if (batch.digests.length > 0) {
-        await this.store.run('ingest/insert_digests', { path: digestsPath, max_bytes: digestsMax });
+        await this.run('ingest/insert_digests', { path: digestsPath, max_bytes: digestsMax });
       }
-      await this.store.run('ingest/stage_records');
-      await this.store.run('ingest/stage_seen_events');
-      await this.store.run('ingest/reject_conflicting_ids');
-      await this.store.run('ingest/stage_new_events');
-      await this.store.run('ingest/insert_record_rejects');
-      await this.store.run('ingest/insert_events');
-      await this.store.run('ingest/update_file_counts');
+      if (legacy) await this.run('ingest/stage_records');
+      await this.run('ingest/stage_seen_events');
+      await this.run('ingest/reject_conflicting_ids');
+      await this.run('ingest/stage_new_events');
+      await this.run('ingest/insert_record_rejects');
+      await this.run('ingest/insert_events');
+      await this.run('ingest/update_file_counts');
       if (this.options.eventCoverage ?? true) {
-        await this.store.run('ingest/upsert_coverage', { source: this.options.source });
+        await this.run('ingest/upsert_coverage', { source: this.options.source });
       }
-      await this.store.run('ingest/coverage_rejected_files', {
+      await this.run('ingest/coverage_rejected_files', {
         source: this.options.source,
         lo: Math.min(...ids),
         hi: Math.max(...ids),
@@ -420,12 +522,46 @@ export class BatchLoader {
     this.summary.records += counts.records;
     this.summary.recordsRejected += counts.rejected;
     this.summary.eventsNew += counts.added;
+    this.options.onEvents?.(counts.added);
     this.summary.eventsDuplicate += counts.records - counts.rejected - counts.added;
     this.summary.loaded += batch.ledger.filter((r) => r.status === 'loaded' && r.kind === 'log').length;
     rmSync(eventsPath, { force: true });
+    rmSync(fastPath, { force: true });
+    rmSync(mapPath, { force: true });
     rmSync(filesPath, { force: true });
     rmSync(rejectsPath, { force: true });
     rmSync(digestsPath, { force: true });
+  }
+}
+
+/**
+ * COPYTRAIL_PROFILE=1: where the loader's time goes, part by part, printed to stderr at the end. A
+ * part that overlaps another (preparing ahead while DuckDB loads) is counted where the main thread
+ * waited for it.
+ */
+class Profile {
+  readonly on = process.env.COPYTRAIL_PROFILE === '1';
+  private readonly parts = new Map<string, number>();
+  fastFiles = 0;
+  sqlFiles = 0;
+
+  async time<T>(part: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.on) return fn();
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.parts.set(part, (this.parts.get(part) ?? 0) + performance.now() - t);
+    }
+  }
+
+  print(total: number): void {
+    if (!this.on) return;
+    const lines = [...this.parts].sort((a, b) => b[1] - a[1]);
+    process.stderr.write(
+      `profile: ${(total / 1000).toFixed(2)} s in all; files normalised in JS ${this.fastFiles}, in SQL ${this.sqlFiles}\n`,
+    );
+    for (const [part, ms] of lines) process.stderr.write(`  ${part}: ${(ms / 1000).toFixed(2)} s\n`);
   }
 }
 
@@ -450,14 +586,38 @@ export function emptySummary(): IngestSummary {
   };
 }
 
+/** Writes text that is already NDJSON (each chunk whole lines), as it is. */
+function writeChunks(path: string, chunks: string[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * DuckDB's memory limit during an ingest: COPYTRAIL_INGEST_MEMORY_LIMIT ('512MB', or '0' to keep the
+ * store's own), else 512 MB, unless COPYTRAIL_MEMORY_LIMIT chose the store's limit.
+ */
+function ingestMemoryLimit(): string | null {
+  const env = process.env.COPYTRAIL_INGEST_MEMORY_LIMIT;
+  if (env === '0') return null;
+  if (env) return env;
+  return process.env.COPYTRAIL_MEMORY_LIMIT ? null : '512MB';
+}
+
 function batchBytesFromEnv(): number | undefined {
   const mb = Number(process.env.COPYTRAIL_BATCH_MB);
   return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : undefined;
 }
 
 function emptyBatch(index: number): Batch {
-  return { index, lines: [], bytes: 0, ledger: [], rejects: [], digests: [] };
+  return { index, lines: [], fast: [], fastLongest: 0, bytes: 0, ledger: [], rejects: [], digests: [] };
 }
+
+/** How a prepared line starts: prepared ahead, before the file's id is known. */
+const LINE_HEAD = '{"_f":0,';
 
 function digestRow(
   fileId: number,

@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { MAX_FILE_BYTES } from '../core/sources.ts';
 import { topLevelShape } from './json-keys.ts';
+import { type FastRows, normaliseTrail } from './normalise.ts';
 import { SKIP_RULES } from './outcomes.ts';
 
 const gunzipAsync = promisify(gunzip);
@@ -28,6 +29,8 @@ export interface RecordReject {
 
 export type Prepared =
   | { kind: 'log'; sha256: string; line: string; text: string; recordRejects: RecordReject[] }
+  /** a trail file normalised here, every record valid: rows for the appender, no NDJSON */
+  | { kind: 'fast'; sha256: string; rows: FastRows }
   | { kind: 'digest'; sha256: string; digest: unknown }
   | { kind: 'skipped'; sha256: string; rule: string; records: number; note: string }
   | { kind: 'rejected'; sha256: string | null; reason: string; raw: string };
@@ -35,6 +38,11 @@ export type Prepared =
 export interface PrepareOptions {
   /** Largest file accepted, after decompression (default MAX_FILE_BYTES). */
   maxBytes?: number;
+  /**
+   * Normalise a plain trail file here (ingest/normalise.ts) when it can be, instead of an NDJSON line
+   * of its records; its lines are tagged with this number.
+   */
+  fastTag?: number;
 }
 
 const RECORDS_ARRAY_FIRST = /^\{\s*"Records"\s*:\s*\[/;
@@ -173,6 +181,8 @@ export async function prepareFile(
     };
   }
   if (!shape.ownFileKey && RECORDS_ARRAY_FIRST.test(text.slice(start, start + 64))) {
+    const rows = options.fastTag !== undefined && start === 0 ? normaliseTrail(text, options.fastTag) : null;
+    if (rows) return { kind: 'fast', sha256, rows };
     return {
       kind: 'log',
       sha256,

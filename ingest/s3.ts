@@ -168,6 +168,7 @@ async function run(
     eventCoverage: false,
     spoolDir,
     onFileDone: () => progress.tick(),
+    onEvents: (n) => progress.events?.(n),
   });
   try {
     const failedBefore = await openFetchFailures(store);

@@ -1,7 +1,15 @@
 -- The one normalizer: every raw CloudTrail record of the batch to the canonical event columns, plus
 -- the reason a record cannot be loaded (null when it can). Unknown top-level fields go to `extra`.
--- params: none. output: temp table stage_records.
-create or replace temp table stage_records as
+-- Records the prepare workers did not normalise arrive here as NDJSON lines (stage_files).
+-- params: none. output: rows added to temp table stage_records (ingest/stage_records_create).
+insert into stage_records (
+  file_id, idx, r, event_id, event_time, event_time_text, event_source, event_name, event_type,
+  event_version, event_category, aws_region, recipient_account_id, source_ip, user_agent, error_code,
+  error_message, request_id, shared_event_id, vpc_endpoint_id, actor_type, actor_arn, actor_account_id,
+  actor_principal_id, invoked_by, session_issuer_arn, read_only, management_event, user_identity,
+  request_parameters, response_elements, additional_event_data, service_event_details, resources,
+  tls_details, addendum, extra, reject_reason
+)
 with raw as (
   select
     _f as file_id,
@@ -86,7 +94,12 @@ normal as (
   from typed
 )
 select
-  *,
+  file_id, idx, r, event_id, event_time, event_time_text, event_source, event_name, event_type,
+  event_version, event_category, aws_region, recipient_account_id, source_ip, user_agent, error_code,
+  error_message, request_id, shared_event_id, vpc_endpoint_id, actor_type, actor_arn, actor_account_id,
+  actor_principal_id, invoked_by, session_issuer_arn, read_only, management_event, user_identity,
+  request_parameters, response_elements, additional_event_data, service_event_details, resources,
+  tls_details, addendum, extra,
   case
     when jtype is distinct from 'OBJECT' then 'record is not a JSON object'
     when event_id is null and event_name is null and json_exists(r, '$."detail-type"')

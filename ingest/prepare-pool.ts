@@ -1,0 +1,127 @@
+// The prepare workers: as many threads as the machine has cores (COPYTRAIL_WORKERS overrides; 0 means
+// prepare on the main thread). A worker that dies takes no file with it: its tasks are prepared on
+// the main thread instead, so a thread's failure never reads as a file's fault.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type Prepared, prepareFile } from './prepare-file.ts';
+import type { PrepareReply, PrepareTask } from './prepare-worker.ts';
+
+export function workerCount(): number {
+  const env = process.env.COPYTRAIL_WORKERS;
+  if (env !== undefined && env !== '') {
+    const n = Number(env);
+    if (Number.isInteger(n) && n >= 0) return n;
+  }
+  return availableParallelism();
+}
+
+/**
+ * COPYTRAIL_FAST_NORMALISE=0 sends every file through the SQL normaliser: the tests compare the two
+ * paths on the same files, and it is the way back should the two ever disagree.
+ */
+export function fastNormalise(): boolean {
+  return process.env.COPYTRAIL_FAST_NORMALISE !== '0';
+}
+
+interface Pending {
+  task: PrepareTask;
+  resolve: (p: Prepared) => void;
+  reject: (e: Error) => void;
+  worker: Worker;
+}
+
+export class PreparePool {
+  private readonly workers: Worker[] = [];
+  private readonly load = new Map<Worker, number>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private started: Promise<void> | null = null;
+
+  constructor(readonly size: number = workerCount()) {}
+
+  /**
+   * Starts the workers and waits until each has loaded its modules (or died), so their start-up, a
+   * second or so of compiling, is over before the first file: it would otherwise compete with
+   * downloads for the same cores.
+   */
+  ready(): Promise<void> {
+    this.started ??= Promise.all(
+      Array.from({ length: this.size }, () => {
+        const worker = new Worker(new URL('./prepare-worker.mjs', import.meta.url));
+        return new Promise<void>((up) => {
+          // held while it starts or has work, so the process waits for it; idle, it never keeps a process alive
+          worker.once('message', () => {
+            worker.unref();
+            up();
+          });
+          worker.once('error', () => up());
+          worker.once('exit', () => up());
+          this.adopt(worker);
+        });
+      }),
+    ).then(() => undefined);
+    return this.started;
+  }
+
+  private adopt(worker: Worker): void {
+    worker.on('message', (reply: PrepareReply) => {
+      if ('ready' in reply) return;
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      this.load.set(worker, (this.load.get(worker) ?? 1) - 1);
+      if ('error' in reply) p.reject(new Error(reply.error));
+      else p.resolve(reply.prepared);
+    });
+    const fail = () => this.workerFailed(worker);
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (code !== 0 || this.pending.size > 0) fail();
+    });
+    this.workers.push(worker);
+    this.load.set(worker, 0);
+  }
+
+  /** A dead worker's tasks are prepared here instead; the others carry on. */
+  private workerFailed(worker: Worker): void {
+    if (!this.workers.includes(worker)) return;
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      this.pending.delete(id);
+      prepareHere(p.task).then(p.resolve, p.reject);
+    }
+    this.workers.splice(this.workers.indexOf(worker), 1);
+  }
+
+  /**
+   * Prepares one file's bytes on the least busy worker. The bytes are copied, not moved: a worker that
+   * dies leaves its files to be prepared here, from the bytes still held.
+   */
+  async prepare(bytes: Buffer, digestByPath: boolean, maxBytes: number): Promise<Prepared> {
+    await this.ready();
+    const task: PrepareTask = { id: this.nextId++, bytes, digestByPath, maxBytes, fast: fastNormalise() };
+    if (this.workers.length === 0) return prepareHere(task);
+    let worker = this.workers[0]!;
+    for (const w of this.workers) if (this.load.get(w)! < this.load.get(worker)!) worker = w;
+    this.load.set(worker, this.load.get(worker)! + 1);
+    worker.ref();
+    return new Promise<Prepared>((resolve, reject) => {
+      this.pending.set(task.id, { task, resolve, reject, worker });
+      worker.postMessage(task);
+    });
+  }
+
+  close(): void {
+    for (const w of this.workers.splice(0)) void w.terminate();
+  }
+}
+
+function prepareHere(task: PrepareTask): Promise<Prepared> {
+  const bytes = Buffer.isBuffer(task.bytes)
+    ? task.bytes
+    : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
+  return prepareFile(bytes, 0, task.digestByPath, {
+    maxBytes: task.maxBytes,
+    fastTag: task.fast ? task.id : undefined,
+  });
+}
