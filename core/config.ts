@@ -179,6 +179,8 @@ export const Schedule = z
     /** correlate after ingest (default true) */
     correlate: z.boolean().default(true),
     reports: z.array(ScheduleReport).min(1),
+    /** as `report --fail-on`: a run whose reports have a finding at this level records it, and `schedule once` exits 3 */
+    fail_on: z.enum(['fail', 'unknown']).optional(),
     deliver: z
       .object({
         dir: z.string().optional(),

@@ -10,7 +10,7 @@ export interface Progress {
 export const silentProgress: Progress = { start() {}, tick() {}, stop() {} };
 
 export function terminalProgress(label: string): Progress {
-  if (!process.stderr.isTTY) return silentProgress;
+  if (!process.stderr.isTTY || process.env.COPYTRAIL_QUIET) return silentProgress;
   let bar: cliProgress.SingleBar | null = null;
   return {
     start(total, unit) {
