@@ -1,6 +1,14 @@
 // copytrail: the one executable. Each stage registers its own subcommands; only this file exits.
 import { Command, CommanderError } from 'commander';
-import { type GlobalOptions, OUTPUTS, out, parseOutput, UsageError, warn } from './core/cli-kit.ts';
+import {
+  checkProfile,
+  type GlobalOptions,
+  OUTPUTS,
+  out,
+  parseOutput,
+  UsageError,
+  warn,
+} from './core/cli-kit.ts';
 import { type CompletionNode, completionScript, SHELLS, type Shell } from './core/completion.ts';
 import { VERSION } from './core/version.ts';
 import { registerCorrelate } from './correlate/command.ts';
@@ -79,6 +87,9 @@ function applyGlobals(action: Command): void {
   if (global.output !== undefined) parseOutput(global.output);
   const g = action.optsWithGlobals<GlobalOptions>();
   if (g.quiet) process.env.COPYTRAIL_QUIET = '1';
+  // a profile given on the command line, before or after the command's name, must exist
+  const profile = (action.getOptionValue('profile') as string | undefined) ?? global.profile;
+  if (profile) checkProfile(profile);
   if (g.profile) process.env.AWS_PROFILE = g.profile;
   if (g.region) process.env.AWS_REGION = g.region;
 }

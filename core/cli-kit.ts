@@ -1,6 +1,8 @@
 // What every command shares: the global options, the database path, output that is safe for a
 // terminal, and the one way a command stops on SIGINT/SIGTERM.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { formatRows } from './format.ts';
 
 /** The options every command takes, defined once on the program (cli.ts), spelled as the AWS CLI does. */
@@ -64,6 +66,29 @@ export class UsageError extends Error {
 }
 
 const DEFAULT_DB = 'copytrail.duckdb';
+
+/**
+ * A named AWS profile must be in the shared config or credentials file (where the AWS CLI and the
+ * SDK look: $AWS_CONFIG_FILE, $AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/). Otherwise the SDK's
+ * answer would be "could not load credentials from any providers", which does not name the flag.
+ * Only section names are read; credentials stay where they are, unread and unprinted.
+ */
+export function checkProfile(name: string, flag = '--profile'): void {
+  const files = [
+    process.env.AWS_CONFIG_FILE || join(homedir(), '.aws', 'config'),
+    process.env.AWS_SHARED_CREDENTIALS_FILE || join(homedir(), '.aws', 'credentials'),
+  ];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const m of text.matchAll(/^\s*\[\s*(?:profile\s+)?([^\]\s]+)\s*\]/gm)) if (m[1] === name) return;
+  }
+  throw new UsageError(`${flag}: no profile '${name}' in ${files.join(' or ')}`);
+}
 
 /** Resolves the database path the way every command does: flag, then COPYTRAIL_DB, then ./copytrail.duckdb. */
 export function resolveDbPath(flag?: string): string {

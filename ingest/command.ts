@@ -56,9 +56,21 @@ export function addSourceOptions(cmd: Command, type: SourceType): Command {
   return cmd;
 }
 
-/** A parsed command's values → the source's spec, its command-line-only flags and its window. */
+/** The global options a source may also declare: its own spelling is the same flag (cli.ts). */
+const GLOBAL_KEYS: Record<string, keyof GlobalOptions> = {
+  region: 'region',
+  profile: 'profile',
+  endpoint_url: 'endpointUrl',
+};
+
+/**
+ * A parsed command's values → the source's spec, its command-line-only flags and its window. A
+ * source's --region, --profile or --endpoint-url written before `ingest` (the global spelling) is
+ * the same value as written after it.
+ */
 function parsedFrom<T extends SourceType>(type: T, cmd: Command, now?: Date): ParsedSource<T> {
   const given: Record<string, unknown> = {};
+  const global: GlobalOptions = cmd.parent ? cmd.optsWithGlobals<GlobalOptions>() : {};
   for (const [key, f] of commandFields(SOURCES[type])) {
     if (f.kind === 'paths') {
       given[key] = cmd.processedArgs[0];
@@ -66,6 +78,8 @@ function parsedFrom<T extends SourceType>(type: T, cmd: Command, now?: Date): Pa
     }
     const option = cmd.options.find((o) => o.long === flagOf(key));
     if (option) given[key] = cmd.getOptionValue(option.attributeName());
+    const globalKey = GLOBAL_KEYS[key];
+    if (given[key] === undefined && globalKey) given[key] = global[globalKey];
   }
   return parseSourceArgs(type, given, now);
 }
