@@ -172,4 +172,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `copytrail lineage --all | head`: a reader that closes the pipe early is not a failure
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 process.exitCode = await main(process.argv);

@@ -265,7 +265,7 @@ export function shortenMiddle(text: string, width: number): string {
 }
 
 /** The widest a shortened column gets: below this an id is no longer recognisable. */
-const MIN_COLUMN = 16;
+const MIN_COLUMN = 10;
 
 /**
  * Cells shortened in the middle so that the table's lines fit `width` (two spaces between columns):

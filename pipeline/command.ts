@@ -3,8 +3,6 @@ import type { Command } from 'commander';
 import { type GlobalOptions, info, UsageError } from '../core/cli-kit.ts';
 import { formatRows } from '../core/format.ts';
 import { instantMs } from '../core/time.ts';
-import { formatCorrelateSummary } from '../correlate/correlate.ts';
-import { formatIngestSummary } from '../ingest/summary.ts';
 import { parseCount } from '../simulator/command.ts';
 
 export function registerDemo(program: Command): void {
@@ -49,6 +47,8 @@ export function registerDemo(program: Command): void {
         // the whole pipeline (DuckDB, Chromium, the report templates) loads when the demo runs
         const { runDemo } = await import('./demo.ts');
         const { formatVerifyReport } = await import('../ingest/verify.ts');
+        const { formatCorrelateSummary } = await import('../correlate/correlate.ts');
+        const { formatIngestSummary } = await import('../ingest/summary.ts');
         const r = await runDemo({
           out: opts.out,
           db: global.db ?? (process.env.COPYTRAIL_DB || undefined),

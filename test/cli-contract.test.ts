@@ -297,15 +297,15 @@ describe('--output json|table|csv|text, for every command that prints data', () 
       source: { id: string | null };
       target: { key_arn: string | null };
     }[];
-    // 150 columns: every line fits (requested_at and mechanism whole, the rest at least 16 wide)
-    const narrow = copytrail(['--db', db, 'lineage', '--all'], { COLUMNS: '150' });
+    // 120 columns: every line fits (requested_at and mechanism whole, the rest at least 10 wide)
+    const narrow = copytrail(['--db', db, 'lineage', '--all'], { COLUMNS: '120' });
     expect(narrow.code).toBe(0);
     const lines = narrow.stdout.trim().split('\n');
-    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(150);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(120);
     expect(narrow.stdout).toContain('…');
     const wide = copytrail(['--db', db, 'lineage', '--all'], { COLUMNS: '5000' });
     expect(wide.stdout).not.toContain('…');
-    expect(Math.max(...wide.stdout.split('\n').map((l) => l.length))).toBeGreaterThan(150);
+    expect(Math.max(...wide.stdout.split('\n').map((l) => l.length))).toBeGreaterThan(120);
     // a shortened source keeps the start and the end of the whole id
     const ids = json.map((r) => r.source.id ?? '');
     const cells = lines.slice(2, -1).map((l) => l.split(/\s{2,}/)[4]!);
