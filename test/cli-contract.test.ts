@@ -525,20 +525,43 @@ describe('COPYTRAIL_DB: every command that takes a database', () => {
   });
 });
 
+describe('the demo', () => {
+  it('simulates up to today: its reports have no warning that the data ends days before they were made', () => {
+    for (const report of ['residency', 'dr_coverage']) {
+      const model = JSON.parse(readFileSync(join(dir, 'demo', 'reports', `${report}.json`), 'utf8'));
+      const text = JSON.stringify(model);
+      expect(text, report).toContain('"warnings"');
+      expect(text, report).not.toMatch(/days before this report was generated/);
+    }
+  });
+});
+
 describe('global --region, --profile and --endpoint-url reach the AWS calls, in either position', () => {
   let server: Server;
   let endpoint: string;
-  const seen: { url: string; authorization: string }[] = [];
+  const seen: { url: string; authorization: string; body: string }[] = [];
   let credentials: string;
 
   beforeAll(async () => {
     // answers every S3 call with an empty listing, and keeps what each request was signed with
     server = createServer((req, res) => {
-      seen.push({ url: req.url ?? '', authorization: String(req.headers.authorization ?? '') });
-      res.writeHead(200, { 'content-type': 'application/xml' });
-      res.end(
-        '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>trail</Name><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>',
-      );
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        seen.push({ url: req.url ?? '', authorization: String(req.headers.authorization ?? ''), body });
+        if (req.method === 'POST') {
+          // a JSON-protocol service (Athena): refuse, after keeping what was asked
+          res.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end('{"__type":"InvalidRequestException","Message":"refused by the test endpoint"}');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end(
+          '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>trail</Name><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>',
+        );
+      });
     });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -619,6 +642,36 @@ describe('global --region, --profile and --endpoint-url reach the AWS calls, in 
       expect(run.stderr).toMatch(/--profile: no profile 'nobody' in /);
       expect(region).toBe('no request');
     }
+  });
+
+  it("ingest athena: --output after the command is Athena's result location, before it the global output format", async () => {
+    const before = seen.length;
+    const run = await copytrailAsync(
+      [
+        '--db',
+        join(dir, 'athena.duckdb'),
+        '--output',
+        'json',
+        '--endpoint-url',
+        endpoint,
+        'ingest',
+        'athena',
+        '--database',
+        'trails',
+        '--table',
+        'cloudtrail',
+        '--since',
+        '1d',
+        '--output',
+        's3://results-bucket/q/',
+      ],
+      { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'eu-west-1' },
+    );
+    const start = seen.slice(before).find((r) => r.body.includes('QueryString'));
+    expect(start, run.stderr).toBeDefined();
+    expect(JSON.parse(start!.body).ResultConfiguration).toEqual({ OutputLocation: 's3://results-bucket/q/' });
+    expect(run.stderr).toContain('refused by the test endpoint');
+    expect(run.code).toBe(1);
   });
 
   it('schedule once: the global --endpoint-url, --region and --profile reach a scheduled S3 source', async () => {
