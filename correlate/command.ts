@@ -11,10 +11,10 @@ import {
   warn,
 } from '../core/cli-kit.ts';
 import { openStoreFor } from '../queries/open-store.ts';
+import type { LineageFormat } from './lineage.ts';
 
-/** Lineage's printers: --output's four, and Graphviz through --format dot. */
-export const LINEAGE_FORMATS = ['table', 'json', 'csv', 'text', 'dot'] as const;
-export type LineageFormat = (typeof LINEAGE_FORMATS)[number];
+// the formats are listed here, not imported: lineage.ts (and zod) loads only when lineage runs
+const LINEAGE_FORMATS = ['table', 'json', 'csv', 'text', 'dot'] as const satisfies readonly LineageFormat[];
 
 export function registerCorrelate(program: Command): void {
   program

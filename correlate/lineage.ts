@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { renderRows } from '../core/cli-kit.ts';
 import { textTable } from '../core/format.ts';
 import type { Store } from '../queries/store.ts';
-import type { LineageFormat } from './command.ts';
 
 const s = z.string().nullable();
 const CopyRow = z.object({
@@ -255,6 +254,9 @@ function rollupText(r: ReplicationRollup): string {
 }
 
 const shortKey = (arn: string | null) => (arn ? arn.replace(/^arn:[^:]+:kms:[^:]+:(\d+):key\//, '$1/') : '-');
+
+/** What `lineage` prints: --output's four, and Graphviz through --format dot. */
+export type LineageFormat = 'table' | 'json' | 'csv' | 'text' | 'dot';
 
 /** `arn:aws:kms:eu-west-1:1111…/abcd-1234`: both ends of an id kept, where it is told apart. */
 export function shortenMiddle(text: string, width: number): string {
