@@ -62,12 +62,12 @@ export function registerCorrelate(program: Command): void {
       if (!id && !opts.all) throw new UsageError('give an artifact or copy id, or --all');
       const store = await openStoreFor(global, 'read');
       try {
-        const { lineage, renderLineage } = await import('./lineage.ts');
+        const { lineage, renderLineage, terminalWidth } = await import('./lineage.ts');
         const records = await lineage(store, opts.all ? null : id!);
         if (records.length === 0 && id) {
           throw new UsageError(`no copy lineage for '${id}' (run copytrail correlate after ingesting?)`);
         }
-        out(renderLineage(records, format));
+        out(renderLineage(records, format, terminalWidth()));
       } finally {
         store.close();
       }

@@ -405,11 +405,14 @@ function dot(records: LineageRecord[]): string {
   return lines.join('\n');
 }
 
-/** The records in a format; `width` is what the table's lines must fit (the terminal's, by default). */
+/**
+ * The records in a format. `width` is what a table's lines must fit: the `lineage` command passes the
+ * terminal's (terminalWidth()); other callers get every value whole.
+ */
 export function renderLineage(
   records: LineageRecord[],
   format: LineageFormat,
-  width: number = terminalWidth(),
+  width: number = Number.POSITIVE_INFINITY,
 ): string {
   if (format === 'json') return JSON.stringify(records, null, 2);
   if (format === 'dot') return dot(records);
