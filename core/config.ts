@@ -1,8 +1,9 @@
 // The one config file (YAML): residency policy, DR requirements and report defaults. Every key is
 // declared here with its default; a bad file fails naming the file and the field.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Cron } from 'croner';
-import { parse as parseYaml } from 'yaml';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { ACCOUNT_ID } from './aws-ids.ts';
 import { JURISDICTIONS, PARTITIONS, REGIONS } from './regions.ts';
@@ -182,6 +183,8 @@ export const Schedule = z
     /** correlate after ingest (default true) */
     correlate: z.boolean().default(true),
     reports: z.array(ScheduleReport).min(1),
+    /** as `report --fail-on`: a run whose reports have a finding at this level records it, and `schedule once` exits 3 */
+    fail_on: z.enum(['fail', 'unknown']).optional(),
     deliver: z
       .object({
         dir: z.string().optional(),
@@ -258,6 +261,14 @@ export const Config = z
 export type Config = z.infer<typeof Config>;
 
 export class ConfigError extends Error {}
+
+// The YAML parser loads when a config file is read, not when the CLI starts (`copytrail --help`
+// never reads one); loadConfig is synchronous, so it is required rather than imported.
+let yaml: typeof Yaml | undefined;
+const parseYaml = (text: string): unknown => {
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yaml.parse(text);
+};
 
 /** Parses a config file; errors name the file and each bad field's path. */
 export function loadConfig(file: string | undefined): Config {

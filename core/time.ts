@@ -4,7 +4,7 @@
 //              of seconds)
 //   instant    an ISO 8601 date or time in UTC unless it names its offset: 2026-03-01,
 //              2026-03-01T12:00, 2026-03-01T12:00:00Z, 2026-03-01T14:00:00+02:00;
-//              or a duration, read as that long before now: --since 7d
+//              or a duration, read as that long before now: --since 7d; or the word `now`
 //
 // A slashed date (03/01/2026) is refused: it reads as 1 March in one country and 3 January in
 // another, and a window taken the wrong way round silently reports on the wrong month.
@@ -25,7 +25,7 @@ const DATE_TIME =
 
 export const DURATION_HELP = 'a number with s, m, h, d or w, such as 90m, 24h or 7d';
 export const INSTANT_HELP =
-  'a date or time like 2026-03-01 or 2026-03-01T12:00:00Z, or a span back from now like 7d or 12h';
+  "a date or time like 2026-03-01 or 2026-03-01T12:00:00Z, a span back from now like 30m, 12h or 7d, or 'now'";
 
 /** "90m", "24h", "7d" → seconds; null when the text is not a duration. */
 export function durationSeconds(text: string): number | null {
@@ -72,13 +72,14 @@ export function instantMs(text: string): number | null {
 
 /** A flag's instant: ISO date or time, or a duration back from `now`. The error names the flag. */
 export function parseTime(value: string, flag: string, now: Date = new Date()): Date {
+  if (value.trim().toLowerCase() === 'now') return new Date(now.getTime());
   const span = durationSeconds(value);
   if (span !== null) return new Date(now.getTime() - span * 1000);
   const t = instantMs(value);
   if (t !== null) return new Date(t);
   if (/^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}/.test(value.trim())) {
     throw new TimeRangeError(
-      `${flag} '${value}' is ambiguous (day and month can be read either way); write it as YYYY-MM-DD, such as 2026-03-01`,
+      `${flag} '${value}' is ambiguous (day and month can be read either way); write it as YYYY-MM-DD, such as 2026-03-01 (${flag} takes ${INSTANT_HELP})`,
     );
   }
   throw new TimeRangeError(`${flag} must be ${INSTANT_HELP}; got '${value}'`);

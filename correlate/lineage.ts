@@ -1,6 +1,7 @@
 // `lineage`: from any artifact or copy id, up to the origin and down to every descendant, as the
 // DESIGN §4 records (json), a table for people, or Graphviz (dot).
 import { z } from 'zod';
+import { renderRows } from '../core/cli-kit.ts';
 import { textTable } from '../core/format.ts';
 import type { Store } from '../queries/store.ts';
 
@@ -136,9 +137,6 @@ export interface LineageRecord {
   replication?: ReplicationRollup;
 }
 
-export const LINEAGE_FORMATS = ['table', 'json', 'dot'] as const;
-export type LineageFormat = (typeof LINEAGE_FORMATS)[number];
-
 /** The id an ARN names: its last segment (snap-…, ami-…, a DB snapshot name) or the whole text. */
 function idOf(ref: string): string {
   if (!ref.startsWith('arn:')) return ref;
@@ -256,7 +254,102 @@ function rollupText(r: ReplicationRollup): string {
 }
 
 const shortKey = (arn: string | null) => (arn ? arn.replace(/^arn:[^:]+:kms:[^:]+:(\d+):key\//, '$1/') : '-');
-function table(records: LineageRecord[]): string {
+
+/** What `lineage` prints: --output's four, and Graphviz through --format dot. */
+export type LineageFormat = 'table' | 'json' | 'csv' | 'text' | 'dot';
+
+/** `arn:aws:kms:eu-west-1:1111…/abcd-1234`: both ends of an id kept, where it is told apart. */
+export function shortenMiddle(text: string, width: number): string {
+  if (text.length <= width) return text;
+  if (width <= 1) return '…'.slice(0, width);
+  const tail = Math.floor((width - 1) / 2);
+  return `${text.slice(0, width - 1 - tail)}…${tail > 0 ? text.slice(-tail) : ''}`;
+}
+
+/** The widest a shortened column gets: below this an id is no longer recognisable. */
+const MIN_COLUMN = 10;
+
+/**
+ * Cells shortened in the middle so that the table's lines fit `width` (two spaces between columns):
+ * the widest column gives a character at a time until the lines fit or every column is down to
+ * MIN_COLUMN (or its header); the columns in `keep` are never shortened. Values are never dropped, only shortened; json, csv and text keep them whole.
+ */
+export function fitTable(
+  header: string[],
+  rows: string[][],
+  width: number,
+  keep: readonly number[] = [],
+): string[][] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  // a column in `keep` (a time, a status) is short and read whole: only ids and texts give way
+  const floor = header.map((h, i) => (keep.includes(i) ? widths[i]! : Math.max(h.length, MIN_COLUMN)));
+  const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  while (total() > width) {
+    let widest = -1;
+    widths.forEach((w, i) => {
+      if (w > floor[i]! && (widest < 0 || w > widths[widest]!)) widest = i;
+    });
+    if (widest < 0) break;
+    widths[widest]! -= 1;
+  }
+  return rows.map((r) => r.map((cell, i) => shortenMiddle(cell, widths[i]!)));
+}
+
+/** The terminal's width; piped or redirected, $COLUMNS if set, else 160. */
+export function terminalWidth(): number {
+  if (process.stdout.isTTY && process.stdout.columns) return process.stdout.columns;
+  const env = Number(process.env.COLUMNS);
+  return Number.isInteger(env) && env > 20 ? env : 160;
+}
+
+/** One flat row per copy, ids and ARNs whole: the csv and text outputs. */
+const FLAT_COLUMNS = [
+  'copy_id',
+  'requested_at',
+  'api',
+  'mechanism',
+  'status',
+  'error_code',
+  'source_id',
+  'source_region',
+  'source_account',
+  'source_key_arn',
+  'target_id',
+  'target_region',
+  'target_account',
+  'target_key_arn',
+  'key_change',
+  'evidence',
+  'unattributed',
+  'parent_copy_id',
+] as const;
+
+function flat(r: LineageRecord): Record<(typeof FLAT_COLUMNS)[number], string | number | null> {
+  return {
+    copy_id: r.copy_id,
+    requested_at: r.requested_at,
+    api: r.api,
+    mechanism: r.mechanism,
+    status: r.status,
+    error_code: r.error_code,
+    source_id: r.source.id,
+    source_region: r.source.region,
+    source_account: r.source.account,
+    source_key_arn: r.source.key_arn,
+    target_id: r.target.id,
+    target_region: r.target.region,
+    target_account: r.target.account,
+    target_key_arn: r.target.key_arn,
+    key_change: r.key_change,
+    evidence: r.replication
+      ? r.replication.calls.reduce((sum, c) => sum + c.events - c.denied, 0)
+      : r.evidence.length,
+    unattributed: r.evidence_counts.unattributed,
+    parent_copy_id: r.parent_copy_id,
+  };
+}
+
+function table(records: LineageRecord[], width: number): string {
   const header = ['requested_at', 'api', 'mechanism', 'status', 'source', 'target', 'keys', 'evidence'];
   const rows = records.map((r) => {
     const counts = new Map<string, number>();
@@ -280,7 +373,8 @@ function table(records: LineageRecord[]): string {
             .join(' '),
     ];
   });
-  return `${textTable(header, rows)}\n(${records.length} ${records.length === 1 ? 'copy' : 'copies'})`;
+  // requested_at and mechanism stay whole
+  return `${textTable(header, fitTable(header, rows, width, [0, 2]))}\n(${records.length} ${records.length === 1 ? 'copy' : 'copies'})`;
 }
 
 /** Graphviz: one node per artifact location, one edge per copy. Labels are quoted and escaped. */
@@ -311,8 +405,17 @@ function dot(records: LineageRecord[]): string {
   return lines.join('\n');
 }
 
-export function renderLineage(records: LineageRecord[], format: LineageFormat): string {
+/**
+ * The records in a format. `width` is what a table's lines must fit: the `lineage` command passes the
+ * terminal's (terminalWidth()); other callers get every value whole.
+ */
+export function renderLineage(
+  records: LineageRecord[],
+  format: LineageFormat,
+  width: number = Number.POSITIVE_INFINITY,
+): string {
   if (format === 'json') return JSON.stringify(records, null, 2);
   if (format === 'dot') return dot(records);
-  return table(records);
+  if (format === 'csv' || format === 'text') return renderRows([...FLAT_COLUMNS], records.map(flat), format);
+  return table(records, width);
 }

@@ -2,7 +2,7 @@
 
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
+import { type GlobalOptions, summary, UsageError } from '../core/cli-kit.ts';
 import { normalizeInstant } from '../core/time.ts';
 import { openStoreFor } from '../queries/open-store.ts';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportFormat, type ExportKind } from './formats.ts';
@@ -53,8 +53,8 @@ export function registerExport(program: Command): void {
       '--format <format>',
       `${EXPORT_FORMATS.join('|')} (default: from the --out extension, else parquet)`,
     )
-    .option('--since <time>', 'events: from this time (ISO 8601 or YYYY-MM-DD)')
-    .option('--until <time>', 'events: before this time')
+    .option('--since <time>', 'events: from this time: 2026-03-01, 2026-03-01T12:00:00Z, 7d back, or now')
+    .option('--until <time>', 'events: before this time (same forms)')
     .action(
       async (
         what: string,
@@ -76,7 +76,8 @@ export function registerExport(program: Command): void {
         } catch (err) {
           throw new UsageError((err as Error).message);
         }
-        const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>(), 'read');
+        const global = cmd.optsWithGlobals<GlobalOptions>();
+        const store = await openStoreFor(global, 'read');
         try {
           const { exportData } = await import('./export.ts');
           const r = await exportData(store, {
@@ -86,8 +87,10 @@ export function registerExport(program: Command): void {
             since,
             until,
           });
-          out(
+          summary(
+            global,
             `${what}: ${r.rows} rows to ${r.path} (${format}, ${(r.bytes / 1e6).toFixed(1)} MB, ${r.seconds.toFixed(1)} s)`,
+            { export: what, format, ...r },
           );
         } finally {
           store.close();

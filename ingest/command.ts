@@ -3,7 +3,14 @@
 // readSource (the scheduler's reader too) and prints that source's summary.
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { type GlobalOptions, type Interrupt, onInterrupt, out, UsageError, warn } from '../core/cli-kit.ts';
+import {
+  type GlobalOptions,
+  type Interrupt,
+  onInterrupt,
+  summary,
+  UsageError,
+  warn,
+} from '../core/cli-kit.ts';
 import { terminalProgress } from '../core/progress.ts';
 import {
   commandFields,
@@ -49,9 +56,21 @@ export function addSourceOptions(cmd: Command, type: SourceType): Command {
   return cmd;
 }
 
-/** A parsed command's values → the source's spec, its command-line-only flags and its window. */
+/** The global options a source may also declare: its own spelling is the same flag (cli.ts). */
+const GLOBAL_KEYS: Record<string, keyof GlobalOptions> = {
+  region: 'region',
+  profile: 'profile',
+  endpoint_url: 'endpointUrl',
+};
+
+/**
+ * A parsed command's values → the source's spec, its command-line-only flags and its window. A
+ * source's --region, --profile or --endpoint-url written before `ingest` (the global spelling) is
+ * the same value as written after it.
+ */
 function parsedFrom<T extends SourceType>(type: T, cmd: Command, now?: Date): ParsedSource<T> {
   const given: Record<string, unknown> = {};
+  const global: GlobalOptions = cmd.parent ? cmd.optsWithGlobals<GlobalOptions>() : {};
   for (const [key, f] of commandFields(SOURCES[type])) {
     if (f.kind === 'paths') {
       given[key] = cmd.processedArgs[0];
@@ -59,6 +78,8 @@ function parsedFrom<T extends SourceType>(type: T, cmd: Command, now?: Date): Pa
     }
     const option = cmd.options.find((o) => o.long === flagOf(key));
     if (option) given[key] = cmd.getOptionValue(option.attributeName());
+    const globalKey = GLOBAL_KEYS[key];
+    if (given[key] === undefined && globalKey) given[key] = global[globalKey];
   }
   return parseSourceArgs(type, given, now);
 }
@@ -89,19 +110,25 @@ function asUsage(err: unknown): never {
 interface IngestCommand<T extends SourceType> {
   /** what a first Ctrl-C does, in the words of this source */
   stopping?: string;
+  /**
+   * The AWS service a global --endpoint-url points at, for a source with no endpoint_url of its own:
+   * the SDK reads AWS_ENDPOINT_URL_<SERVICE> for that service's client only (STS and Organizations
+   * calls of the same run still go to AWS).
+   */
+  endpointService?: 'CLOUDTRAIL' | 'ATHENA';
   /** reads the source with the store open and the interrupt armed, and says what happened */
-  run(store: Store, parsed: ParsedSource<T>, stop: Interrupt): Promise<void>;
+  run(store: Store, parsed: ParsedSource<T>, stop: Interrupt, global: GlobalOptions): Promise<void>;
 }
 
 const COMMANDS: { [T in SourceType]: IngestCommand<T> } = {
   dir: {
-    async run(store, { spec, flags }, stop) {
+    async run(store, { spec, flags }, stop, global) {
       const { result } = await readSource(store, spec, {
         signal: stop.signal,
         progress: terminalProgress('ingest'),
         maxFileBytes: flags.max_file_size,
       });
-      out(formatIngestSummary(result));
+      summary(global, formatIngestSummary(result), result);
       reportStop(stop, result);
       if (flags.verify && !stop.received) await runVerify(store, { publicKeys: flags.public_keys });
     },
@@ -109,14 +136,14 @@ const COMMANDS: { [T in SourceType]: IngestCommand<T> } = {
 
   s3: {
     stopping: 'no new downloads; committing what has arrived',
-    async run(store, { spec, flags, range }, stop) {
+    async run(store, { spec, flags, range }, stop, global) {
       const { result } = await readSource(store, spec, {
         range,
         signal: stop.signal,
         progress: terminalProgress('s3'),
         spoolDir: flags.spool === undefined ? undefined : resolve(flags.spool),
       });
-      out(formatS3Summary(result));
+      summary(global, formatS3Summary(result), result);
       if (stop.settleExitCode()) {
         warn(formatS3Stopped(result, stop.received!));
         return;
@@ -137,40 +164,43 @@ const COMMANDS: { [T in SourceType]: IngestCommand<T> } = {
 
   lookup: {
     stopping: 'stopping after the page in flight',
-    async run(store, { spec, range }, stop) {
+    endpointService: 'CLOUDTRAIL',
+    async run(store, { spec, range }, stop, global) {
       const { result } = await readSource(store, spec, {
         range,
         signal: stop.signal,
         progress: terminalProgress('lookup'),
       });
-      out(formatLookupSummary(result));
+      summary(global, formatLookupSummary(result), result);
       reportStop(stop, result);
     },
   },
 
   athena: {
     stopping: 'stopping the query',
-    async run(store, { spec, flags, range }, stop) {
+    endpointService: 'ATHENA',
+    async run(store, { spec, flags, range }, stop, global) {
       const { result } = await readSource(store, spec, {
         range,
         signal: stop.signal,
         progress: terminalProgress('athena'),
         createTable: flags.create_table ? { trailLocation: flags.trail_location! } : undefined,
       }).catch(asUsage);
-      out(formatQuerySummary(result, `athena ${result.queryExecutionId}`));
+      summary(global, formatQuerySummary(result, `athena ${result.queryExecutionId}`), result);
       reportStop(stop, result);
     },
   },
 
   lake: {
     stopping: 'stopping the query',
-    async run(store, { spec, range }, stop) {
+    endpointService: 'CLOUDTRAIL',
+    async run(store, { spec, range }, stop, global) {
       const { result } = await readSource(store, spec, {
         range,
         signal: stop.signal,
         progress: terminalProgress('lake'),
       }).catch(asUsage);
-      out(formatQuerySummary(result, `lake ${result.queryId}`));
+      summary(global, formatQuerySummary(result, `lake ${result.queryId}`), result);
       reportStop(stop, result);
     },
   },
@@ -180,13 +210,16 @@ async function runIngest<T extends SourceType>(type: T, cmd: Command): Promise<v
   // every value is checked before the store is opened: a usage error creates no database
   const parsed = parsedFrom(type, cmd);
   const global = cmd.optsWithGlobals<GlobalOptions>();
-  const profile = (parsed.flags as { profile?: string }).profile;
+  // credentials only ever come from the SDK's default chain: a profile is its name, never a key
+  const profile = (parsed.flags as { profile?: string }).profile ?? global.profile;
   if (profile) process.env.AWS_PROFILE = profile;
   const command = COMMANDS[type] as IngestCommand<T>;
+  if (global.endpointUrl && command.endpointService)
+    process.env[`AWS_ENDPOINT_URL_${command.endpointService}`] = global.endpointUrl;
   const store = await openStoreFor(global);
   const stop = onInterrupt(command.stopping);
   try {
-    await command.run(store, parsed, stop);
+    await command.run(store, parsed, stop, global);
   } finally {
     stop.settleExitCode();
     stop.release();

@@ -1,12 +1,14 @@
 // `copytrail verify`, and the verification `ingest dir|s3 --verify` runs after loading.
 import type { Command } from 'commander';
-import { existingDbPath, type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
+import { type GlobalOptions, out, toJson, UsageError } from '../core/cli-kit.ts';
 import { parseTime, TimeRangeError } from '../core/time.ts';
 import { openStoreFor } from '../queries/open-store.ts';
 import type { Store } from '../queries/store.ts';
 import type { TrustedKey } from './verify.ts';
 
 export interface VerifyFlags {
+  /** `json`: the report as one JSON document; anything else: the report for people */
+  output?: string;
   publicKeys?: string;
   source?: string;
   since?: string;
@@ -57,7 +59,8 @@ export async function runVerify(store: Store, flags: VerifyFlags): Promise<void>
     since,
     until,
   });
-  out(formatVerifyReport(report));
+  // the verdict is what verify was asked for: printed under --quiet too
+  out(flags.output === 'json' ? toJson(report) : formatVerifyReport(report));
   if (!report.ok) process.exitCode = 1;
 }
 
@@ -72,14 +75,18 @@ export function registerVerify(program: Command): void {
       'trust these keys instead of calling ListPublicKeys: PEM, or a saved `aws cloudtrail list-public-keys` answer (offline)',
     )
     .option('--source <sources>', "only files ingested by these sources: 'dir', 's3' or 'dir,s3' (default)")
-    .option('--since <time>', 'only log files delivered from this time (and the digests covering them)')
-    .option('--until <time>', 'only log files delivered before this time')
+    .option(
+      '--since <time>',
+      'only log files delivered from this time (and the digests covering them): 2026-03-01, 7d back, now',
+    )
+    .option('--until <time>', 'only log files delivered before this time (same forms)')
     .action(async (opts: VerifyFlags, cmd: Command) => {
       const global = cmd.optsWithGlobals<GlobalOptions>();
-      existingDbPath(global, 'ingest a trail first');
-      const store = await openStoreFor(global);
+      // ListPublicKeys is a CloudTrail call: a global --endpoint-url points it elsewhere
+      if (global.endpointUrl) process.env.AWS_ENDPOINT_URL_CLOUDTRAIL = global.endpointUrl;
+      const store = await openStoreFor(global, 'read');
       try {
-        await runVerify(store, opts);
+        await runVerify(store, { ...opts, output: global.output });
       } finally {
         store.close();
       }

@@ -37,6 +37,19 @@ export interface RunFile {
   sha256: string;
 }
 
+/** A schedule's `fail_on`: the finding statuses that count towards its threshold (as `report --fail-on`). */
+export const FAIL_ON_STATUSES = { fail: ['fail'], unknown: ['fail', 'unknown'] } as const;
+export type FailOn = keyof typeof FAIL_ON_STATUSES;
+
+/** Findings of the run's reports at or above `failOn`; null when the schedule sets none. */
+export function findingsAtFailOn(
+  failOn: FailOn | undefined,
+  summaries: { fail: number; unknown: number }[],
+): number | null {
+  if (!failOn) return null;
+  return summaries.reduce((n, s) => n + FAIL_ON_STATUSES[failOn].reduce((m, status) => m + s[status], 0), 0);
+}
+
 export interface RunOutcome {
   runId: number;
   schedule: string;
@@ -48,6 +61,10 @@ export interface RunOutcome {
   files: RunFile[];
   manifestSha256: string | null;
   error: string | null;
+  /** the schedule's fail_on level, if it sets one */
+  failOn: FailOn | null;
+  /** report findings at or above failOn (null without one, or when no report was rendered) */
+  failOnFindings: number | null;
 }
 
 /** An error as the run record words it: its name when that says more than "Error". */

@@ -5,17 +5,29 @@ import { z } from 'zod';
 import {
   existingDbPath,
   type GlobalOptions,
+  info,
+  OUTPUTS,
+  type Output,
   onInterrupt,
   out,
+  outputOf,
+  renderRows,
   resolveDbPath,
   SIGNAL_EXIT,
   type StopSignal,
+  summary,
+  toJson,
   UsageError,
+  warn,
 } from '../core/cli-kit.ts';
 import { type Config, ConfigError, loadConfig, type Schedule } from '../core/config.ts';
 import { textTable } from '../core/format.ts';
 import { isoSeconds, parseTime, TimeRangeError } from '../core/time.ts';
 import type { RunOutcome } from './run-record.ts';
+
+/** The exit code of a run whose reports reached the schedule's fail_on (as `report --fail-on`). */
+const THRESHOLD_EXIT = 3;
+
 import { latestFire, nextFire } from './schedule-time.ts';
 
 // the runner, the store and every source and report load when a command runs, not at start-up
@@ -78,6 +90,8 @@ export function formatRunOutcome(o: RunOutcome): string {
   }
   for (const f of o.outputs) lines.push(`  delivered ${f}`);
   if (o.manifestSha256) lines.push(`  run manifest sha256 ${o.manifestSha256}`);
+  if (o.failOn && o.failOnFindings !== null)
+    lines.push(`  fail_on ${o.failOn}: ${o.failOnFindings} finding(s) at or above it`);
   if (o.error) lines.push(`  error: ${o.error}`);
   return lines.join('\n');
 }
@@ -87,6 +101,7 @@ const LastRun = z.object({
   last_status: z.string(),
   last_started: z.string().nullable(),
   last_success: z.string().nullable(),
+  last_fail_on_findings: z.coerce.number(),
   runs: z.coerce.number(),
 });
 
@@ -104,7 +119,48 @@ const HistoryRow = z.object({
   outputs: z.string().nullable(),
   manifest_sha256: z.string().nullable(),
   error: z.string().nullable(),
+  fail_on: z.string().nullable(),
+  fail_on_findings: z.coerce.number().nullable(),
 });
+
+/** `schedule history`'s columns in csv and text (json adds each source's and output's details). */
+const HISTORY_COLUMNS = [
+  'run_id',
+  'schedule',
+  'trigger',
+  'status',
+  'scheduled_for',
+  'started_at',
+  'finished_at',
+  'period_start',
+  'period_end',
+  'files',
+  'manifest_sha256',
+  'fail_on',
+  'fail_on_findings',
+  'error',
+] as const;
+
+/** `schedule list`'s columns in json, csv and text. */
+const LIST_COLUMNS = [
+  'name',
+  'cron',
+  'timezone',
+  'next_run',
+  'next_run_local',
+  'sources',
+  'reports',
+  'deliver',
+  'fail_on',
+  'last_status',
+  'last_started',
+  'last_success',
+  'last_fail_on_findings',
+] as const;
+
+/** A run's fail_on in a few words: `fail: 3` (3 findings at or above fail), '' without one. */
+const failOnText = (r: { fail_on: string | null; fail_on_findings: number | null }) =>
+  r.fail_on ? `${r.fail_on}: ${r.fail_on_findings ?? '-'}` : '';
 
 export function registerSchedule(program: Command): void {
   const schedule = program
@@ -125,7 +181,9 @@ export function registerSchedule(program: Command): void {
       const only = opts.only?.split(',').map((s) => s.trim());
       for (const name of only ?? []) pick(config, file, name);
       if (config.schedules.length === 0) throw new UsageError(`${file} has no schedules`);
-      const log = (line: string) => out(`${isoSeconds(Date.now())} ${line}`);
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      const log = (line: string) => info(`${isoSeconds(Date.now())} ${line}`);
+      let reached = 0;
       const abort = new AbortController();
       let received: StopSignal | null = null;
       const stop = (signal: StopSignal) => {
@@ -140,18 +198,23 @@ export function registerSchedule(program: Command): void {
       try {
         const { Scheduler } = await import('./scheduler.ts');
         const scheduler = new Scheduler({
-          dbPath: resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db),
+          dbPath: resolveDbPath(global.db),
           config,
           only,
-          endpointUrl: opts.endpointUrl,
+          endpointUrl: opts.endpointUrl ?? global.endpointUrl,
           spoolDir: opts.spool,
           log,
+          onRunFinished: (o) => {
+            if (o.failOnFindings) reached += 1;
+          },
         });
         log(`copytrail scheduler started (pid ${process.pid}, ${file})`);
         await scheduler.run(abort.signal);
         log('copytrail scheduler stopped');
-        // stopped by a signal: exit 130/143, as every command does (systemd: SuccessExitStatus=143)
+        // stopped by a signal: exit 130/143, as every command does (systemd: SuccessExitStatus=143);
+        // ended by itself (no schedule has a future run) after a run reached its fail_on: exit 3
         if (received) process.exitCode = SIGNAL_EXIT[received];
+        else if (reached > 0) process.exitCode = THRESHOLD_EXIT;
       } finally {
         process.off('SIGTERM', onTerm);
         process.off('SIGINT', onInt);
@@ -163,10 +226,14 @@ export function registerSchedule(program: Command): void {
     .description('run one schedule now, for its latest scheduled time (for cron, CI or EventBridge)')
     .argument('<name>', 'schedule name')
     .option('--config <file>', 'the config file with the schedules (default: $COPYTRAIL_CONFIG)')
-    .option('--at <time>', 'run for the latest scheduled time at or before this ISO time (default: now)')
+    .option(
+      '--at <time>',
+      'run for the latest scheduled time at or before this time: 2026-03-01T06:00:00Z, 2d (back from now) or now (the default)',
+    )
     .option('--endpoint-url <url>', 'S3-compatible endpoint for S3 sources and delivery (path-style)')
     .option('--spool <dir>', 'staging folder for downloads and rendered files (default: system temp)')
     .action(async (name: string, opts: ScheduleFlags & { at?: string }, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
       const { config, file } = configFrom(opts);
       const s = pick(config, file, name);
       let at: Date;
@@ -183,18 +250,25 @@ export function registerSchedule(program: Command): void {
       try {
         const { runSchedule } = await import('./schedule.ts');
         const outcome = await runSchedule({
-          dbPath: resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db),
+          dbPath: resolveDbPath(global.db),
           config,
           schedule: s,
           trigger: 'once',
           scheduledFor,
           signal: stop.signal,
-          endpointUrl: opts.endpointUrl,
+          endpointUrl: opts.endpointUrl ?? global.endpointUrl,
           spoolDir: opts.spool,
         });
-        out(formatRunOutcome(outcome));
+        summary(global, formatRunOutcome(outcome), outcome);
+        // a run that failed (or read only part of its sources) is exit 1 before its threshold counts
         if (outcome.status === 'interrupted') process.exitCode = SIGNAL_EXIT[stop.received ?? 'SIGINT'];
         else if (outcome.status !== 'succeeded') process.exitCode = 1;
+        else if (outcome.failOnFindings) {
+          warn(
+            `${name}: ${outcome.failOnFindings} finding(s) at or above fail_on ${outcome.failOn}: exit ${THRESHOLD_EXIT}`,
+          );
+          process.exitCode = THRESHOLD_EXIT;
+        }
       } finally {
         stop.settleExitCode();
         stop.release();
@@ -206,13 +280,15 @@ export function registerSchedule(program: Command): void {
     .description('the schedules in the config: cron, next run, sources, reports, delivery, last run')
     .option('--config <file>', 'the config file with the schedules (default: $COPYTRAIL_CONFIG)')
     .action(async (opts: ScheduleFlags, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      const output = outputOf<Output>(global, undefined, OUTPUTS);
       const { config, file } = configFrom(opts);
-      if (config.schedules.length === 0) {
-        out(`${file} has no schedules (see "schedules" in the README)`);
+      if (config.schedules.length === 0 && output === 'table') {
+        info(`${file} has no schedules (see "schedules" in the README)`);
         return;
       }
       // the history is read only when the database exists: listing never creates one
-      const db = resolveDbPath(cmd.optsWithGlobals<GlobalOptions>().db);
+      const db = resolveDbPath(global.db);
       const last = new Map<string, z.infer<typeof LastRun>>();
       if (existsSync(db)) {
         const store = await (await loadStore()).open({ path: db });
@@ -226,20 +302,33 @@ export function registerSchedule(program: Command): void {
       const rows = config.schedules.map((s) => {
         const next = nextFire(s, now);
         const l = last.get(s.name);
-        return [
-          s.name,
-          s.cron,
-          s.timezone,
-          `${stamp(next)} (${local(next, s.timezone)})`,
-          s.sources.map((x) => x.type).join(',') || '-',
-          s.reports.map((r) => r.id).join(','),
-          [s.deliver.dir, s.deliver.s3 && `s3://${s.deliver.s3.bucket}/${s.deliver.s3.prefix}`]
-            .filter(Boolean)
-            .join(' '),
-          l ? `${l.last_status} ${l.last_started ?? ''}` : 'never run',
-          l?.last_success ?? '-',
-        ];
+        return {
+          name: s.name,
+          cron: s.cron,
+          timezone: s.timezone,
+          next_run: next ? isoSeconds(next) : null,
+          next_run_local: local(next, s.timezone) || null,
+          sources: s.sources.map((x) => x.type).join(',') || null,
+          reports: s.reports.map((r) => r.id).join(','),
+          deliver:
+            [s.deliver.dir, s.deliver.s3 && `s3://${s.deliver.s3.bucket}/${s.deliver.s3.prefix}`]
+              .filter(Boolean)
+              .join(' ') || null,
+          fail_on: s.fail_on ?? null,
+          last_status: l?.last_status ?? null,
+          last_started: l?.last_started ?? null,
+          last_success: l?.last_success ?? null,
+          last_fail_on_findings: l && s.fail_on ? l.last_fail_on_findings : null,
+        };
       });
+      if (output === 'json') {
+        out(toJson(rows));
+        return;
+      }
+      if (output !== 'table') {
+        out(renderRows([...LIST_COLUMNS], rows, output));
+        return;
+      }
       out(
         textTable(
           [
@@ -250,10 +339,24 @@ export function registerSchedule(program: Command): void {
             'sources',
             'reports',
             'deliver',
+            'fail on',
             'last run',
             'last success',
           ],
-          rows,
+          rows.map((r) => [
+            r.name,
+            r.cron,
+            r.timezone,
+            `${r.next_run ?? '-'} (${r.next_run_local ?? ''})`,
+            r.sources ?? '-',
+            r.reports,
+            r.deliver ?? '',
+            r.fail_on
+              ? `${r.fail_on}${r.last_fail_on_findings ? ` (last run: ${r.last_fail_on_findings})` : ''}`
+              : '-',
+            r.last_status ? `${r.last_status} ${r.last_started ?? ''}` : 'never run',
+            r.last_success ?? '-',
+          ]),
           60,
         ),
       );
@@ -264,13 +367,14 @@ export function registerSchedule(program: Command): void {
     .description('past runs, newest first: status, period, what each source read, outputs, errors')
     .argument('[name]', 'only this schedule')
     .option('--limit <n>', 'most runs to show', '20')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (name: string | undefined, opts: { limit: string; format: string }, cmd: Command) => {
+    .option('--format <format>', `${OUTPUTS.join('|')} (default: --output, else table)`)
+    .action(async (name: string | undefined, opts: { limit: string; format?: string }, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      const output = outputOf<Output>(global, opts.format, OUTPUTS);
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 1)
         throw new UsageError('--limit must be a whole number above 0');
-      if (!['table', 'json'].includes(opts.format)) throw new UsageError('--format is table or json');
-      const db = existingDbPath(cmd.optsWithGlobals<GlobalOptions>(), 'nothing has run yet');
+      const db = existingDbPath(global, 'nothing has run yet');
       const store = await (await loadStore()).open({ path: db });
       let rows: z.infer<typeof HistoryRow>[];
       try {
@@ -278,22 +382,41 @@ export function registerSchedule(program: Command): void {
       } finally {
         store.close();
       }
-      if (opts.format === 'json') {
+      if (output === 'json') {
         const parsed = rows.map((r) => ({
           ...r,
           sources: r.sources ? JSON.parse(r.sources) : [],
           outputs: r.outputs ? JSON.parse(r.outputs) : [],
         }));
-        out(JSON.stringify(parsed, null, 2));
+        out(toJson(parsed));
+        return;
+      }
+      if (output !== 'table') {
+        const flat = rows.map(({ sources: _sources, outputs, ...r }) => ({
+          ...r,
+          files: outputs ? (JSON.parse(outputs) as unknown[]).length : 0,
+        }));
+        out(renderRows([...HISTORY_COLUMNS], flat, output));
         return;
       }
       if (rows.length === 0) {
-        out(name ? `no runs of ${name} yet` : 'no runs yet');
+        info(name ? `no runs of ${name} yet` : 'no runs yet');
         return;
       }
       out(
         textTable(
-          ['run', 'schedule', 'trigger', 'status', 'scheduled for', 'started', 'finished', 'files', 'error'],
+          [
+            'run',
+            'schedule',
+            'trigger',
+            'status',
+            'scheduled for',
+            'started',
+            'finished',
+            'files',
+            'fail on',
+            'error',
+          ],
           rows.map((r) => [
             String(r.run_id),
             r.schedule,
@@ -303,6 +426,7 @@ export function registerSchedule(program: Command): void {
             r.started_at ?? '',
             r.finished_at ?? '',
             String(r.outputs ? (JSON.parse(r.outputs) as unknown[]).length : 0),
+            failOnText(r),
             r.error ?? '',
           ]),
           70,

@@ -15,6 +15,7 @@ import { PdfRenderer } from '../reports/pdf.ts';
 import { deliverRun, stamp, writeRunManifest } from './deliver.ts';
 import {
   errorText,
+  findingsAtFailOn,
   type Period,
   type RunFile,
   type RunOutcome,
@@ -87,6 +88,7 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
     let outputs: string[] = [];
     let files: RunFile[] = [];
     let manifestSha256: string | null = null;
+    let failOnFindings: number | null = null;
     let status: RunStatus;
     let error: string | null = null;
     if (opts.spoolDir) mkdirSync(opts.spoolDir, { recursive: true });
@@ -116,6 +118,11 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
       }
       if (signal.aborted) throw new Interrupted();
       const reports = await renderReports(store, opts, period, staging, clock.now());
+      failOnFindings = findingsAtFailOn(
+        schedule.fail_on,
+        reports.map((r) => r.model.summary),
+      );
+      if (failOnFindings) log(`  ${failOnFindings} finding(s) at or above fail_on ${schedule.fail_on}`);
       if (signal.aborted) throw new Interrupted();
       const sourceErrors = sources.filter((s) => s.error).map((s) => `${s.source}: ${s.error}`);
       status = sourceErrors.length ? 'partial' : 'succeeded';
@@ -153,6 +160,8 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
       outputs: JSON.stringify(outputs),
       manifest_sha256: manifestSha256,
       error,
+      fail_on: schedule.fail_on ?? null,
+      fail_on_findings: failOnFindings,
     });
     log(`run ${runId} of ${schedule.name}: ${status}${error ? ` (${error})` : ''}`);
     return {
@@ -166,6 +175,8 @@ export async function runSchedule(opts: RunOptions): Promise<RunOutcome> {
       files,
       manifestSha256,
       error,
+      failOn: schedule.fail_on ?? null,
+      failOnFindings,
     };
   } finally {
     store.close();

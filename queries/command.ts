@@ -1,8 +1,16 @@
 // `copytrail query "SQL"`: ad-hoc questions against the store, for analysts. The database is opened
 // read-only with file and network access off, so a query can read the store and nothing else.
 import type { Command } from 'commander';
-import { existingDbPath, type GlobalOptions, out, UsageError } from '../core/cli-kit.ts';
-import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../core/format.ts';
+import {
+  existingDbPath,
+  type GlobalOptions,
+  OUTPUTS,
+  type Output,
+  out,
+  outputOf,
+  renderRows,
+  UsageError,
+} from '../core/cli-kit.ts';
 import type { Store } from './store.ts';
 
 /** The user's SQL was refused or failed: an input error (exit 2), not a failure of copytrail. */
@@ -15,14 +23,13 @@ export function registerQuery(program: Command): void {
     .command('query')
     .description('run read-only SQL against the store and print the rows')
     .argument('<sql>', 'a SQL statement, e.g. "select event_name, count(*) from events group by all"')
-    .option('--format <format>', `output format: ${OUTPUT_FORMATS.join('|')}`, 'table')
-    .action(async (sql: string, opts: { format: string }, cmd: Command) => {
-      if (!OUTPUT_FORMATS.includes(opts.format as OutputFormat)) {
-        throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, not '${opts.format}'`);
-      }
+    .option('--format <format>', `output format: ${OUTPUTS.join('|')} (default: --output, else table)`)
+    .action(async (sql: string, opts: { format?: string }, cmd: Command) => {
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      const format = outputOf<Output>(global, opts.format, OUTPUTS);
       const { Store } = await import('./store.ts');
       const store = await Store.open({
-        path: existingDbPath(cmd.optsWithGlobals<GlobalOptions>()),
+        path: existingDbPath(global),
         readOnly: true,
       });
       try {
@@ -43,7 +50,7 @@ export function registerQuery(program: Command): void {
           }
           throw new QueryRefused(`query failed: ${msg}`, { cause });
         }
-        out(formatRows(result.columns, result.rows, opts.format as OutputFormat));
+        out(renderRows(result.columns, result.rows, format));
       } finally {
         store.close();
       }

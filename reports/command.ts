@@ -2,7 +2,7 @@
 // with its evidence manifest.
 
 import type { Command } from 'commander';
-import { type GlobalOptions, onInterrupt, out, UsageError, warn } from '../core/cli-kit.ts';
+import { type GlobalOptions, onInterrupt, summary, UsageError, warn } from '../core/cli-kit.ts';
 import { ConfigError, loadConfig } from '../core/config.ts';
 import { normalizeInstant, TimeRangeError } from '../core/time.ts';
 import { openStoreFor } from '../queries/open-store.ts';
@@ -93,7 +93,8 @@ export function registerReport(program: Command): void {
           'the forensics report needs --subject (an artifact id or ARN, key, principal ARN or account id)',
         );
       }
-      const store = await openStoreFor(cmd.optsWithGlobals<GlobalOptions>(), 'read');
+      const global = cmd.optsWithGlobals<GlobalOptions>();
+      const store = await openStoreFor(global, 'read');
       // the builders, templates and Chromium load when a report is rendered, not at start-up
       const { generateReport } = await import('./generate.ts');
       const { PdfRenderer } = await import('./pdf.ts');
@@ -128,10 +129,22 @@ export function registerReport(program: Command): void {
           return;
         }
         const s = result.model.summary;
-        out(`${report}: ${s.fail} fail, ${s.unknown} unknown, ${s.pass} pass (${s.total} findings)`);
-        for (const f of result.files) out(`  ${f.format.padEnd(4)} ${f.path}`);
-        out(`  manifest ${result.manifest}`);
-        out(`  signed by ed25519 ${result.signer.keyId}`);
+        summary(
+          global,
+          [
+            `${report}: ${s.fail} fail, ${s.unknown} unknown, ${s.pass} pass (${s.total} findings)`,
+            ...result.files.map((f) => `  ${f.format.padEnd(8)} ${f.path}`),
+            `  ${'manifest'.padEnd(8)} ${result.manifest}`,
+            `  signed by ed25519 ${result.signer.keyId}`,
+          ].join('\n'),
+          {
+            report,
+            summary: s,
+            files: result.files,
+            manifest: result.manifest,
+            signer: { algorithm: 'ed25519', key_id: result.signer.keyId },
+          },
+        );
         if (result.signer.warning) warn(`${report}: ${result.signer.warning}`);
         if (failOn) {
           const reached = FAIL_ON[failOn].reduce((n, status) => n + s[status], 0);

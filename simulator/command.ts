@@ -1,6 +1,6 @@
 // `copytrail simulate`: write a fake organization's trail to a folder, for demos, tests and benchmarks.
 import type { Command } from 'commander';
-import { out, UsageError } from '../core/cli-kit.ts';
+import { info, isQuiet, UsageError } from '../core/cli-kit.ts';
 import { simulate } from './simulate.ts';
 
 export function parseCount(value: string): number {
@@ -47,6 +47,7 @@ export function registerSimulate(program: Command): void {
           throw new UsageError(`--dlm-fleet must be a whole number from 0 to 1000, not '${opts.dlmFleet}'`);
         const events = parseCount(opts.events);
         const t0 = Date.now();
+        const showProgress = process.stderr.isTTY && !isQuiet();
         let lastPrint = 0;
         const r = simulate({
           out: opts.out,
@@ -57,14 +58,14 @@ export function registerSimulate(program: Command): void {
           volumeCopies: opts.volumeCopies ?? false,
           dlmFleet,
           onProgress: (n, total) => {
-            if (process.stderr.isTTY && Date.now() - lastPrint > 500) {
+            if (showProgress && Date.now() - lastPrint > 500) {
               lastPrint = Date.now();
               process.stderr.write(`\rsimulate: ${n} / ~${total} records`);
             }
           },
         });
-        if (process.stderr.isTTY) process.stderr.write('\n');
-        out(
+        if (showProgress) process.stderr.write('\n');
+        info(
           [
             `wrote ${r.records} records in ${r.files} files to ${r.out} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
             `  ${r.accounts.length} accounts, ${r.regions.length} regions, ${r.start.slice(0, 10)} to ${r.end.slice(0, 10)}`,

@@ -15,6 +15,8 @@ const HEAVY = [
   'apache-arrow',
   'handlebars',
   '@hpcc-js/wasm-graphviz',
+  // the YAML parser (~40 ms) loads when a config file is read (core/config.ts requires it then)
+  'yaml',
 ];
 
 /** Value imports and re-exports of a module (`import type` and `export type` load nothing). */

@@ -192,13 +192,19 @@ describe('copytrail CLI', () => {
   });
 
   it('--debug prints the stack of a failure, and only then; --no-color is accepted', () => {
+    // a subject that matches nothing is an input error (exit 2), without a stack
     const plain = copytrail(['--db', db, 'lineage', 'snap-does-not-exist']);
-    expect(plain.code).toBe(1);
+    expect(plain.code).toBe(2);
     expect(plain.stderr).toContain("no copy lineage for 'snap-does-not-exist'");
     expect(plain.stderr).not.toMatch(/\n\s+at /);
-    const debug = copytrail(['--db', db, '--debug', 'lineage', 'snap-does-not-exist']);
+    // a failure (exit 1) shows its stack with --debug only
+    const missing = join(dir, 'no-such-trail');
+    const failure = copytrail(['--db', db, 'ingest', 'dir', missing]);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).not.toMatch(/\n\s+at /);
+    const debug = copytrail(['--db', db, '--debug', 'ingest', 'dir', missing]);
     expect(debug.code).toBe(1);
-    expect(debug.stderr).toMatch(/\n\s+at .*correlate\/command\.ts/);
+    expect(debug.stderr).toMatch(/\n\s+at .*ingest\//);
     const noColor = copytrail(['--no-color', '--db', db, 'lineage', '--all', '--format', 'json']);
     expect(noColor.code).toBe(0);
     expect(noColor.stdout).not.toContain('\x1b[');

@@ -11,7 +11,9 @@ select run_id,
        sources::varchar as sources,
        outputs::varchar as outputs,
        manifest_sha256,
-       error
+       error,
+       fail_on,
+       fail_on_findings
 from schedule_runs
 where $schedule is null or schedule = $schedule
 order by run_id desc

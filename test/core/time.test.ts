@@ -74,6 +74,16 @@ describe('flag times', () => {
     );
   });
 
+  it("'now' is the instant the command runs at, in any case, and bounds a range", () => {
+    expect(parseTime('now', '--until', NOW)).toEqual(NOW);
+    expect(parseTime(' NOW ', '--until', NOW)).toEqual(NOW);
+    expect(parseRange('7d', 'now', NOW)).toEqual({ since: new Date('2026-03-03T12:00:00Z'), until: NOW });
+    expect(() => parseRange('now', '1d', NOW)).toThrow('--until must be later than --since');
+    // not a prefix or a word near it
+    expect(() => parseTime('nowish', '--since', NOW)).toThrow(/--since must be .*or 'now'; got 'nowish'/);
+    expect(() => parseTime('today', '--since', NOW)).toThrow(TimeRangeError);
+  });
+
   it('a range must run forward', () => {
     expect(() => parseRange('2026-03-02', '2026-03-01', NOW)).toThrow(/--until must be later than --since/);
     const r = parseRange('2d', undefined, NOW);
