@@ -24,6 +24,8 @@ describe('README examples', () => {
       'export lineage',
       'export events',
       'completion',
+      'manifest key',
+      'manifest verify',
     ]) {
       expect(
         lines.some((l) => l.startsWith(`npx copytrail ${cmd}`)),
