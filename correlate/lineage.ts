@@ -266,23 +266,28 @@ export function shortenMiddle(text: string, width: number): string {
   return `${text.slice(0, width - 1 - tail)}…${tail > 0 ? text.slice(-tail) : ''}`;
 }
 
-/** The widest a shortened column gets: below this an id is no longer recognisable. */
+/** Below this a shortened id is hard to recognise: columns are left out before they get narrower. */
+const READABLE_COLUMN = 20;
+/** The narrowest a shortened column gets when nothing more can be left out. */
 const MIN_COLUMN = 10;
 
-/**
- * Cells shortened in the middle so that the table's lines fit `width` (two spaces between columns):
- * the widest column gives a character at a time until the lines fit or every column is down to
- * MIN_COLUMN (or its header); the columns in `keep` are never shortened. Values are never dropped, only shortened; json, csv and text keep them whole.
- */
-export function fitTable(
+export interface FittedTable {
+  header: string[];
+  rows: string[][];
+  /** headers of the columns left out to fit */
+  dropped: string[];
+}
+
+function shrink(
   header: string[],
   rows: string[][],
   width: number,
-  keep: readonly number[] = [],
-): string[][] {
+  keep: readonly number[],
+  floorWidth: number,
+) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  // a column in `keep` (a time, a status) is short and read whole: only ids and texts give way
-  const floor = header.map((h, i) => (keep.includes(i) ? widths[i]! : Math.max(h.length, MIN_COLUMN)));
+  // a column in `keep` (a time, a mechanism) is short and read whole: only ids and texts give way
+  const floor = header.map((h, i) => (keep.includes(i) ? widths[i]! : Math.max(h.length, floorWidth)));
   const total = () => widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   while (total() > width) {
     let widest = -1;
@@ -292,7 +297,45 @@ export function fitTable(
     if (widest < 0) break;
     widths[widest]! -= 1;
   }
-  return rows.map((r) => r.map((cell, i) => shortenMiddle(cell, widths[i]!)));
+  return { widths, fits: total() <= width };
+}
+
+/**
+ * A table whose lines fit `width` (two spaces between columns). Cells are shortened in the middle,
+ * the widest column a character at a time, down to READABLE_COLUMN; when that is not enough, the
+ * columns in `droppable` are left out in that order (and named in `dropped`); only then do the rest
+ * shrink to MIN_COLUMN. The columns in `keep` are never shortened. json, csv and text keep everything.
+ */
+export function fitTable(
+  header: string[],
+  rows: string[][],
+  width: number,
+  keep: readonly string[] = [],
+  droppable: readonly string[] = [],
+): FittedTable {
+  let cols = header.map((_, i) => i);
+  const dropped: string[] = [];
+  const attempt = (floorWidth: number) =>
+    shrink(
+      cols.map((i) => header[i]!),
+      rows.map((r) => cols.map((i) => r[i]!)),
+      width,
+      cols.flatMap((i, j) => (keep.includes(header[i]!) ? [j] : [])),
+      floorWidth,
+    );
+  let fit = attempt(READABLE_COLUMN);
+  for (const name of droppable) {
+    if (fit.fits) break;
+    cols = cols.filter((i) => header[i] !== name);
+    dropped.push(name);
+    fit = attempt(READABLE_COLUMN);
+  }
+  if (!fit.fits) fit = attempt(MIN_COLUMN);
+  return {
+    header: cols.map((i) => header[i]!),
+    rows: rows.map((r) => cols.map((i, j) => shortenMiddle(r[i]!, fit.widths[j]!))),
+    dropped,
+  };
 }
 
 /** The terminal's width; piped or redirected, $COLUMNS if set, else 160. */
@@ -373,8 +416,13 @@ function table(records: LineageRecord[], width: number): string {
             .join(' '),
     ];
   });
-  // requested_at and mechanism stay whole
-  return `${textTable(header, fitTable(header, rows, width, [0, 2]))}\n(${records.length} ${records.length === 1 ? 'copy' : 'copies'})`;
+  // requested_at and mechanism stay whole; keys, then evidence, make room on a narrow terminal
+  const fitted = fitTable(header, rows, width, ['requested_at', 'mechanism'], ['keys', 'evidence']);
+  const count = `${records.length} ${records.length === 1 ? 'copy' : 'copies'}`;
+  const left = fitted.dropped.length
+    ? `; ${fitted.dropped.join(' and ')} left out to fit ${width} columns; --output json shows every field`
+    : '';
+  return `${textTable(fitted.header, fitted.rows)}\n(${count}${left})`;
 }
 
 /** Graphviz: one node per artifact location, one edge per copy. Labels are quoted and escaped. */

@@ -284,7 +284,7 @@ describe('--output json|table|csv|text, for every command that prints data', () 
     expect(textLines.map((l) => l.split('\t')[0])).toEqual(records.map((r) => r.copy_id));
     const table = copytrail(['--db', db, 'lineage', '--all']);
     expect(table.stdout).toMatch(/^requested_at\s+api\s+mechanism/);
-    expect(table.stdout.trim()).toMatch(new RegExp(`\\(${records.length} copies\\)$`));
+    expect(table.stdout.trim()).toMatch(new RegExp(`\\(${records.length} copies(\\)|; )`));
     // an explicit --format is the command's own choice: it wins over the global --output
     const both = copytrail(['--db', db, '--output', 'json', 'lineage', '--all', '--format', 'csv']);
     expect(both.stdout).toMatch(/^copy_id,/);
@@ -322,6 +322,10 @@ describe('--output json|table|csv|text, for every command that prints data', () 
       expect(tail.length).toBeGreaterThan(0);
     }
     expect(ids.length).toBe(lines.length - 3);
+    // keys, then evidence, are left out before ids become unreadable, and the last line says so
+    expect(lines[0]!.split(/\s+/)).not.toContain('keys');
+    expect(lines.at(-1)).toMatch(/copies; keys and evidence left out to fit 120 columns/);
+    expect(wide.stdout.split('\n')[0]!.split(/\s+/)).toEqual(expect.arrayContaining(['keys', 'evidence']));
     const csv = copytrail(['--db', db, 'lineage', '--all', '--output', 'csv'], { COLUMNS: '60' });
     expect(csv.stdout).not.toContain('…');
     expect(csv.stdout).toMatch(/arn:aws:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}/);
