@@ -105,3 +105,9 @@ export const S3_REPLICATION_KMS_EVENTS = ['Decrypt', 'GenerateDataKey', 'Encrypt
 
 /** Every KMS operation whose join keys correlate extracts (queries/correlate/extract_kms_context.sql). */
 export const KMS_CONTEXT_EVENTS = [...new Set([...KMS_EVIDENCE_EVENTS, ...S3_REPLICATION_KMS_EVENTS])];
+
+/**
+ * The KMS encryption-context keys the copy rules join on (correlate/rules/): a KMS record naming one
+ * of them can be a copy's evidence. The Athena and Lake pushdowns keep the records that carry them.
+ */
+export const CONTEXT_KEYS = ['aws:ebs:id', 'aws:rds:db-id'] as const;

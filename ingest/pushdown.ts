@@ -3,7 +3,7 @@
 // as execution parameters, the Lake query as literals, and bench/athena-slice.ts runs the Athena text
 // itself in DuckDB over the same files (queries/athena/local_table.sql), so the measure cannot drift.
 
-import { CONTEXT_KEYS } from '../correlate/rules/rule.ts';
+import { CONTEXT_KEYS } from '../core/events.ts';
 
 export const KMS_SOURCE = 'kms.amazonaws.com';
 

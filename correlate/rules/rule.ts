@@ -5,7 +5,12 @@
 // queries/correlate/ keeps only what is the same for every rule (ARN parsing, mechanism detection,
 // the order of the joins).
 import { z } from 'zod';
-import { KMS_EVIDENCE_EVENTS, LINEAGE_EVENT_NAMES, LINEAGE_EVENT_SOURCES } from '../../core/events.ts';
+import {
+  CONTEXT_KEYS,
+  KMS_EVIDENCE_EVENTS,
+  LINEAGE_EVENT_NAMES,
+  LINEAGE_EVENT_SOURCES,
+} from '../../core/events.ts';
 
 const HOUR = 3600;
 /** Clock and delivery skew allowed past a copy's known completion (15 min). */
@@ -47,7 +52,7 @@ const Paths = z.array(Path);
  * may name only these: another key needs a column there first, and the KMS records already in it
  * extracted again.
  */
-export const CONTEXT_KEYS = ['aws:ebs:id', 'aws:rds:db-id'] as const;
+export { CONTEXT_KEYS };
 
 const Mechanism = z.enum(['manual', 'aws_backup', 'dlm', 'unknown']);
 
