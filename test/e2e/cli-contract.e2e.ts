@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ROOT = join(import.meta.dirname, '..');
+const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'copytrail.mjs');
 const EXAMPLE_CONFIG = join(ROOT, 'config.example.yaml');
 
