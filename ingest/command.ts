@@ -7,7 +7,9 @@ import {
   type GlobalOptions,
   type Interrupt,
   onInterrupt,
+  out,
   summary,
+  toJson,
   UsageError,
   warn,
 } from '../core/cli-kit.ts';
@@ -128,9 +130,16 @@ const COMMANDS: { [T in SourceType]: IngestCommand<T> } = {
         progress: terminalProgress('ingest'),
         maxFileBytes: flags.max_file_size,
       });
-      summary(global, formatIngestSummary(result), result);
+      // with --output json and --verify, one document holds both the ingest and the verdict
+      const oneDocument = flags.verify && global.output === 'json';
+      if (!oneDocument) summary(global, formatIngestSummary(result), result);
       reportStop(stop, result);
-      if (flags.verify && !stop.received) await runVerify(store, { publicKeys: flags.public_keys });
+      if (!flags.verify || stop.received) {
+        if (oneDocument) out(toJson(result));
+        return;
+      }
+      const verify = await runVerify(store, { publicKeys: flags.public_keys }, { print: !oneDocument });
+      if (oneDocument) out(toJson({ ingest: result, verify }));
     },
   },
 
@@ -143,20 +152,28 @@ const COMMANDS: { [T in SourceType]: IngestCommand<T> } = {
         progress: terminalProgress('s3'),
         spoolDir: flags.spool === undefined ? undefined : resolve(flags.spool),
       });
-      summary(global, formatS3Summary(result), result);
+      const oneDocument = flags.verify && global.output === 'json';
+      if (!oneDocument) summary(global, formatS3Summary(result), result);
       if (stop.settleExitCode()) {
+        if (oneDocument) out(toJson(result));
         warn(formatS3Stopped(result, stop.received!));
         return;
       }
       // verify what this run covered: the day before --since is read too, so a chain's first
       // digest in range would otherwise look unlinked
-      if (flags.verify)
-        await runVerify(store, {
-          publicKeys: flags.public_keys,
-          source: 's3',
-          since: range!.since.toISOString(),
-          until: range!.until.toISOString(),
-        });
+      if (flags.verify) {
+        const verify = await runVerify(
+          store,
+          {
+            publicKeys: flags.public_keys,
+            source: 's3',
+            since: range!.since.toISOString(),
+            until: range!.until.toISOString(),
+          },
+          { print: !oneDocument },
+        );
+        if (oneDocument) out(toJson({ ingest: result, verify }));
+      }
       // something asked for could not be read: everything else is loaded, and the summary names it
       if (result.unitsFailed.length > 0) process.exitCode = 1;
     },

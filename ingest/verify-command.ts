@@ -29,7 +29,15 @@ function sourcesFrom(value: string | undefined): string[] | undefined {
 }
 
 /** Runs verification, prints the report, and sets exit code 1 unless every file and digest in scope is valid. */
-export async function runVerify(store: Store, flags: VerifyFlags): Promise<void> {
+/**
+ * Verifies the store and prints the verdict (unless `print` is false: a caller that prints one JSON
+ * document holding it); exit 1 unless everything in scope is valid. Returns the verdict.
+ */
+export async function runVerify(
+  store: Store,
+  flags: VerifyFlags,
+  { print = true }: { print?: boolean } = {},
+): Promise<unknown> {
   // the verifier (and the CloudTrail client behind it) loads when a verification runs
   const { formatVerifyReport, listPublicKeysPerRegion, loadPublicKeys, VerifyError, verifyStore } =
     await import('./verify.ts');
@@ -60,8 +68,9 @@ export async function runVerify(store: Store, flags: VerifyFlags): Promise<void>
     until,
   });
   // the verdict is what verify was asked for: printed under --quiet too
-  out(flags.output === 'json' ? toJson(report) : formatVerifyReport(report));
+  if (print) out(flags.output === 'json' ? toJson(report) : formatVerifyReport(report));
   if (!report.ok) process.exitCode = 1;
+  return report;
 }
 
 export function registerVerify(program: Command): void {

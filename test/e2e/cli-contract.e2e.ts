@@ -819,3 +819,25 @@ describe('exit 130/143: a command stopped by a signal', () => {
     }
   });
 });
+
+describe('--output json is one document, also for ingest --verify', () => {
+  it('ingest dir --verify --output json prints the ingest summary and the verdict in one JSON document', () => {
+    const fresh = join(dir, 'verify-json.duckdb');
+    const r = copytrail([
+      '--db',
+      fresh,
+      '--output',
+      'json',
+      'ingest',
+      'dir',
+      trail,
+      '--verify',
+      '--public-keys',
+      join(trail, 'cloudtrail-public-key.pem'),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { ingest: { eventsNew: number }; verify: { ok: boolean } };
+    expect(doc.ingest.eventsNew).toBeGreaterThan(0);
+    expect(doc.verify.ok).toBe(true);
+  });
+});
