@@ -2,8 +2,8 @@
 // thread gives, matched to its own file whatever the batch, corrupt files and files over a batch's byte bound included.
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BATCH_BYTES, BATCH_FILES, PreparePool } from '../../ingest/prepare-pool.ts';
 import { prepareFile } from '../../ingest/prepare-file.ts';
+import { BATCH_BYTES, BATCH_FILES, PreparePool } from '../../ingest/prepare-pool.ts';
 
 const trail = (n: number, pad = '') =>
   gzipSync(
