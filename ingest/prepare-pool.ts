@@ -26,9 +26,9 @@ export function fastNormalise(): boolean {
 }
 
 /** Most files in one message to a worker. */
-export const BATCH_FILES = 64;
+export const BATCH_FILES = 8;
 /** Most bytes in one message: a big file goes alone, so the other workers are not left idle. */
-export const BATCH_BYTES = 256 * 1024;
+export const BATCH_BYTES = 64 * 1024;
 
 interface Pending {
   task: PrepareTask;
