@@ -1,10 +1,12 @@
 // The prepare workers: as many threads as the machine has cores (COPYTRAIL_WORKERS overrides; 0 means
 // prepare on the main thread). A worker that dies takes no file with it: its tasks are prepared on
-// the main thread instead, so a thread's failure never reads as a file's fault.
+// the main thread instead, so a thread's failure never reads as a file's fault. Files go to a worker
+// in batches (those handed over in the same turn of the event loop, up to BATCH_FILES files and
+// BATCH_BYTES bytes a message): one message per tiny file cost more than preparing it.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Prepared, prepareFile } from './prepare-file.ts';
-import type { PrepareReply, PrepareTask } from './prepare-worker.ts';
+import type { PrepareMessage, PrepareTask } from './prepare-worker.ts';
 
 export function workerCount(): number {
   const env = process.env.COPYTRAIL_WORKERS;
@@ -23,6 +25,11 @@ export function fastNormalise(): boolean {
   return process.env.COPYTRAIL_FAST_NORMALISE !== '0';
 }
 
+/** Most files in one message to a worker. */
+export const BATCH_FILES = 8;
+/** Most bytes in one message: a big file goes alone, so the other workers are not left idle. */
+export const BATCH_BYTES = 64 * 1024;
+
 interface Pending {
   task: PrepareTask;
   resolve: (p: Prepared) => void;
@@ -35,6 +42,9 @@ export class PreparePool {
   private readonly load = new Map<Worker, number>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /** tasks handed over in this turn, sent when it ends */
+  private outbox: Omit<Pending, 'worker'>[] = [];
+  private flushing = false;
   private started: Promise<void> | null = null;
 
   constructor(readonly size: number = workerCount()) {}
@@ -64,14 +74,16 @@ export class PreparePool {
   }
 
   private adopt(worker: Worker): void {
-    worker.on('message', (reply: PrepareReply) => {
-      if ('ready' in reply) return;
-      const p = this.pending.get(reply.id);
-      if (!p) return;
-      this.pending.delete(reply.id);
-      this.load.set(worker, (this.load.get(worker) ?? 1) - 1);
-      if ('error' in reply) p.reject(new Error(reply.error));
-      else p.resolve(reply.prepared);
+    worker.on('message', (message: PrepareMessage) => {
+      if (!Array.isArray(message)) return;
+      for (const reply of message) {
+        const p = this.pending.get(reply.id);
+        if (!p) continue;
+        this.pending.delete(reply.id);
+        this.load.set(worker, (this.load.get(worker) ?? 1) - 1);
+        if ('error' in reply) p.reject(new Error(reply.error));
+        else p.resolve(reply.prepared);
+      }
     });
     const fail = () => this.workerFailed(worker);
     worker.on('error', fail);
@@ -94,21 +106,55 @@ export class PreparePool {
   }
 
   /**
-   * Prepares one file's bytes on the least busy worker. The bytes are copied, not moved: a worker that
-   * dies leaves its files to be prepared here, from the bytes still held.
+   * Prepares one file's bytes on a worker. The bytes are copied, not moved: a worker that dies leaves
+   * its files to be prepared here, from the bytes still held.
    */
   async prepare(bytes: Buffer, digestByPath: boolean, maxBytes: number): Promise<Prepared> {
     await this.ready();
     const task: PrepareTask = { id: this.nextId++, bytes, digestByPath, maxBytes, fast: fastNormalise() };
     if (this.workers.length === 0) return prepareHere(task);
-    let worker = this.workers[0]!;
-    for (const w of this.workers) if (this.load.get(w)! < this.load.get(worker)!) worker = w;
-    this.load.set(worker, this.load.get(worker)! + 1);
-    worker.ref();
     return new Promise<Prepared>((resolve, reject) => {
-      this.pending.set(task.id, { task, resolve, reject, worker });
-      worker.postMessage(task);
+      this.outbox.push({ task, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
     });
+  }
+
+  /** Sends this turn's tasks in batches, each to the least busy worker. */
+  private flush(): void {
+    this.flushing = false;
+    const tasks = this.outbox;
+    this.outbox = [];
+    if (this.workers.length === 0) {
+      for (const p of tasks) prepareHere(p.task).then(p.resolve, p.reject);
+      return;
+    }
+    let batch: Omit<Pending, 'worker'>[] = [];
+    let bytes = 0;
+    const send = () => {
+      if (batch.length === 0) return;
+      let worker = this.workers[0]!;
+      for (const w of this.workers) if (this.load.get(w)! < this.load.get(worker)!) worker = w;
+      this.load.set(worker, this.load.get(worker)! + batch.length);
+      worker.ref();
+      for (const p of batch) this.pending.set(p.task.id, { ...p, worker });
+      worker.postMessage(batch.map((p) => p.task));
+      batch = [];
+      bytes = 0;
+    };
+    for (const p of tasks) {
+      if (
+        batch.length >= BATCH_FILES ||
+        (batch.length > 0 && bytes + p.task.bytes.byteLength > BATCH_BYTES)
+      ) {
+        send();
+      }
+      batch.push(p);
+      bytes += p.task.bytes.byteLength;
+    }
+    send();
   }
 
   close(): void {

@@ -1,5 +1,6 @@
 // A prepare worker: gunzip, hash, check and normalise input files off the main thread, so the main
-// thread only feeds DuckDB. Messages in: PrepareTask; out: PrepareReply, in any order, by id.
+// thread only feeds DuckDB. Messages in: a batch of PrepareTask; out: one batch of PrepareReply, one
+// reply per task in the batch's order (a message per file costs more than a small file's work).
 import { parentPort } from 'node:worker_threads';
 import { type Prepared, prepareFile } from './prepare-file.ts';
 
@@ -11,24 +12,29 @@ export interface PrepareTask {
   fast: boolean;
 }
 
-export type PrepareReply =
-  | { id: number; prepared: Prepared }
-  | { id: number; error: string }
-  | { ready: true };
+export type PrepareReply = { id: number; prepared: Prepared } | { id: number; error: string };
+
+export type PrepareMessage = PrepareReply[] | { ready: true };
 
 // the thread is up and its modules loaded: the pool hands out no work before this
 parentPort?.postMessage({ ready: true });
 
-parentPort?.on('message', async (task: PrepareTask) => {
+async function run(task: PrepareTask): Promise<PrepareReply> {
   try {
     const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
     const prepared = await prepareFile(bytes, 0, task.digestByPath, {
       maxBytes: task.maxBytes,
       fastTag: task.fast ? task.id : undefined,
     });
-    parentPort!.postMessage({ id: task.id, prepared } satisfies PrepareReply);
+    return { id: task.id, prepared };
   } catch (err) {
     // the loader names it as it names any file it cannot read
-    parentPort!.postMessage({ id: task.id, error: (err as Error).message } satisfies PrepareReply);
+    return { id: task.id, error: (err as Error).message };
   }
+}
+
+parentPort?.on('message', async (batch: PrepareTask[]) => {
+  const replies: PrepareReply[] = [];
+  for (const task of batch) replies.push(await run(task));
+  parentPort!.postMessage(replies satisfies PrepareMessage);
 });
