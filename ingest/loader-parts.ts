@@ -1,0 +1,225 @@
+// The batch loader's rows and helpers: what a source hands it (InputFile, LoaderOptions), what it
+// returns (IngestSummary), the ledger, reject and digest rows of a batch, and its profile.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { parseLayout } from './layout.ts';
+import type { FastRows } from './normalise.ts';
+
+export interface InputFile {
+  location: string;
+  size: number;
+  etag?: string;
+  read(): Promise<Buffer>;
+  /** A digest's hex signature: S3 object metadata, or the `.sig` file beside a local copy. */
+  signature?(): Promise<string | null>;
+  /** Why this input cannot be read at all (a FIFO, an unreadable folder): rejected without reading. */
+  problem?: string;
+}
+
+export interface IngestSummary {
+  files: number;
+  /** files the ledger already holds unchanged, not read again; of them, these two were not loaded: */
+  skipped: number;
+  alreadyRejected: number;
+  alreadyDuplicate: number;
+  loaded: number;
+  duplicateFiles: number;
+  rejectedFiles: number;
+  digests: number;
+  records: number;
+  eventsNew: number;
+  eventsDuplicate: number;
+  recordsRejected: number;
+  /** files rejected in this run, by reason class */
+  rejectedByReason: Record<string, number>;
+  /** files read but kept out of events by a rule (Insights), by rule */
+  skippedByRule: Record<string, number>;
+  seconds: number;
+}
+
+export interface LoaderOptions {
+  source: string;
+  /** Flush a batch when its NDJSON reaches this many bytes. */
+  batchBytes?: number;
+  /**
+   * Derive coverage from the events loaded (account x region x event day). Sources that know what
+   * they read (S3 day folders, LookupEvents windows) record their own coverage instead.
+   */
+  eventCoverage?: boolean;
+  /** Folder for batch files (default: the system temp folder). */
+  spoolDir?: string;
+  /** Largest file read, after decompression (default MAX_FILE_BYTES, DuckDB's per-object ceiling). */
+  maxFileBytes?: number;
+  onFileDone?: () => void;
+  /** `n` more events committed: for progress */
+  onEvents?: (n: number) => void;
+}
+
+export interface LedgerRow {
+  file_id: number;
+  source: string;
+  kind: 'log' | 'digest';
+  location: string;
+  size: number;
+  sha256: string | null;
+  etag: string | null;
+  path_account_id: string | null;
+  path_region: string | null;
+  path_date: string | null;
+  org_id: string | null;
+  record_count: number;
+  rejected_count: number;
+  status: 'loaded' | 'rejected' | 'duplicate' | 'skipped';
+  error: string | null;
+}
+
+export interface RejectRow {
+  file_id: number;
+  location: string;
+  record_index: number | null;
+  reason: string;
+  raw: string;
+}
+
+export interface DigestRow {
+  file_id: number;
+  account_id: string | null;
+  region: string | null;
+  digest_start_time: string | null;
+  digest_end_time: string | null;
+  s3_bucket: string | null;
+  s3_object: string | null;
+  fingerprint: string | null;
+  signature_algorithm: string | null;
+  signature: string | null;
+  previous_s3_object: string | null;
+  previous_hash: string | null;
+  previous_signature: string | null;
+  body_sha256: string;
+  log_files: unknown;
+}
+
+export interface Batch {
+  index: number;
+  lines: { fileId: number; line: string; text: string }[];
+  fast: { fileId: number; rows: FastRows }[];
+  /** the longest fast line */
+  fastLongest: number;
+  bytes: number;
+  ledger: LedgerRow[];
+  rejects: RejectRow[];
+  digests: DigestRow[];
+}
+
+/**
+ * COPYTRAIL_PROFILE=1: where the loader's time goes, part by part, printed to stderr at the end. A
+ * part that overlaps another (preparing ahead while DuckDB loads) is counted where the main thread
+ * waited for it.
+ */
+export class Profile {
+  readonly on = process.env.COPYTRAIL_PROFILE === '1';
+  private readonly parts = new Map<string, number>();
+  fastFiles = 0;
+  sqlFiles = 0;
+
+  async time<T>(part: string, fn: () => Promise<T>): Promise<T> {
+    if (!this.on) return fn();
+    const t = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.parts.set(part, (this.parts.get(part) ?? 0) + performance.now() - t);
+    }
+  }
+
+  print(total: number): void {
+    if (!this.on) return;
+    const lines = [...this.parts].sort((a, b) => b[1] - a[1]);
+    process.stderr.write(
+      `profile: ${(total / 1000).toFixed(2)} s in all; files normalised in JS ${this.fastFiles}, in SQL ${this.sqlFiles}\n`,
+    );
+    for (const [part, ms] of lines) process.stderr.write(`  ${part}: ${(ms / 1000).toFixed(2)} s\n`);
+  }
+}
+
+/** A summary of nothing read yet: where every source's counts start. */
+export function emptySummary(): IngestSummary {
+  return {
+    files: 0,
+    skipped: 0,
+    alreadyRejected: 0,
+    alreadyDuplicate: 0,
+    loaded: 0,
+    duplicateFiles: 0,
+    rejectedFiles: 0,
+    digests: 0,
+    records: 0,
+    eventsNew: 0,
+    eventsDuplicate: 0,
+    recordsRejected: 0,
+    rejectedByReason: {},
+    skippedByRule: {},
+    seconds: 0,
+  };
+}
+
+/** Writes text that is already NDJSON (each chunk whole lines), as it is. */
+export function writeChunks(path: string, chunks: string[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * DuckDB's memory limit during an ingest: COPYTRAIL_INGEST_MEMORY_LIMIT ('512MB', or '0' to keep the
+ * store's own), else 512 MB, unless COPYTRAIL_MEMORY_LIMIT chose the store's limit.
+ */
+export function ingestMemoryLimit(): string | null {
+  const env = process.env.COPYTRAIL_INGEST_MEMORY_LIMIT;
+  if (env === '0') return null;
+  if (env) return env;
+  return process.env.COPYTRAIL_MEMORY_LIMIT ? null : '512MB';
+}
+
+export function batchBytesFromEnv(): number | undefined {
+  const mb = Number(process.env.COPYTRAIL_BATCH_MB);
+  return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : undefined;
+}
+
+export function emptyBatch(index: number): Batch {
+  return { index, lines: [], fast: [], fastLongest: 0, bytes: 0, ledger: [], rejects: [], digests: [] };
+}
+
+/** How a prepared line starts: prepared ahead, before the file's id is known. */
+export const LINE_HEAD = '{"_f":0,';
+
+export function digestRow(
+  fileId: number,
+  sha256: string,
+  digest: unknown,
+  layout: ReturnType<typeof parseLayout>,
+  signature: string | null,
+): DigestRow {
+  const d = digest as Record<string, unknown>;
+  const str = (k: string) => (typeof d[k] === 'string' ? (d[k] as string) : null);
+  return {
+    file_id: fileId,
+    account_id: str('awsAccountId') ?? layout.accountId,
+    region: layout.region,
+    digest_start_time: str('digestStartTime'),
+    digest_end_time: str('digestEndTime'),
+    s3_bucket: str('digestS3Bucket'),
+    s3_object: str('digestS3Object'),
+    fingerprint: str('digestPublicKeyFingerprint'),
+    signature_algorithm: str('digestSignatureAlgorithm'),
+    signature: signature?.trim().toLowerCase() || null,
+    previous_s3_object: str('previousDigestS3Object'),
+    previous_hash: str('previousDigestHashValue'),
+    previous_signature: str('previousDigestSignature'),
+    body_sha256: sha256,
+    // kept as written: verify must tell a logFiles that is not a list from an empty one
+    log_files: d.logFiles === undefined ? null : d.logFiles,
+  };
+}
