@@ -110,7 +110,6 @@ export class BatchLoader {
     }
     for (const row of await store.all('ingest/known_hashes', Hash)) loader.hashes.add(row.sha256);
     loader.nextId = (await store.one('ingest/max_file_id', MaxId)).max_id;
-    await loader.pool.ready();
     // An ingest streams: batches of a bounded size, each checked against the store. DuckDB would
     // otherwise keep up to its whole limit (4 GB by default) of the store's blocks cached; lower it
     // for the ingest and let the rest spill, so memory stays flat whatever the number of events.

@@ -25,6 +25,15 @@ export function fastNormalise(): boolean {
   return process.env.COPYTRAIL_FAST_NORMALISE !== '0';
 }
 
+/**
+ * Work prepared on the main thread before the workers are started: a small ingest (a scheduled run
+ * with a few new files, an API page, a test) is done before a worker would have loaded its modules,
+ * a second or so of compiling each. Past either bound the workers start, in the background, and
+ * take over once loaded.
+ */
+export const WARMUP_FILES = 32;
+export const WARMUP_BYTES = 8 * 1024 * 1024;
+
 /** Most files in one message to a worker. */
 export const BATCH_FILES = 8;
 /** Most bytes in one message: a big file goes alone, so the other workers are not left idle. */
@@ -46,13 +55,16 @@ export class PreparePool {
   private outbox: Omit<Pending, 'worker'>[] = [];
   private flushing = false;
   private started: Promise<void> | null = null;
+  /** the workers have loaded (or died): files go to them from now on */
+  private live = false;
+  private seenFiles = 0;
+  private seenBytes = 0;
 
   constructor(readonly size: number = workerCount()) {}
 
   /**
-   * Starts the workers and waits until each has loaded its modules (or died), so their start-up, a
-   * second or so of compiling, is over before the first file: it would otherwise compete with
-   * downloads for the same cores.
+   * Starts the workers and waits until each has loaded its modules (or died). Until then files are
+   * prepared on the main thread, so a worker's start-up, a second or so of compiling, holds up no file.
    */
   ready(): Promise<void> {
     this.started ??= Promise.all(
@@ -69,7 +81,9 @@ export class PreparePool {
           this.adopt(worker);
         });
       }),
-    ).then(() => undefined);
+    ).then(() => {
+      this.live = true;
+    });
     return this.started;
   }
 
@@ -110,9 +124,11 @@ export class PreparePool {
    * its files to be prepared here, from the bytes still held.
    */
   async prepare(bytes: Buffer, digestByPath: boolean, maxBytes: number): Promise<Prepared> {
-    await this.ready();
+    this.seenFiles += 1;
+    this.seenBytes += bytes.byteLength;
+    if (this.size > 0 && (this.seenFiles > WARMUP_FILES || this.seenBytes > WARMUP_BYTES)) void this.ready();
     const task: PrepareTask = { id: this.nextId++, bytes, digestByPath, maxBytes, fast: fastNormalise() };
-    if (this.workers.length === 0) return prepareHere(task);
+    if (!this.live || this.workers.length === 0) return prepareHere(task);
     return new Promise<Prepared>((resolve, reject) => {
       this.outbox.push({ task, resolve, reject });
       if (!this.flushing) {
@@ -155,6 +171,11 @@ export class PreparePool {
       bytes += p.task.bytes.byteLength;
     }
     send();
+  }
+
+  /** Workers started (loaded or still loading). */
+  get startedWorkers(): number {
+    return this.workers.length;
   }
 
   close(): void {

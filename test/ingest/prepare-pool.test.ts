@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepareFile } from '../../ingest/prepare-file.ts';
-import { BATCH_BYTES, BATCH_FILES, PreparePool } from '../../ingest/prepare-pool.ts';
+import { BATCH_BYTES, BATCH_FILES, PreparePool, WARMUP_FILES } from '../../ingest/prepare-pool.ts';
 
 const trail = (n: number, pad = '') =>
   gzipSync(
@@ -35,6 +35,8 @@ describe('PreparePool', () => {
       // a few over the byte bound of a batch, so they travel alone
       else files.push(trail(i, i % 29 === 5 ? 'x'.repeat(BATCH_BYTES) : ''));
     }
+    await pool.ready();
+    expect(pool.startedWorkers).toBe(2);
     // handed over in one turn, as the loader does while reading ahead
     const got = await Promise.all(files.map((f) => pool.prepare(f, false, 1 << 30)));
     let fast = 0;
@@ -46,5 +48,17 @@ describe('PreparePool', () => {
       expect(g, `file ${i}`).toEqual(await prepareFile(f, 0, false, { maxBytes: 1 << 30, fastTag: tag }));
     }
     expect(fast).toBeGreaterThan(BATCH_FILES);
+  });
+
+  it('prepares a small ingest on the main thread, and starts the workers only past the warm-up bound', async () => {
+    const small = new PreparePool(2);
+    try {
+      for (let i = 0; i < WARMUP_FILES; i++) await small.prepare(trail(i), false, 1 << 30);
+      expect(small.startedWorkers).toBe(0);
+      await small.prepare(trail(WARMUP_FILES), false, 1 << 30);
+      expect(small.startedWorkers).toBe(2);
+    } finally {
+      small.close();
+    }
   });
 });
