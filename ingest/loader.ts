@@ -259,22 +259,10 @@ export class BatchLoader {
         record_count: 0,
         rejected_count: 0,
       });
-    } else if (prepared.kind === 'fast') {
-      this.hashes.add(prepared.sha256);
-      b.ledger.push({
-        ...base,
-        kind: 'log',
-        sha256: prepared.sha256,
-        status: 'loaded',
-        error: null,
-        record_count: 0,
-        rejected_count: 0,
-      });
-      b.fast.push({ fileId, rows: prepared.rows });
-      b.bytes += prepared.rows.lines.length;
-      b.fastLongest = Math.max(b.fastLongest, prepared.rows.longest);
     } else {
+      // a log file: normalised in JS (fast) or left to the SQL normaliser with its record rejects
       this.hashes.add(prepared.sha256);
+      const recordRejects = prepared.kind === 'fast' ? [] : prepared.recordRejects;
       b.ledger.push({
         ...base,
         kind: 'log',
@@ -282,17 +270,23 @@ export class BatchLoader {
         status: 'loaded',
         error: null,
         record_count: 0,
-        rejected_count: prepared.recordRejects.length,
+        rejected_count: recordRejects.length,
       });
-      for (const r of prepared.recordRejects) {
-        b.rejects.push({ file_id: fileId, location: file.location, record_index: r.index, ...r });
+      if (prepared.kind === 'fast') {
+        b.fast.push({ fileId, rows: prepared.rows });
+        b.bytes += prepared.rows.lines.length;
+        b.fastLongest = Math.max(b.fastLongest, prepared.rows.longest);
+      } else {
+        for (const r of recordRejects) {
+          b.rejects.push({ file_id: fileId, location: file.location, record_index: r.index, ...r });
+        }
+        this.summary.recordsRejected += recordRejects.length;
+        this.summary.records += recordRejects.length;
+        // prepared before its id was known: the line was written for file 0
+        const line = `{"_f":${fileId},${prepared.line.slice(LINE_HEAD.length)}`;
+        b.lines.push({ fileId, line, text: prepared.text });
+        b.bytes += prepared.line.length;
       }
-      this.summary.recordsRejected += prepared.recordRejects.length;
-      this.summary.records += prepared.recordRejects.length;
-      // prepared before its id was known: the line was written for file 0
-      const line = `{"_f":${fileId},${prepared.line.slice(LINE_HEAD.length)}`;
-      b.lines.push({ fileId, line, text: prepared.text });
-      b.bytes += prepared.line.length;
     }
     this.options.onFileDone?.();
     if (b.bytes >= this.batchBytes) await this.flush();
