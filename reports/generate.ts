@@ -2,11 +2,12 @@
 // manifest (reports/manifest.ts: the inputs' Merkle root and list, the queries run, each output's hash).
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { warn } from '../core/cli-kit.ts';
 import type { Config } from '../core/config.ts';
 import { isoSeconds, normalizeInstant } from '../core/time.ts';
 import { VERSION } from '../core/version.ts';
 import type { Store } from '../queries/store.ts';
-import { writeAtomic } from './atomic-write.ts';
+import { sweepPartials, writeAtomic } from './atomic-write.ts';
 import { ReportContext, type ReportWindow } from './context.ts';
 import { dataWindow } from './coverage.ts';
 import { FINDING_EXT, findingFormats, renderFindings } from './findings/index.ts';
@@ -118,6 +119,8 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
 
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
+  const swept = sweepPartials(out);
+  if (swept.length) warn(`removed ${swept.length} half-written file(s) left in ${out} by an interrupted run`);
   const base = options.name ?? (options.subject ? `${def.id}-${slug(options.subject)}` : def.id);
   const files: OutputFile[] = [];
   /** data: a string, a buffer, or pieces of either, written as they come */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { VERSION } from '../core/version.ts';
 import { type Store, sqlText } from '../queries/store.ts';
-import { type Written, writeAtomic } from './atomic-write.ts';
+import { partialDone, partialPath, type Written, writeAtomic } from './atomic-write.ts';
 import type { SigningKey } from './manifest-key.ts';
 import {
   INPUTS_SUFFIX,
@@ -56,7 +56,7 @@ export async function writeInputs(
 ): Promise<{ summary: InputsSummary; path: string; written: Written }> {
   const file = `${base}${INPUTS_SUFFIX}`;
   const path = join(out, file);
-  const tmp = `${path}.${process.pid}.partial`;
+  const tmp = partialPath(path);
   const tree = new MerkleBuilder();
   const digest: Record<string, number> = {};
   const status: Record<string, number> = {};
@@ -93,10 +93,12 @@ export async function writeInputs(
     gzip.destroy();
     closeSync(fd);
     rmSync(tmp, { force: true });
+    partialDone(tmp);
     throw err;
   }
   closeSync(fd);
   renameSync(tmp, path);
+  partialDone(tmp);
   return {
     path,
     written: { sha256: hash.digest('hex'), bytes },

@@ -75,17 +75,26 @@ describe('kill stress', () => {
     expect(lineage.copies).toBe(reference.copies);
     expect(lineage.lineageHash).toBe(reference.lineageHash);
 
-    // a report killed mid-way leaves no half-written file, and the store still opens
+    // a report stopped mid-way leaves no half-written file under a report's name, and the store
+    // still opens; a clean stop removes its own partial files, and one killed outright leaves them
+    // for the next run into the folder to sweep
     const out = join(work, 'reports');
-    for (let round = 0; round < 3; round++) {
+    const partials = () => (existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.partial')) : []);
+    for (let round = 0; round < 4; round++) {
+      const signal = round === 0 ? 'SIGKILL' : pick(SIGNALS);
+      const before = new Set(partials());
       await killAfter(
         ['--db', db, 'report', 'residency', '--format', 'html,pdf,json', '--out', out],
         500 + Math.floor(random() * 5000),
-        pick(SIGNALS),
+        signal,
       );
       await contents(db);
-      if (existsSync(out)) expect(readdirSync(out).filter((f) => f.endsWith('.partial'))).toEqual([]);
+      if (signal !== 'SIGKILL') expect(partials().filter((f) => !before.has(f)), `after ${signal}`).toEqual([]);
     }
+    const report = copytrail(['--db', db, 'report', 'residency', '--format', 'html,pdf,json', '--out', out]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(partials()).toEqual([]);
+    expect(copytrail(['manifest', 'verify', out]).code).toBe(0);
   });
 
   it('a scheduled run killed at random moments is recorded, and the next run completes the job', async () => {
