@@ -92,10 +92,25 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
 const SOURCE_HOST = /^([a-z0-9.-]+\.amazonaws\.com)\..*$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-// Text JSON.stringify and DuckDB's JSON writer spell differently: an exponent with "+" (1e+21 vs
-// 1e21), a \u escape with a lowercase hex letter (\u001f vs \u001F, lone surrogates), and integers
-// too long for a 64-bit reader. Matches inside strings only send a file down the SQL path.
-const SPELT_DIFFERENTLY = /\de\+|\\u[0-9a-fA-F]{0,3}[a-f]|\d{19}/;
+// Text JSON.stringify and DuckDB's JSON writer spell differently: a \u escape with a lowercase hex
+// letter (\u001f vs \u001F, lone surrogates), a number with an exponent with "+" (1e+21 vs 1e21),
+// and integers too long for a 64-bit reader. The escape is looked for in the whole text (a match
+// inside a string's own backslash only sends the file down the SQL path); the numbers are looked for
+// among the parsed numbers, since hex digests and ids in strings hold long runs of digits.
+const ESCAPE_SPELT_DIFFERENTLY = /\\u[0-9a-fA-F]{0,3}[a-f]/;
+const NUMBER_SPELT_DIFFERENTLY = /\de\+|\d{19}/;
+
+/** True when a number inside `v` is spelt by JSON.stringify as DuckDB would not spell it. */
+function holdsOddNumber(v: unknown): boolean {
+  if (typeof v === 'number') return NUMBER_SPELT_DIFFERENTLY.test(String(v));
+  if (typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) {
+    for (const item of v) if (holdsOddNumber(item)) return true;
+    return false;
+  }
+  for (const k in v) if (holdsOddNumber((v as Obj)[k])) return true;
+  return false;
+}
 
 /** True when a CloudTrail eventTime names a real instant, as DuckDB's timestamptz reads it. */
 function isInstant(text: string): boolean {
@@ -120,7 +135,7 @@ const bool = (v: unknown): boolean | null | undefined =>
  */
 export function normaliseTrail(text: string, tag = 0): FastRows | null {
   const HEAD = '{"Records":[';
-  if (!text.startsWith(HEAD) || SPELT_DIFFERENTLY.test(text)) return null;
+  if (!text.startsWith(HEAD) || ESCAPE_SPELT_DIFFERENTLY.test(text)) return null;
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -128,6 +143,8 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
     return null;
   }
   if (!isObject(doc) || !Array.isArray(doc.Records)) return null;
+  // the text holds a run of digits or an exponent somewhere: only a number spelt so counts
+  if (NUMBER_SPELT_DIFFERENTLY.test(text) && holdsOddNumber(doc.Records)) return null;
   const keys = Object.keys(doc);
   if (keys.length !== 1) return null;
   const records = doc.Records as unknown[];

@@ -68,6 +68,16 @@ const TAKEN: Record<string, string> = {
   ),
   'integers-and-floats': trail(base('f1', { additionalEventData: { n: [0, -5, 1.5, 0.1, 2 ** 53 - 1] } })),
   'empty-records': trail(),
+  // long runs of digits and "e+" inside strings (hex digests, ids) are text, not numbers
+  'digits-in-strings': trail(
+    base('j1', {
+      additionalEventData: {
+        keyMaterialId: 'fbc65e7053ce1ef04e5da990c99ee36c8e878a6baf0928500264662129093efe',
+      },
+      responseElements: { grantId: '5060984331356b14118a7786902190113292881c14dbeea441', note: '1e+21' },
+    }),
+  ),
+  'long-integer-in-range': trail(base('j2', { additionalEventData: { n: 123456789012345680 } })),
   'conflicting-time': trail(base('a1', { eventTime: '2026-03-02T10:00:09Z' })),
 };
 
@@ -79,6 +89,11 @@ const LEFT: Record<string, string> = {
   'control-char': trail(base('g4', { errorMessage: 'unit\u001fsep' })),
   'exponent-plus': trail(base('g5', { additionalEventData: { big: 1e21 } })),
   'long-integer': trail(base('g6')).replace('"size":8', '"size":12345678901234567890'),
+  // spelt by JSON.stringify exactly as written, but past a signed 64-bit integer
+  'long-integer-round-trips': trail(base('g6b', { requestParameters: { size: -9300000000000000000 } })),
+  'long-integer-beside-digit-strings': trail(
+    base('g6c', { requestParameters: { id: '09285002646621290931', size: 93000000000000000000 } }),
+  ),
   'float-spelt-long': trail(base('g7')).replace('"size":8', '"size":8.0'),
   'nested-duplicate-key': trail(base('g8')).replace('"size":8', '"size":8,"size":9'),
   // JSON.parse lists an integer-like key first: the text no longer reads back in order
