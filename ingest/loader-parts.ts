@@ -101,7 +101,8 @@ export interface DigestRow {
 export interface Batch {
   index: number;
   lines: { fileId: number; line: string; text: string }[];
-  fast: { fileId: number; rows: FastRows }[];
+  /** files the JS normaliser took; the file is kept to read a rejected record's text again */
+  fast: { fileId: number; rows: FastRows; file: InputFile; sha256: string }[];
   /** the longest fast line */
   fastLongest: number;
   bytes: number;

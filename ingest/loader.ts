@@ -29,6 +29,7 @@ import {
 import { reasonClass } from './outcomes.ts';
 import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
 import { PreparePool } from './prepare-pool.ts';
+import { recordTexts } from './reject-text.ts';
 import { openSpool, type Spool } from './spool.ts';
 
 export { emptySummary, type IngestSummary, type InputFile, type LoaderOptions };
@@ -43,6 +44,7 @@ const KnownFile = z.object({
 const MaxId = z.object({ max_id: z.coerce.number() });
 const Setting = z.object({ value: z.string() });
 const Hash = z.object({ sha256: z.string() });
+const StagedRecord = z.object({ file_id: z.coerce.number(), idx: z.coerce.number() });
 const StagedFile = z.object({ file_id: z.coerce.number(), record_count: z.coerce.number() });
 const BatchCounts = z.object({
   records: z.coerce.number(),
@@ -273,7 +275,7 @@ export class BatchLoader {
         rejected_count: recordRejects.length,
       });
       if (prepared.kind === 'fast') {
-        b.fast.push({ fileId, rows: prepared.rows });
+        b.fast.push({ fileId, rows: prepared.rows, file, sha256: prepared.sha256 });
         b.bytes += prepared.rows.lines.length;
         b.fastLongest = Math.max(b.fastLongest, prepared.rows.longest);
       } else {
@@ -327,6 +329,23 @@ export class BatchLoader {
 
   private run(name: string, params: Params = {}): Promise<void> {
     return this.profile.time(`(load) ${name}`, () => this.store.run(name, params));
+  }
+
+  /** Reads again the text of the normalised records the batch rejected: lines do not carry it. */
+  private async keepRejectTexts(batch: Batch): Promise<void> {
+    const rows = await this.store.all('ingest/rejected_without_text', StagedRecord);
+    if (rows.length === 0) return;
+    const byFile = new Map<number, number[]>();
+    for (const row of rows) byFile.set(row.file_id, [...(byFile.get(row.file_id) ?? []), row.idx]);
+    for (const fast of batch.fast) {
+      const indexes = byFile.get(fast.fileId);
+      if (!indexes) continue;
+      for (const [idx, raw] of await recordTexts(fast.file, fast.sha256, indexes)) {
+        // DuckDB spells the record's JSON as it does for a record the SQL normaliser rejects
+        const query = raw.json ? 'ingest/set_reject_text' : 'ingest/set_reject_note';
+        await this.store.run(query, { file_id: fast.fileId, idx, raw: raw.text });
+      }
+    }
   }
 
   private async load(batch: Batch): Promise<void> {
@@ -408,6 +427,7 @@ export class BatchLoader {
       if (legacy) await this.run('ingest/stage_records');
       await this.run('ingest/stage_seen_events');
       await this.run('ingest/reject_conflicting_ids');
+      await this.keepRejectTexts(batch);
       await this.run('ingest/stage_new_events');
       await this.run('ingest/insert_record_rejects');
       await this.run('ingest/insert_events');

@@ -1,7 +1,10 @@
-// The fast normaliser: a trail file's records to the canonical event columns in one JSON.parse, in
-// the prepare workers, so DuckDB receives typed rows instead of JSON it must parse again. It takes only
-// files it can normalise to exactly the values queries/ingest/stage_records.sql stores; for any other
-// file it returns null and the file goes through that SQL, which stays the one definition (DESIGN §3).
+// The fast normaliser: a trail file's records to the canonical event columns, in the prepare workers,
+// so DuckDB receives one flat line per record instead of extracting each field from the record's JSON.
+// It walks the text once, record by record and field by field, without parsing the large values: each
+// JSON column's value goes to DuckDB as the very text the file holds, so DuckDB reads it exactly as the
+// SQL normaliser would; only the fields a record is checked by are decoded here. It takes only files
+// it can normalise to exactly the values queries/ingest/stage_records.sql stores; for any other file
+// it returns null and the file goes through that SQL, which stays the one definition (DESIGN §3).
 
 /** The top-level fields with a column of their own; every other field goes to `extra`. */
 const KNOWN_FIELDS = new Set([
@@ -72,8 +75,8 @@ export const JSON_COLUMNS = [
 
 /**
  * One file's records as NDJSON, one line per record (ingest/stage_fast.sql reads them): `p` tags the
- * file until the loader gives it its id, `i` is the record's index in the file, `r` its JSON text
- * (for a reject that names it), then the canonical columns, the JSON ones as JSON values.
+ * file until the loader gives it its id, `i` is the record's index in the file, then the canonical
+ * columns, the JSON ones as JSON values.
  */
 export interface FastRows {
   /** the file's tag in the lines' `p` */
@@ -92,25 +95,10 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
 const SOURCE_HOST = /^([a-z0-9.-]+\.amazonaws\.com)\..*$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
-// Text JSON.stringify and DuckDB's JSON writer spell differently: a \u escape with a lowercase hex
-// letter (\u001f vs \u001F, lone surrogates), a number with an exponent with "+" (1e+21 vs 1e21),
-// and integers too long for a 64-bit reader. The escape is looked for in the whole text (a match
-// inside a string's own backslash only sends the file down the SQL path); the numbers are looked for
-// among the parsed numbers, since hex digests and ids in strings hold long runs of digits.
-const ESCAPE_SPELT_DIFFERENTLY = /\\u[0-9a-fA-F]{0,3}[a-f]/;
-const NUMBER_SPELT_DIFFERENTLY = /\de\+|\d{19}/;
-
-/** True when a number inside `v` is spelt by JSON.stringify as DuckDB would not spell it. */
-function holdsOddNumber(v: unknown): boolean {
-  if (typeof v === 'number') return NUMBER_SPELT_DIFFERENTLY.test(String(v));
-  if (typeof v !== 'object' || v === null) return false;
-  if (Array.isArray(v)) {
-    for (const item of v) if (holdsOddNumber(item)) return true;
-    return false;
-  }
-  for (const k in v) if (holdsOddNumber((v as Obj)[k])) return true;
-  return false;
-}
+// A \u escape can name half a surrogate pair, which JS and DuckDB decode differently; a line break
+// would end the NDJSON line. A file with either goes to SQL.
+const NOT_TAKEN = /\\u|[\r\n]/;
+const INTEGER_LIKE = /^"\d+"$/;
 
 /** True when a CloudTrail eventTime names a real instant, as DuckDB's timestamptz reads it. */
 function isInstant(text: string): boolean {
@@ -122,82 +110,183 @@ function isInstant(text: string): boolean {
   return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)).getUTCDate() === d;
 }
 
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/** Index just past the string that opens at `open`, or -1 when the text ends first. */
+function pastString(text: string, open: number): number {
+  let at = open + 1;
+  for (;;) {
+    const q = text.indexOf('"', at);
+    if (q < 0) return -1;
+    let slashes = 0;
+    while (text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
+    if (slashes % 2 === 0) return q + 1;
+    at = q + 1;
+  }
+}
+
+const SCALAR_START = /[-0-9tfn]/;
+const BRACKETS = /["[\]{}]/g;
+
+/** Index just past the object or array that opens at `open` (strings inside skipped), or -1. */
+function pastContainer(text: string, open: number): number {
+  let depth = 0;
+  BRACKETS.lastIndex = open;
+  for (;;) {
+    const m = BRACKETS.exec(text);
+    if (m === null) return -1;
+    const at = m.index;
+    const c = text.charCodeAt(at);
+    if (c === QUOTE) {
+      const end = pastString(text, at);
+      if (end < 0) return -1;
+      BRACKETS.lastIndex = end;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+    } else if (--depth === 0) {
+      return at + 1;
+    }
+  }
+}
+
+/** Index just past the value that starts at `at` (no whitespace before it), or -1. */
+function pastValue(text: string, at: number): number {
+  const c = text.charCodeAt(at);
+  if (c === QUOTE) return pastString(text, at);
+  if (c === OPEN_BRACE || c === OPEN_BRACKET) return pastContainer(text, at);
+  // a number, true, false or null: up to the next separator; JSON.parse has already checked it.
+  // Anything else here is whitespace before the value: not CloudTrail's form
+  if (!SCALAR_START.test(text[at] ?? '')) return -1;
+  let end = at;
+  for (;;) {
+    const d = text.charCodeAt(end);
+    if (d === COMMA || d === CLOSE_BRACE || d === CLOSE_BRACKET || Number.isNaN(d)) break;
+    end++;
+  }
+  return end > at ? end : -1;
+}
+
+/**
+ * A record's top-level fields as the text the file holds for each (key without quotes -> value text),
+ * in the file's order, and where the record ends; null when a key is written twice, escaped or
+ * integer-like (JSON readers disagree on which of two equal keys wins, and JS reorders integer keys).
+ */
+function fieldsOf(text: string, open: number): { fields: Map<string, string>; end: number } | null {
+  if (text.charCodeAt(open) !== OPEN_BRACE) return null;
+  const fields = new Map<string, string>();
+  let at = open + 1;
+  if (text.charCodeAt(at) === CLOSE_BRACE) return { fields, end: at + 1 };
+  for (;;) {
+    if (text.charCodeAt(at) !== QUOTE) return null;
+    const keyEnd = pastString(text, at);
+    if (keyEnd < 0) return null;
+    const key = text.slice(at, keyEnd);
+    if (key.includes('\\') || INTEGER_LIKE.test(key)) return null;
+    const name = key.slice(1, -1);
+    if (fields.has(name) || text.charCodeAt(keyEnd) !== COLON) return null;
+    const end = pastValue(text, keyEnd + 1);
+    if (end < 0) return null;
+    fields.set(name, text.slice(keyEnd + 1, end));
+    const next = text.charCodeAt(end);
+    if (next === CLOSE_BRACE) return { fields, end: end + 1 };
+    if (next !== COMMA) return null;
+    at = end + 1;
+  }
+}
+
+/** The text of a JSON string value, decoded; undefined when the value is not a string. */
+function decoded(value: string): string | undefined {
+  if (value.charCodeAt(0) !== QUOTE) return undefined;
+  return value.includes('\\') ? (JSON.parse(value) as string) : value.slice(1, -1);
+}
+
+const isStringOrNull = (v: string | undefined) =>
+  v === undefined || v === 'null' || v.charCodeAt(0) === QUOTE;
 const str = (v: unknown): string | null | undefined =>
   v === undefined || v === null ? null : typeof v === 'string' ? v : undefined;
-const bool = (v: unknown): boolean | null | undefined =>
-  v === undefined || v === null ? null : typeof v === 'boolean' ? v : undefined;
+const q = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 
 /**
  * The records of a `{"Records":[…]}` document as canonical columns, or null when the SQL path must
- * take the file: it is not exactly JSON.stringify's own text (so a duplicate key, a number written
- * another way or an escape could change a value), or a record would be rejected or hold a field of
- * an unusual type.
+ * take the file: it is not written on one line without spaces between its records and fields, a
+ * record would be rejected or holds a field of an unusual type, or a key or escape could be read
+ * two ways.
  */
 export function normaliseTrail(text: string, tag = 0): FastRows | null {
   const HEAD = '{"Records":[';
-  if (!text.startsWith(HEAD) || ESCAPE_SPELT_DIFFERENTLY.test(text)) return null;
-  let doc: unknown;
+  if (!text.startsWith(HEAD) || NOT_TAKEN.test(text.trimEnd())) return null;
+  // the whole document must be valid JSON: the walk below only finds where values end
   try {
-    doc = JSON.parse(text);
+    JSON.parse(text);
   } catch {
     return null;
   }
-  if (!isObject(doc) || !Array.isArray(doc.Records)) return null;
-  // the text holds a run of digits or an exponent somewhere: only a number spelt so counts
-  if (NUMBER_SPELT_DIFFERENTLY.test(text) && holdsOddNumber(doc.Records)) return null;
-  const keys = Object.keys(doc);
-  if (keys.length !== 1) return null;
-  const records = doc.Records as unknown[];
   let lines = '';
   let longest = 0;
+  let count = 0;
   let pos = HEAD.length;
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i];
-    if (!isObject(r)) return null;
-    if (i > 0) {
-      if (text.charCodeAt(pos) !== 0x2c) return null;
+  if (text.charCodeAt(pos) !== CLOSE_BRACKET) {
+    for (;;) {
+      const record = fieldsOf(text, pos);
+      if (record === null) return null;
+      const line = recordLine(record.fields);
+      if (line === null) return null;
+      const full = `{"p":${tag},"i":${count},${line}}\n`;
+      if (full.length > longest) longest = full.length;
+      lines += full;
+      count++;
+      pos = record.end;
+      if (text.charCodeAt(pos) !== COMMA) break;
       pos++;
     }
-    // the record must be spelt exactly as JSON.stringify spells it: then no key is written twice and
-    // every value reads back as written
-    const raw = JSON.stringify(r);
-    if (!text.startsWith(raw, pos)) return null;
-    pos += raw.length;
-    const line = recordLine(r, raw);
-    if (line === null) return null;
-    const full = `{"p":${tag},"i":${i},${line}}\n`;
-    if (full.length > longest) longest = full.length;
-    lines += full;
   }
   // `]}` and nothing after it but whitespace
   if (!text.startsWith(']}', pos) || /\S/.test(text.slice(pos + 2))) return null;
-  return { tag, count: records.length, lines, longest };
+  return { tag, count, lines, longest };
 }
 
-const q = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
-
 /** The record's columns as the body of its NDJSON line, or null when SQL must take it. */
-function recordLine(r: Obj, raw: string): string | null {
-  const { eventID, eventTime, eventSource, eventName } = r;
-  if (typeof eventID !== 'string' || eventID === '') return null;
-  if (typeof eventName !== 'string' || eventName === '') return null;
-  if (typeof eventSource !== 'string' || eventSource === '' || !PRINTABLE_ASCII.test(eventSource)) {
+function recordLine(fields: Map<string, string>): string | null {
+  const idText = fields.get('eventID');
+  const timeText = fields.get('eventTime');
+  const sourceText = fields.get('eventSource');
+  const nameText = fields.get('eventName');
+  if (idText === undefined || timeText === undefined || sourceText === undefined || nameText === undefined) {
     return null;
   }
-  if (typeof eventTime !== 'string' || !isInstant(eventTime)) return null;
+  const eventID = decoded(idText);
+  const eventName = decoded(nameText);
+  const eventSource = decoded(sourceText);
+  const eventTime = decoded(timeText);
+  if (!eventID || !eventName) return null;
+  if (!eventSource || !PRINTABLE_ASCII.test(eventSource)) return null;
+  if (eventTime === undefined || !isInstant(eventTime)) return null;
   // proxies rewrite hosts (kms.amazonaws.com.rproxy.goskope.com): keep the service's own name
-  let line = `"r":${raw},"event_id":${JSON.stringify(eventID)},"event_time_text":${JSON.stringify(eventTime)},"event_source":${JSON.stringify(eventSource.replace(SOURCE_HOST, '$1'))},"event_name":${JSON.stringify(eventName)}`;
+  const source = eventSource.replace(SOURCE_HOST, '$1');
+  let line = `"event_id":${idText},"event_time_text":${timeText},"event_source":${source === eventSource ? sourceText : JSON.stringify(source)},"event_name":${nameText}`;
   for (const [column, field] of TEXT_COLUMNS) {
-    const v = str(r[field]);
-    if (v === undefined) return null;
-    line += `,"${column}":${q(v)}`;
+    const v = fields.get(field);
+    // a string, or null for null and absence
+    if (!isStringOrNull(v)) return null;
+    line += `,"${column}":${v ?? 'null'}`;
   }
-  const identity = r.userIdentity;
+  const identityText = fields.get('userIdentity');
   let issuerArn: string | null = null;
-  if (identity === undefined || identity === null) {
+  if (identityText === undefined || identityText === 'null') {
     for (const [column] of ACTOR_COLUMNS) line += `,"${column}":null`;
   } else {
-    if (!isObject(identity)) return null;
+    if (identityText.charCodeAt(0) !== OPEN_BRACE) return null;
+    const identity = JSON.parse(identityText) as Obj;
+    // small, and read field by field here: it must be spelt as JSON.stringify spells it, so no key in
+    // it is written twice
+    if (JSON.stringify(identity) !== identityText) return null;
     for (const [column, field] of ACTOR_COLUMNS) {
       const v = str(identity[field]);
       if (v === undefined) return null;
@@ -215,21 +304,36 @@ function recordLine(r: Obj, raw: string): string | null {
       }
     }
   }
-  const readOnly = bool(r.readOnly);
-  const management = bool(r.managementEvent);
-  if (readOnly === undefined || management === undefined) return null;
+  const readOnly = fields.get('readOnly') ?? 'null';
+  const management = fields.get('managementEvent') ?? 'null';
+  if (!BOOLEAN_OR_NULL.has(readOnly) || !BOOLEAN_OR_NULL.has(management)) return null;
   line += `,"session_issuer_arn":${q(issuerArn)},"read_only":${readOnly},"management_event":${management}`;
-  for (const [column, field] of JSON_COLUMNS) {
-    // a JSON null is stored as SQL NULL, as json_transform reads it
-    const v = r[field];
-    line += `,"${column}":${v === undefined || v === null ? 'null' : JSON.stringify(v)}`;
-  }
-  // the unknown fields in their order, as text: an object would reorder integer-like keys (a record
-  // with one is not canonical and never gets here, but the text is cheaper anyway)
+  // a JSON null is stored as SQL NULL, as json_transform reads it: the text `null` does that
+  for (const [column, field] of JSON_COLUMNS) line += `,"${column}":${fields.get(field) ?? 'null'}`;
+  // the unknown fields in the file's order
   let extra = '';
-  for (const k in r) {
+  for (const [k, v] of fields) {
     if (KNOWN_FIELDS.has(k)) continue;
-    extra += `${extra === '' ? '{' : ','}${JSON.stringify(k)}:${JSON.stringify(r[k])}`;
+    extra += `${extra === '' ? '{' : ','}"${k}":${v}`;
   }
   return `${line},"extra":${extra === '' ? 'null' : `${extra}}`}`;
+}
+
+const BOOLEAN_OR_NULL = new Set(['true', 'false', 'null']);
+
+/**
+ * The text of record `index` of a file normaliseTrail took, as the file spells it; undefined when the
+ * file has no such record or is not in the form normaliseTrail takes.
+ */
+export function recordText(text: string, index: number): string | undefined {
+  const HEAD = '{"Records":[';
+  if (!text.startsWith(HEAD)) return undefined;
+  let pos = HEAD.length;
+  for (let i = 0; ; i++) {
+    const end = pastContainer(text, pos);
+    if (end < 0) return undefined;
+    if (i === index) return text.slice(pos, end);
+    if (text.charCodeAt(end) !== COMMA) return undefined;
+    pos = end + 1;
+  }
 }

@@ -1,5 +1,7 @@
 -- The records the prepare workers normalised (ingest/normalise.ts), one NDJSON line each, into
 -- stage_records; `p` is the file's tag until stage_map gives its id. Every record here is valid.
+-- A line does not carry the record's text: `r` stays null until a record is rejected (a conflict),
+-- when the loader reads it again from the file.
 -- params: $path (the batch's fast lines), $max_bytes (longest line). output: rows added to stage_records.
 insert into stage_records (
   file_id, idx, r, event_id, event_time, event_time_text, event_source, event_name, event_type,
@@ -10,7 +12,7 @@ insert into stage_records (
   service_event_details, resources, tls_details, addendum, extra, reject_reason
 )
 select
-  m.file_id, l.i, l.r::varchar, l.event_id, cast(l.event_time_text as timestamptz), l.event_time_text,
+  m.file_id, l.i, null, l.event_id, cast(l.event_time_text as timestamptz), l.event_time_text,
   l.event_source, l.event_name, l.event_type, l.event_version, l.event_category, l.aws_region,
   l.recipient_account_id, l.source_ip, l.user_agent, l.error_code, l.error_message, l.request_id,
   l.shared_event_id, l.vpc_endpoint_id, l.actor_type, l.actor_arn, l.actor_account_id,
@@ -21,7 +23,7 @@ from read_json(
   $path,
   format = 'newline_delimited',
   columns = {
-    p: 'BIGINT', i: 'BIGINT', r: 'JSON', event_id: 'VARCHAR', event_time_text: 'VARCHAR',
+    p: 'BIGINT', i: 'BIGINT', event_id: 'VARCHAR', event_time_text: 'VARCHAR',
     event_source: 'VARCHAR', event_name: 'VARCHAR', event_type: 'VARCHAR', event_version: 'VARCHAR',
     event_category: 'VARCHAR', aws_region: 'VARCHAR', recipient_account_id: 'VARCHAR', source_ip:
     'VARCHAR', user_agent: 'VARCHAR', error_code: 'VARCHAR', error_message: 'VARCHAR', request_id:

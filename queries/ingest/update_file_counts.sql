@@ -11,7 +11,7 @@ from (
     s.file_id,
     count(*) as records,
     count(s.reject_reason) as rejected,
-    count(n.event_id) as added
+    count(n.idx) as added
   from stage_records s
   left join stage_new n on n.file_id = s.file_id and n.idx = s.idx
   group by s.file_id

@@ -89,7 +89,11 @@ describe('kill stress', () => {
         signal,
       );
       await contents(db);
-      if (signal !== 'SIGKILL') expect(partials().filter((f) => !before.has(f)), `after ${signal}`).toEqual([]);
+      if (signal !== 'SIGKILL')
+        expect(
+          partials().filter((f) => !before.has(f)),
+          `after ${signal}`,
+        ).toEqual([]);
     }
     const report = copytrail(['--db', db, 'report', 'residency', '--format', 'html,pdf,json', '--out', out]);
     expect(report.code, report.stderr).toBe(0);

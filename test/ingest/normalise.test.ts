@@ -1,12 +1,14 @@
 // The JS normaliser (ingest/normalise.ts) stores exactly what the SQL normaliser stores, or leaves the
 // file to it: the same odd files are ingested both ways (COPYTRAIL_FAST_NORMALISE=0 forces SQL) and
 // every stored value compared; and the files the JS side must take, it does take.
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
-import { normaliseTrail } from '../../ingest/normalise.ts';
+import { normaliseTrail, recordText } from '../../ingest/normalise.ts';
+import { recordTexts } from '../../ingest/reject-text.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
 import { storeHash } from './store-hash.ts';
 
@@ -79,14 +81,9 @@ const TAKEN: Record<string, string> = {
   ),
   'long-integer-in-range': trail(base('j2', { additionalEventData: { n: 123456789012345680 } })),
   'conflicting-time': trail(base('a1', { eventTime: '2026-03-02T10:00:09Z' })),
-};
-
-/** Files the SQL normaliser must take: spelt another way, odd types, or records it rejects. */
-const LEFT: Record<string, string> = {
-  'pretty-printed': JSON.stringify({ Records: [base('g1')] }, null, 2),
+  // values the file spells otherwise than JSON.stringify would go to DuckDB as the file's own text,
+  // so DuckDB reads them as the SQL normaliser does
   'escaped-slash': trail(base('g2')).replace('aws-cli/2', 'aws-cli\\/2'),
-  'unicode-escape': trail(base('g3')).replace('é', '\\u00e9'),
-  'control-char': trail(base('g4', { errorMessage: 'unit\u001fsep' })),
   'exponent-plus': trail(base('g5', { additionalEventData: { big: 1e21 } })),
   'long-integer': trail(base('g6')).replace('"size":8', '"size":12345678901234567890'),
   // spelt by JSON.stringify exactly as written, but past a signed 64-bit integer
@@ -96,6 +93,17 @@ const LEFT: Record<string, string> = {
   ),
   'float-spelt-long': trail(base('g7')).replace('"size":8', '"size":8.0'),
   'nested-duplicate-key': trail(base('g8')).replace('"size":8', '"size":8,"size":9'),
+  // a conflict in such a file: the reject keeps the record's text as DuckDB spells it
+  'conflicting-time-spelt-otherwise': trail(base('a2', { eventTime: '2026-03-02T10:00:07Z' }))
+    .replace('"size":8', '"size":8.0')
+    .replace('aws-cli/2', 'aws-cli\\/2'),
+};
+
+/** Files the SQL normaliser must take: spelt another way, odd types, or records it rejects. */
+const LEFT: Record<string, string> = {
+  'pretty-printed': JSON.stringify({ Records: [base('g1')] }, null, 2),
+  'unicode-escape': trail(base('g3')).replace('é', '\\u00e9'),
+  'control-char': trail(base('g4', { errorMessage: 'unit\u001fsep' })),
   // JSON.parse lists an integer-like key first: the text no longer reads back in order
   'numeric-key': trail(base('g9')).replace('"eventCategory"', '"7":"seven","eventCategory"'),
   'readonly-as-text': trail(base('h1', { readOnly: 'true' })),
@@ -158,5 +166,44 @@ describe('the JS normaliser', () => {
     expect(results[0]!.hash.events).toBeGreaterThan(20);
     expect(results[0]!.hash.rejects_hash).not.toBeNull();
     expect(results[1]).toEqual(results[0]);
+  });
+});
+
+describe('the text of a normalised record rejected later', () => {
+  const text = trail(base('k1'), base('k2'));
+  const sha = createHash('sha256').update(text).digest('hex');
+  const file = (body: Buffer) => ({
+    location: 'AWSLogs/k.json.gz',
+    size: body.length,
+    read: async () => body,
+  });
+
+  it('is read again from its file, gzipped or not, spelt as the file spells it', async () => {
+    for (const body of [Buffer.from(text), gzipSync(text)]) {
+      const texts = await recordTexts(file(body), sha, [1]);
+      expect(texts.get(1)).toEqual({ text: JSON.stringify(base('k2')), json: true });
+    }
+    const odd = '{"Records":[{"a":1},{"b":8.0,"c":"x\\/y","d":{"e":[1,{}]}}]}';
+    expect(recordText(odd, 1)).toBe('{"b":8.0,"c":"x\\/y","d":{"e":[1,{}]}}');
+    expect(recordText(odd, 2)).toBeUndefined();
+  });
+
+  it('says so, naming the file, when the file changed since it was hashed or cannot be read', async () => {
+    const changed = await recordTexts(file(Buffer.from(text.replace('k2', 'k3'))), sha, [0, 1]);
+    expect(changed.get(0)?.json).toBe(false);
+    expect(changed.get(0)?.text).toMatch(/could not be read again from AWSLogs\/k\.json\.gz: it changed/);
+    expect(changed.get(1)).toEqual(changed.get(0));
+    const gone = await recordTexts(
+      {
+        location: 'AWSLogs/k.json.gz',
+        size: 1,
+        read: async () => {
+          throw new Error('ENOENT: no such file');
+        },
+      },
+      sha,
+      [0],
+    );
+    expect(gone.get(0)?.text).toMatch(/ENOENT/);
   });
 });
