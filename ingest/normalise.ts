@@ -87,10 +87,6 @@ export interface FastRows {
   longest: number;
 }
 
-type Obj = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 // CloudTrail's own form, the only one taken here; DuckDB parses anything else its own way.
 const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
 const SOURCE_HOST = /^([a-z0-9.-]+\.amazonaws\.com)\..*$/;
@@ -209,9 +205,6 @@ function decoded(value: string): string | undefined {
 
 const isStringOrNull = (v: string | undefined) =>
   v === undefined || v === 'null' || v.charCodeAt(0) === QUOTE;
-const str = (v: unknown): string | null | undefined =>
-  v === undefined || v === null ? null : typeof v === 'string' ? v : undefined;
-const q = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 
 /**
  * The records of a `{"Records":[…]}` document as canonical columns, or null when the SQL path must
@@ -228,7 +221,8 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
   } catch {
     return null;
   }
-  let lines = '';
+  // the lines' pieces, joined once at the end: far less garbage than growing one string
+  const parts: string[] = [];
   let longest = 0;
   let count = 0;
   let pos = HEAD.length;
@@ -236,11 +230,13 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
     for (;;) {
       const record = fieldsOf(text, pos);
       if (record === null) return null;
-      const line = recordLine(record.fields);
-      if (line === null) return null;
-      const full = `{"p":${tag},"i":${count},${line}}\n`;
-      if (full.length > longest) longest = full.length;
-      lines += full;
+      const first = parts.length;
+      parts.push(`{"p":${tag},"i":${count},`);
+      if (!recordLine(record.fields, parts)) return null;
+      parts.push('}\n');
+      let length = 0;
+      for (let k = first; k < parts.length; k++) length += parts[k]!.length;
+      if (length > longest) longest = length;
       count++;
       pos = record.end;
       if (text.charCodeAt(pos) !== COMMA) break;
@@ -249,77 +245,100 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
   }
   // `]}` and nothing after it but whitespace
   if (!text.startsWith(']}', pos) || /\S/.test(text.slice(pos + 2))) return null;
-  return { tag, count, lines, longest };
+  return { tag, count, lines: parts.join(''), longest };
 }
 
-/** The record's columns as the body of its NDJSON line, or null when SQL must take it. */
-function recordLine(fields: Map<string, string>): string | null {
+/** Adds the record's columns, the body of its NDJSON line, to `out`; false when SQL must take it. */
+function recordLine(fields: Map<string, string>, out: string[]): boolean {
   const idText = fields.get('eventID');
   const timeText = fields.get('eventTime');
   const sourceText = fields.get('eventSource');
   const nameText = fields.get('eventName');
   if (idText === undefined || timeText === undefined || sourceText === undefined || nameText === undefined) {
-    return null;
+    return false;
   }
   const eventID = decoded(idText);
   const eventName = decoded(nameText);
   const eventSource = decoded(sourceText);
   const eventTime = decoded(timeText);
-  if (!eventID || !eventName) return null;
-  if (!eventSource || !PRINTABLE_ASCII.test(eventSource)) return null;
-  if (eventTime === undefined || !isInstant(eventTime)) return null;
+  if (!eventID || !eventName) return false;
+  if (!eventSource || !PRINTABLE_ASCII.test(eventSource)) return false;
+  if (eventTime === undefined || !isInstant(eventTime)) return false;
   // proxies rewrite hosts (kms.amazonaws.com.rproxy.goskope.com): keep the service's own name
   const source = eventSource.replace(SOURCE_HOST, '$1');
-  let line = `"event_id":${idText},"event_time_text":${timeText},"event_source":${source === eventSource ? sourceText : JSON.stringify(source)},"event_name":${nameText}`;
-  for (const [column, field] of TEXT_COLUMNS) {
-    const v = fields.get(field);
+  out.push(
+    '"event_id":',
+    idText,
+    ',"event_time_text":',
+    timeText,
+    ',"event_source":',
+    source === eventSource ? sourceText : JSON.stringify(source),
+    ',"event_name":',
+    nameText,
+  );
+  for (let c = 0; c < TEXT_COLUMNS.length; c++) {
+    const v = fields.get(TEXT_COLUMNS[c]![1]);
     // a string, or null for null and absence
-    if (!isStringOrNull(v)) return null;
-    line += `,"${column}":${v ?? 'null'}`;
+    if (!isStringOrNull(v)) return false;
+    out.push(TEXT_KEYS[c]!, v ?? 'null');
   }
   const identityText = fields.get('userIdentity');
-  let issuerArn: string | null = null;
   if (identityText === undefined || identityText === 'null') {
-    for (const [column] of ACTOR_COLUMNS) line += `,"${column}":null`;
+    for (const key of ACTOR_KEYS) out.push(key, 'null');
+    out.push(',"session_issuer_arn":null');
   } else {
-    if (identityText.charCodeAt(0) !== OPEN_BRACE) return null;
-    const identity = JSON.parse(identityText) as Obj;
-    // small, and read field by field here: it must be spelt as JSON.stringify spells it, so no key in
-    // it is written twice
-    if (JSON.stringify(identity) !== identityText) return null;
-    for (const [column, field] of ACTOR_COLUMNS) {
-      const v = str(identity[field]);
-      if (v === undefined) return null;
-      line += `,"${column}":${q(v)}`;
+    // walked like the record, not parsed: no key in it is written twice, and each actor field goes to
+    // DuckDB as the text the file holds
+    const identity = fieldsOf(identityText, 0);
+    if (identity === null || identity.end !== identityText.length) return false;
+    for (let c = 0; c < ACTOR_COLUMNS.length; c++) {
+      const v = identity.fields.get(ACTOR_COLUMNS[c]![1]);
+      if (!isStringOrNull(v)) return false;
+      out.push(ACTOR_KEYS[c]!, v ?? 'null');
     }
-    const context = identity.sessionContext;
-    if (context !== undefined && context !== null) {
-      if (!isObject(context)) return null;
-      const issuer = context.sessionIssuer;
-      if (issuer !== undefined && issuer !== null) {
-        if (!isObject(issuer)) return null;
-        const arn = str(issuer.arn);
-        if (arn === undefined) return null;
-        issuerArn = arn;
-      }
-    }
+    const issuerArn = sessionIssuerArn(identity.fields.get('sessionContext'));
+    if (issuerArn === undefined) return false;
+    out.push(',"session_issuer_arn":', issuerArn);
   }
   const readOnly = fields.get('readOnly') ?? 'null';
   const management = fields.get('managementEvent') ?? 'null';
-  if (!BOOLEAN_OR_NULL.has(readOnly) || !BOOLEAN_OR_NULL.has(management)) return null;
-  line += `,"session_issuer_arn":${q(issuerArn)},"read_only":${readOnly},"management_event":${management}`;
+  if (!BOOLEAN_OR_NULL.has(readOnly) || !BOOLEAN_OR_NULL.has(management)) return false;
+  out.push(',"read_only":', readOnly, ',"management_event":', management);
   // a JSON null is stored as SQL NULL, as json_transform reads it: the text `null` does that
-  for (const [column, field] of JSON_COLUMNS) line += `,"${column}":${fields.get(field) ?? 'null'}`;
+  for (let c = 0; c < JSON_COLUMNS.length; c++)
+    out.push(JSON_KEYS[c]!, fields.get(JSON_COLUMNS[c]![1]) ?? 'null');
   // the unknown fields in the file's order
   let extra = '';
   for (const [k, v] of fields) {
     if (KNOWN_FIELDS.has(k)) continue;
     extra += `${extra === '' ? '{' : ','}"${k}":${v}`;
   }
-  return `${line},"extra":${extra === '' ? 'null' : `${extra}}`}`;
+  out.push(`,"extra":${extra === '' ? 'null' : `${extra}}`}`);
+  return true;
 }
 
 const BOOLEAN_OR_NULL = new Set(['true', 'false', 'null']);
+/** Each column's `,"name":`, ready to push before its value. */
+const TEXT_KEYS = TEXT_COLUMNS.map(([column]) => `,"${column}":`);
+const JSON_KEYS = JSON_COLUMNS.map(([column]) => `,"${column}":`);
+const ACTOR_KEYS = ACTOR_COLUMNS.map(([column]) => `,"${column}":`);
+
+/**
+ * userIdentity.sessionContext.sessionIssuer.arn as the JSON text the file holds (`null` where any
+ * of them is absent or null); undefined when one of them has a type the SQL normaliser reads its
+ * own way, or a key written twice.
+ */
+function sessionIssuerArn(contextText: string | undefined): string | undefined {
+  if (contextText === undefined || contextText === 'null') return 'null';
+  const context = fieldsOf(contextText, 0);
+  if (context === null || context.end !== contextText.length) return undefined;
+  const issuerText = context.fields.get('sessionIssuer');
+  if (issuerText === undefined || issuerText === 'null') return 'null';
+  const issuer = fieldsOf(issuerText, 0);
+  if (issuer === null || issuer.end !== issuerText.length) return undefined;
+  const arn = issuer.fields.get('arn');
+  return isStringOrNull(arn) ? (arn ?? 'null') : undefined;
+}
 
 /**
  * The text of record `index` of a file normaliseTrail took, as the file spells it; undefined when the

@@ -93,6 +93,13 @@ const TAKEN: Record<string, string> = {
   ),
   'float-spelt-long': trail(base('g7')).replace('"size":8', '"size":8.0'),
   'nested-duplicate-key': trail(base('g8')).replace('"size":8', '"size":8,"size":9'),
+  // the actor fields go to DuckDB as written too: DuckDB decodes the escape
+  'identity-escaped': trail(base('g10')).replace('assumed-role/r/me', 'assumed-role\\/r\\/me'),
+  'issuer-null-arn-null': trail(
+    base('g11', { userIdentity: { type: 'Root', sessionContext: { sessionIssuer: null } } }),
+    base('g12', { userIdentity: { type: 'Root', sessionContext: { sessionIssuer: { arn: null } } } }),
+    base('g13', { userIdentity: { type: 'AWSService', invokedBy: 'backup.amazonaws.com' } }),
+  ),
   // a conflict in such a file: the reject keeps the record's text as DuckDB spells it
   'conflicting-time-spelt-otherwise': trail(base('a2', { eventTime: '2026-03-02T10:00:07Z' }))
     .replace('"size":8', '"size":8.0')
@@ -124,6 +131,21 @@ const LEFT: Record<string, string> = {
     base('a2', { eventTime: '2026-03-02T10:00:09Z', errorMessage: 'unit\u001fsep' }),
   ),
   'top-level-second-key': JSON.stringify({ Records: [base('i1')], other: 1 }),
+  // JSON readers disagree on which of two equal keys wins
+  'identity-duplicate-type': trail(base('i2')).replace(
+    '"type":"AssumedRole"',
+    '"type":"AssumedRole","type":"Root"',
+  ),
+  'issuer-duplicate-arn': trail(base('i3')).replace(
+    '"sessionIssuer":{"arn":',
+    '"sessionIssuer":{"arn":"arn:aws:iam::999999999999:role/x","arn":',
+  ),
+  'record-duplicate-name': trail(base('i4')).replace(
+    '"eventName":',
+    '"eventName":"DeleteSnapshot","eventName":',
+  ),
+  'identity-spaced': trail(base('i5')).replace('"type":"AssumedRole"', '"type": "AssumedRole"'),
+  'arn-as-number': trail(base('i6', { userIdentity: { type: 'Root', arn: 7 } })),
 };
 
 function writeAll(dir: string): void {
