@@ -36,7 +36,7 @@ const KNOWN_FIELDS = new Set([
   'addendum',
 ]);
 
-/** The VARCHAR columns read straight from a top-level string field, in column order. */
+/** The VARCHAR columns read straight from a top-level field, which must be a string or null. */
 export const TEXT_COLUMNS = [
   ['event_type', 'eventType'],
   ['event_version', 'eventVersion'],
@@ -50,27 +50,6 @@ export const TEXT_COLUMNS = [
   ['request_id', 'requestID'],
   ['shared_event_id', 'sharedEventID'],
   ['vpc_endpoint_id', 'vpcEndpointId'],
-] as const;
-
-/** The userIdentity fields with a column, in column order. */
-export const ACTOR_COLUMNS = [
-  ['actor_type', 'type'],
-  ['actor_arn', 'arn'],
-  ['actor_account_id', 'accountId'],
-  ['actor_principal_id', 'principalId'],
-  ['invoked_by', 'invokedBy'],
-] as const;
-
-/** The JSON columns, kept as the value's JSON text, in column order. */
-export const JSON_COLUMNS = [
-  ['user_identity', 'userIdentity'],
-  ['request_parameters', 'requestParameters'],
-  ['response_elements', 'responseElements'],
-  ['additional_event_data', 'additionalEventData'],
-  ['service_event_details', 'serviceEventDetails'],
-  ['resources', 'resources'],
-  ['tls_details', 'tlsDetails'],
-  ['addendum', 'addendum'],
 ] as const;
 
 /**
@@ -89,7 +68,6 @@ export interface FastRows {
 
 // CloudTrail's own form, the only one taken here; DuckDB parses anything else its own way.
 const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
-const SOURCE_HOST = /^([a-z0-9.-]+\.amazonaws\.com)\..*$/;
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 // A \u escape can name half a surrogate pair, which JS and DuckDB decode differently; a line break
 // would end the NDJSON line. A file with either goes to SQL.
@@ -207,10 +185,10 @@ const isStringOrNull = (v: string | undefined) =>
   v === undefined || v === 'null' || v.charCodeAt(0) === QUOTE;
 
 /**
- * The records of a `{"Records":[…]}` document as canonical columns, or null when the SQL path must
- * take the file: it is not written on one line without spaces between its records and fields, a
- * record would be rejected or holds a field of an unusual type, or a key or escape could be read
- * two ways.
+ * The records of a `{"Records":[…]}` document as NDJSON lines for ingest/stage_fast.sql, or null when
+ * the SQL path must take the file: it is not written on one line without spaces between its records
+ * and fields, a record would be rejected or holds a field of an unusual type, or a key or escape
+ * could be read two ways.
  */
 export function normaliseTrail(text: string, tag = 0): FastRows | null {
   const HEAD = '{"Records":[';
@@ -230,12 +208,14 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
     for (;;) {
       const record = fieldsOf(text, pos);
       if (record === null) return null;
-      const first = parts.length;
-      parts.push(`{"p":${tag},"i":${count},`);
-      if (!recordLine(record.fields, parts)) return null;
-      parts.push('}\n');
-      let length = 0;
-      for (let k = first; k < parts.length; k++) length += parts[k]!.length;
+      const extra = checkedExtra(record.fields);
+      if (extra === null) return null;
+      // the record as written, with its file's tag and index in front and its unknown fields behind
+      const head = `{"_p":${tag},"_i":${count},`;
+      const body = text.slice(pos + 1, record.end - 1);
+      const tail = extra === '' ? '}\n' : `,"_x":${extra}}\n`;
+      parts.push(head, body, tail);
+      const length = head.length + body.length + tail.length;
       if (length > longest) longest = length;
       count++;
       pos = record.end;
@@ -248,96 +228,43 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
   return { tag, count, lines: parts.join(''), longest };
 }
 
-/** Adds the record's columns, the body of its NDJSON line, to `out`; false when SQL must take it. */
-function recordLine(fields: Map<string, string>, out: string[]): boolean {
+/** Keys the lines add to a record; a record holding one of them goes to SQL. */
+const LINE_KEYS = new Set(['_p', '_i', '_x']);
+const BOOLEAN_OR_NULL = new Set(['true', 'false', 'null']);
+
+/**
+ * The record's unknown fields as a JSON object's text ('' when it has none), after checking the
+ * fields the SQL normaliser reads its own way; null when SQL must take the record.
+ */
+function checkedExtra(fields: Map<string, string>): string | null {
   const idText = fields.get('eventID');
   const timeText = fields.get('eventTime');
   const sourceText = fields.get('eventSource');
   const nameText = fields.get('eventName');
   if (idText === undefined || timeText === undefined || sourceText === undefined || nameText === undefined) {
-    return false;
+    return null;
   }
   const eventID = decoded(idText);
   const eventName = decoded(nameText);
   const eventSource = decoded(sourceText);
   const eventTime = decoded(timeText);
-  if (!eventID || !eventName) return false;
-  if (!eventSource || !PRINTABLE_ASCII.test(eventSource)) return false;
-  if (eventTime === undefined || !isInstant(eventTime)) return false;
-  // proxies rewrite hosts (kms.amazonaws.com.rproxy.goskope.com): keep the service's own name
-  const source = eventSource.replace(SOURCE_HOST, '$1');
-  out.push(
-    '"event_id":',
-    idText,
-    ',"event_time_text":',
-    timeText,
-    ',"event_source":',
-    source === eventSource ? sourceText : JSON.stringify(source),
-    ',"event_name":',
-    nameText,
-  );
-  for (let c = 0; c < TEXT_COLUMNS.length; c++) {
-    const v = fields.get(TEXT_COLUMNS[c]![1]);
-    // a string, or null for null and absence
-    if (!isStringOrNull(v)) return false;
-    out.push(TEXT_KEYS[c]!, v ?? 'null');
-  }
-  const identityText = fields.get('userIdentity');
-  if (identityText === undefined || identityText === 'null') {
-    for (const key of ACTOR_KEYS) out.push(key, 'null');
-    out.push(',"session_issuer_arn":null');
-  } else {
-    // walked like the record, not parsed: no key in it is written twice, and each actor field goes to
-    // DuckDB as the text the file holds
-    const identity = fieldsOf(identityText, 0);
-    if (identity === null || identity.end !== identityText.length) return false;
-    for (let c = 0; c < ACTOR_COLUMNS.length; c++) {
-      const v = identity.fields.get(ACTOR_COLUMNS[c]![1]);
-      if (!isStringOrNull(v)) return false;
-      out.push(ACTOR_KEYS[c]!, v ?? 'null');
-    }
-    const issuerArn = sessionIssuerArn(identity.fields.get('sessionContext'));
-    if (issuerArn === undefined) return false;
-    out.push(',"session_issuer_arn":', issuerArn);
-  }
-  const readOnly = fields.get('readOnly') ?? 'null';
-  const management = fields.get('managementEvent') ?? 'null';
-  if (!BOOLEAN_OR_NULL.has(readOnly) || !BOOLEAN_OR_NULL.has(management)) return false;
-  out.push(',"read_only":', readOnly, ',"management_event":', management);
-  // a JSON null is stored as SQL NULL, as json_transform reads it: the text `null` does that
-  for (let c = 0; c < JSON_COLUMNS.length; c++)
-    out.push(JSON_KEYS[c]!, fields.get(JSON_COLUMNS[c]![1]) ?? 'null');
+  if (!eventID || !eventName) return null;
+  if (!eventSource || !PRINTABLE_ASCII.test(eventSource)) return null;
+  if (eventTime === undefined || !isInstant(eventTime)) return null;
+  // a string, or null for null and absence
+  for (const [, field] of TEXT_COLUMNS) if (!isStringOrNull(fields.get(field))) return null;
+  const readOnly = fields.get('readOnly');
+  const management = fields.get('managementEvent');
+  if (readOnly !== undefined && !BOOLEAN_OR_NULL.has(readOnly)) return null;
+  if (management !== undefined && !BOOLEAN_OR_NULL.has(management)) return null;
   // the unknown fields in the file's order
   let extra = '';
   for (const [k, v] of fields) {
     if (KNOWN_FIELDS.has(k)) continue;
+    if (LINE_KEYS.has(k)) return null;
     extra += `${extra === '' ? '{' : ','}"${k}":${v}`;
   }
-  out.push(`,"extra":${extra === '' ? 'null' : `${extra}}`}`);
-  return true;
-}
-
-const BOOLEAN_OR_NULL = new Set(['true', 'false', 'null']);
-/** Each column's `,"name":`, ready to push before its value. */
-const TEXT_KEYS = TEXT_COLUMNS.map(([column]) => `,"${column}":`);
-const JSON_KEYS = JSON_COLUMNS.map(([column]) => `,"${column}":`);
-const ACTOR_KEYS = ACTOR_COLUMNS.map(([column]) => `,"${column}":`);
-
-/**
- * userIdentity.sessionContext.sessionIssuer.arn as the JSON text the file holds (`null` where any
- * of them is absent or null); undefined when one of them has a type the SQL normaliser reads its
- * own way, or a key written twice.
- */
-function sessionIssuerArn(contextText: string | undefined): string | undefined {
-  if (contextText === undefined || contextText === 'null') return 'null';
-  const context = fieldsOf(contextText, 0);
-  if (context === null || context.end !== contextText.length) return undefined;
-  const issuerText = context.fields.get('sessionIssuer');
-  if (issuerText === undefined || issuerText === 'null') return 'null';
-  const issuer = fieldsOf(issuerText, 0);
-  if (issuer === null || issuer.end !== issuerText.length) return undefined;
-  const arn = issuer.fields.get('arn');
-  return isStringOrNull(arn) ? (arn ?? 'null') : undefined;
+  return extra === '' ? '' : `${extra}}`;
 }
 
 /**

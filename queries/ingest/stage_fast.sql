@@ -1,7 +1,9 @@
--- The records the prepare workers normalised (ingest/normalise.ts), one NDJSON line each, into
--- stage_records; `p` is the file's tag until stage_map gives its id. Every record here is valid.
--- A line does not carry the record's text: `r` stays null until a record is rejected (a conflict),
--- when the loader reads it again from the file.
+-- The records the prepare workers checked (ingest/normalise.ts) into stage_records: one NDJSON line
+-- per record, the record as its file writes it with `_p` (the file's tag until stage_map gives its
+-- id) and `_i` (its index in the file) in front and its unknown fields as `_x` behind. Every record
+-- here is valid, its required fields strings and its flags booleans; the columns are derived as
+-- ingest/stage_records.sql derives them. A line does not carry the record's text: `r` stays null
+-- until a record is rejected (a conflict), when the loader reads it again from the file.
 -- params: $path (the batch's fast lines), $max_bytes (longest line). output: rows added to stage_records.
 insert into stage_records (
   file_id, idx, r, event_id, event_time, event_time_text, event_source, event_name, event_type,
@@ -12,28 +14,34 @@ insert into stage_records (
   service_event_details, resources, tls_details, addendum, extra, reject_reason
 )
 select
-  m.file_id, l.i, null, l.event_id, cast(l.event_time_text as timestamptz), l.event_time_text,
-  l.event_source, l.event_name, l.event_type, l.event_version, l.event_category, l.aws_region,
-  l.recipient_account_id, l.source_ip, l.user_agent, l.error_code, l.error_message, l.request_id,
-  l.shared_event_id, l.vpc_endpoint_id, l.actor_type, l.actor_arn, l.actor_account_id,
-  l.actor_principal_id, l.invoked_by, l.session_issuer_arn, l.read_only, l.management_event,
-  l.user_identity, l.request_parameters, l.response_elements, l.additional_event_data,
-  l.service_event_details, l.resources, l.tls_details, l.addendum, l.extra, null
+  m.file_id, l._i, null, l.eventID, cast(l.eventTime as timestamptz), l.eventTime,
+  -- proxies rewrite hosts (kms.amazonaws.com.rproxy.goskope.com): keep the service's own name
+  regexp_replace(l.eventSource, '^([a-z0-9.-]+\.amazonaws\.com)\..*$', '\1'),
+  l.eventName, l.eventType, l.eventVersion, l.eventCategory, l.awsRegion, l.recipientAccountId,
+  l.sourceIPAddress, l.userAgent, l.errorCode, l.errorMessage, l.requestID, l.sharedEventID,
+  l.vpcEndpointId,
+  l.userIdentity ->> 'type',
+  l.userIdentity ->> 'arn',
+  l.userIdentity ->> 'accountId',
+  l.userIdentity ->> 'principalId',
+  l.userIdentity ->> 'invokedBy',
+  l.userIdentity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn',
+  l.readOnly, l.managementEvent,
+  l.userIdentity, l.requestParameters, l.responseElements, l.additionalEventData,
+  l.serviceEventDetails, l.resources, l.tlsDetails, l.addendum, l._x, null
 from read_json(
   $path,
   format = 'newline_delimited',
   columns = {
-    p: 'BIGINT', i: 'BIGINT', event_id: 'VARCHAR', event_time_text: 'VARCHAR',
-    event_source: 'VARCHAR', event_name: 'VARCHAR', event_type: 'VARCHAR', event_version: 'VARCHAR',
-    event_category: 'VARCHAR', aws_region: 'VARCHAR', recipient_account_id: 'VARCHAR', source_ip:
-    'VARCHAR', user_agent: 'VARCHAR', error_code: 'VARCHAR', error_message: 'VARCHAR', request_id:
-    'VARCHAR', shared_event_id: 'VARCHAR', vpc_endpoint_id: 'VARCHAR', actor_type: 'VARCHAR',
-    actor_arn: 'VARCHAR', actor_account_id: 'VARCHAR', actor_principal_id: 'VARCHAR', invoked_by:
-    'VARCHAR', session_issuer_arn: 'VARCHAR', read_only: 'BOOLEAN', management_event: 'BOOLEAN',
-    user_identity: 'JSON', request_parameters: 'JSON', response_elements: 'JSON',
-    additional_event_data: 'JSON', service_event_details: 'JSON', resources: 'JSON', tls_details:
-    'JSON', addendum: 'JSON', extra: 'JSON'
+    _p: 'BIGINT', _i: 'BIGINT', eventID: 'VARCHAR', eventTime: 'VARCHAR', eventSource: 'VARCHAR',
+    eventName: 'VARCHAR', eventType: 'VARCHAR', eventVersion: 'VARCHAR', eventCategory: 'VARCHAR',
+    awsRegion: 'VARCHAR', recipientAccountId: 'VARCHAR', sourceIPAddress: 'VARCHAR', userAgent:
+    'VARCHAR', errorCode: 'VARCHAR', errorMessage: 'VARCHAR', requestID: 'VARCHAR', sharedEventID:
+    'VARCHAR', vpcEndpointId: 'VARCHAR', readOnly: 'BOOLEAN', managementEvent: 'BOOLEAN',
+    userIdentity: 'JSON', requestParameters: 'JSON', responseElements: 'JSON',
+    additionalEventData: 'JSON', serviceEventDetails: 'JSON', resources: 'JSON', tlsDetails: 'JSON',
+    addendum: 'JSON', _x: 'JSON'
   },
   maximum_object_size = $max_bytes
 ) l
-join stage_map m on m.p = l.p
+join stage_map m on m.p = l._p
