@@ -1,8 +1,6 @@
 // The batch loader's rows and helpers: what a source hands it (InputFile, LoaderOptions), what it
 // returns (IngestSummary), the ledger, reject and digest rows of a batch, and its profile.
-import { closeSync, openSync, writeSync } from 'node:fs';
 import type { parseLayout } from './layout.ts';
-import type { FastRows } from './normalise.ts';
 
 export interface InputFile {
   location: string;
@@ -102,7 +100,9 @@ export interface Batch {
   index: number;
   lines: { fileId: number; line: string; text: string }[];
   /** files the JS normaliser took; the file is kept to read a rejected record's text again */
-  fast: { fileId: number; rows: FastRows; file: InputFile; sha256: string }[];
+  fast: { fileId: number; tag: number; file: InputFile; sha256: string }[];
+  /** the batch's spool file of normalised lines, open while the batch fills */
+  fastFd: number | null;
   /** the longest fast line */
   fastLongest: number;
   bytes: number;
@@ -163,16 +163,6 @@ export function emptySummary(): IngestSummary {
   };
 }
 
-/** Writes text that is already NDJSON (each chunk whole lines), as it is. */
-export function writeChunks(path: string, chunks: string[]): void {
-  const fd = openSync(path, 'w');
-  try {
-    for (const chunk of chunks) writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
  * DuckDB's memory limit during an ingest: COPYTRAIL_INGEST_MEMORY_LIMIT ('512MB', or '0' to keep the
  * store's own), else 512 MB, unless COPYTRAIL_MEMORY_LIMIT chose the store's limit.
@@ -190,7 +180,17 @@ export function batchBytesFromEnv(): number | undefined {
 }
 
 export function emptyBatch(index: number): Batch {
-  return { index, lines: [], fast: [], fastLongest: 0, bytes: 0, ledger: [], rejects: [], digests: [] };
+  return {
+    index,
+    lines: [],
+    fast: [],
+    fastFd: null,
+    fastLongest: 0,
+    bytes: 0,
+    ledger: [],
+    rejects: [],
+    digests: [],
+  };
 }
 
 /** How a prepared line starts: prepared ahead, before the file's id is known. */

@@ -4,7 +4,7 @@
 // in one transaction (ledger, events, rejects, coverage), so a crash never leaves a half-loaded file.
 // Files are prepared ahead, a bounded number at a time, and taken in the order they were added;
 // preparing batch N+1 overlaps DuckDB loading batch N.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeLines } from '../queries/ndjson.ts';
@@ -24,7 +24,6 @@ import {
   LINE_HEAD,
   type LoaderOptions,
   Profile,
-  writeChunks,
 } from './loader-parts.ts';
 import { reasonClass } from './outcomes.ts';
 import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
@@ -100,6 +99,10 @@ export class BatchLoader {
 
   private removeSpool(): void {
     this.pool.close();
+    if (this.batch.fastFd !== null) {
+      closeSync(this.batch.fastFd);
+      this.batch.fastFd = null;
+    }
     if (this.ownSpool) this.ownSpool.remove();
     else rmSync(this.spool, { recursive: true, force: true });
   }
@@ -275,7 +278,10 @@ export class BatchLoader {
         rejected_count: recordRejects.length,
       });
       if (prepared.kind === 'fast') {
-        b.fast.push({ fileId, rows: prepared.rows, file, sha256: prepared.sha256 });
+        // the lines go to the batch's spool file now, so memory holds one file's lines, not a batch's
+        if (b.fastFd === null) b.fastFd = openSync(this.fastPath(b), 'w');
+        writeSync(b.fastFd, prepared.rows.lines);
+        b.fast.push({ fileId, tag: prepared.rows.tag, file, sha256: prepared.sha256 });
         b.bytes += prepared.rows.lines.length;
         b.fastLongest = Math.max(b.fastLongest, prepared.rows.longest);
       } else {
@@ -314,6 +320,10 @@ export class BatchLoader {
     if (this.pending) await this.pending;
     this.pending = null;
     this.removeSpool();
+    // checkpoint under the ingest's memory limit: left to closing the store, it would run under the
+    // store's own limit and hold several times as much memory at the end of a large ingest
+    if (this.memoryBefore !== null)
+      await this.profile.time('checkpoint', () => this.store.run('store/checkpoint'));
     await this.restoreMemoryLimit();
     this.summary.seconds = (Date.now() - this.started) / 1000;
     this.profile.print(Date.now() - this.started);
@@ -329,6 +339,10 @@ export class BatchLoader {
 
   private run(name: string, params: Params = {}): Promise<void> {
     return this.profile.time(`(load) ${name}`, () => this.store.run(name, params));
+  }
+
+  private fastPath(batch: Batch): string {
+    return join(this.spool, `batch-${batch.index}.fast.ndjson`);
   }
 
   /** Reads again the text of the normalised records the batch rejected: lines do not carry it. */
@@ -362,19 +376,17 @@ export class BatchLoader {
       staged = new Set((await this.store.all('ingest/staged_file_ids', StagedFile)).map((r) => r.file_id));
     }
     await this.run('ingest/stage_records_create');
-    const fastPath = join(this.spool, `batch-${batch.index}.fast.ndjson`);
+    const fastPath = this.fastPath(batch);
     const mapPath = join(this.spool, `batch-${batch.index}.map.ndjson`);
+    if (batch.fastFd !== null) {
+      closeSync(batch.fastFd);
+      batch.fastFd = null;
+    }
     if (batch.fast.length > 0) {
-      await this.profile.time('(load) writing fast lines', async () => {
-        writeChunks(
-          fastPath,
-          batch.fast.map((f) => f.rows.lines),
-        );
-        writeLines(
-          mapPath,
-          batch.fast.map((f) => `{"p":${f.rows.tag},"f":${f.fileId}}`),
-        );
-      });
+      writeLines(
+        mapPath,
+        batch.fast.map((f) => `{"p":${f.tag},"f":${f.fileId}}`),
+      );
       await this.run('ingest/stage_map', { path: mapPath });
       await this.run('ingest/stage_fast', {
         path: fastPath,
