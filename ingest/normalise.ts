@@ -1,10 +1,11 @@
-// The fast normaliser: a trail file's records to the canonical event columns, in the prepare workers,
-// so DuckDB receives one flat line per record instead of extracting each field from the record's JSON.
-// It walks the text once, record by record and field by field, without parsing the large values: each
-// JSON column's value goes to DuckDB as the very text the file holds, so DuckDB reads it exactly as the
-// SQL normaliser would; only the fields a record is checked by are decoded here. It takes only files
-// it can normalise to exactly the values queries/ingest/stage_records.sql stores; for any other file
-// it returns null and the file goes through that SQL, which stays the one definition (DESIGN §3).
+// The fast normaliser: checks a trail file's records in the prepare workers and hands DuckDB one
+// NDJSON line per record, so DuckDB reads each column straight from the line instead of extracting it
+// from the record's JSON in SQL. It walks the text once, record by record and field by field, without
+// parsing the large values: a line is the record as its file writes it, so DuckDB reads every value
+// exactly as the SQL normaliser would; only the fields a record is judged by are decoded here. It
+// takes only files it can normalise to exactly the values queries/ingest/stage_records.sql stores; for
+// any other file it returns null and the file goes through that SQL, which stays the one definition
+// (DESIGN §3).
 
 /** The top-level fields with a column of their own; every other field goes to `extra`. */
 const KNOWN_FIELDS = new Set([
@@ -36,29 +37,29 @@ const KNOWN_FIELDS = new Set([
   'addendum',
 ]);
 
-/** The VARCHAR columns read straight from a top-level field, which must be a string or null. */
-export const TEXT_COLUMNS = [
-  ['event_type', 'eventType'],
-  ['event_version', 'eventVersion'],
-  ['event_category', 'eventCategory'],
-  ['aws_region', 'awsRegion'],
-  ['recipient_account_id', 'recipientAccountId'],
-  ['source_ip', 'sourceIPAddress'],
-  ['user_agent', 'userAgent'],
-  ['error_code', 'errorCode'],
-  ['error_message', 'errorMessage'],
-  ['request_id', 'requestID'],
-  ['shared_event_id', 'sharedEventID'],
-  ['vpc_endpoint_id', 'vpcEndpointId'],
+/** The fields read as VARCHAR columns: a file is taken only where each is a string or null. */
+const TEXT_FIELDS = [
+  'eventType',
+  'eventVersion',
+  'eventCategory',
+  'awsRegion',
+  'recipientAccountId',
+  'sourceIPAddress',
+  'userAgent',
+  'errorCode',
+  'errorMessage',
+  'requestID',
+  'sharedEventID',
+  'vpcEndpointId',
 ] as const;
 
 /**
- * One file's records as NDJSON, one line per record (ingest/stage_fast.sql reads them): `p` tags the
- * file until the loader gives it its id, `i` is the record's index in the file, then the canonical
- * columns, the JSON ones as JSON values.
+ * One file's records as NDJSON, one line per record (ingest/stage_fast.sql reads them): the record as
+ * the file writes it, with `_p` (the file's tag until the loader gives it its id) and `_i` (the
+ * record's index in the file) in front and its unknown fields as `_x` behind.
  */
 export interface FastRows {
-  /** the file's tag in the lines' `p` */
+  /** the file's tag in the lines' `_p` */
   tag: number;
   count: number;
   lines: string;
@@ -252,7 +253,7 @@ function checkedExtra(fields: Map<string, string>): string | null {
   if (!eventSource || !PRINTABLE_ASCII.test(eventSource)) return null;
   if (eventTime === undefined || !isInstant(eventTime)) return null;
   // a string, or null for null and absence
-  for (const [, field] of TEXT_COLUMNS) if (!isStringOrNull(fields.get(field))) return null;
+  for (const field of TEXT_FIELDS) if (!isStringOrNull(fields.get(field))) return null;
   const readOnly = fields.get('readOnly');
   const management = fields.get('managementEvent');
   if (readOnly !== undefined && !BOOLEAN_OR_NULL.has(readOnly)) return null;

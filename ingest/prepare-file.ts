@@ -29,7 +29,7 @@ export interface RecordReject {
 
 export type Prepared =
   | { kind: 'log'; sha256: string; line: string; text: string; recordRejects: RecordReject[] }
-  /** a trail file normalised here, every record valid: rows for the appender, no NDJSON */
+  /** a trail file checked here, every record valid: one NDJSON line a record for stage_fast.sql */
   | { kind: 'fast'; sha256: string; rows: FastRows }
   | { kind: 'digest'; sha256: string; digest: unknown }
   | { kind: 'skipped'; sha256: string; rule: string; records: number; note: string }
