@@ -127,6 +127,10 @@ export class PdfRenderer {
         // audit tables are wide: landscape keeps ids and timestamps on one line
         landscape: true,
         printBackground: true,
+        // no structure tree: Chromium tags every text run (each id part, each <span>) as an element
+        // of its own, 21k objects and nine tenths of a 3 MB, 59-page residency PDF; untagged, the
+        // same pages print in 0.35 MB and a third less time. The text stays selectable and searchable.
+        tagged: false,
         displayHeaderFooter: true,
         headerTemplate: header,
         footerTemplate: footer,
