@@ -83,6 +83,7 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   }
   // a key that is configured but unreadable stops the report before any work or file
   const key = options.signingKey ?? resolveSigningKey(options.config.reports.signing_key);
+  if (options.formats.includes('pdf')) options.pdf?.warm();
   const data = await dataWindow(store);
   // ages are measured at --until, else where ingested data ends (never in the future)
   const end = data.coverage_end ?? data.last_event;
