@@ -1,6 +1,6 @@
 // How a report run uses Chromium: started early (warm) and shared, a start that fails reported by
 // the print that needed it, untagged PDFs, and the inputs ledger written while Chromium prints
-// (present and the same as written alone; removed when the print fails).
+// (present and the same as written alone; removed when the print or the model fails).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +88,21 @@ describe('PDF printing', () => {
     ).rejects.toThrow(PdfError);
     await broken.close();
     expect(existsSync(join(out, 'residency.inputs.jsonl.gz'))).toBe(false);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a report whose model cannot be built leaves no ledger behind (the ledger starts with the run)', async () => {
+    const out = tempDir();
+    await expect(
+      generateReport(store, {
+        id: 'forensics',
+        config: POLICY,
+        formats: ['json'],
+        out,
+        now: NOW,
+        subject: 'snap-0nothingnothing0',
+      }),
+    ).rejects.toThrow(/matches no copy/);
     expect(readdirSync(out)).toEqual([]);
   });
 });
