@@ -1,6 +1,6 @@
 // Renders one report: builds its view model, writes the chosen formats, then the signed evidence
 // manifest (reports/manifest.ts: the inputs' Merkle root and list, the queries run, each output's hash).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { warn } from '../core/cli-kit.ts';
 import type { Config } from '../core/config.ts';
@@ -83,6 +83,7 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   }
   // a key that is configured but unreadable stops the report before any work or file
   const key = options.signingKey ?? resolveSigningKey(options.config.reports.signing_key);
+  if (options.formats.includes('pdf')) options.pdf?.warm();
   const data = await dataWindow(store);
   // ages are measured at --until, else where ingested data ends (never in the future)
   const end = data.coverage_end ?? data.last_event;
@@ -139,25 +140,36 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
   if (options.formats.includes('json')) write('json', 'json', blocks(jsonDocument(model)));
   for (const f of findingFormats(options.formats))
     write(f, FINDING_EXT[f], renderFindings(f, def, model, header));
-  if (options.formats.includes('html') || options.formats.includes('pdf')) {
-    const html = renderHtml(def.id, model);
-    if (options.formats.includes('html')) write('html', 'html', html);
-    if (options.formats.includes('pdf')) {
-      if (!options.pdf) throw new Error('PDF output needs a renderer');
-      options.signal?.throwIfAborted();
-      const printed = await options.pdf.print(html, {
-        title: `${def.title} · ${options.config.organization}`,
-        generatedAt: isoSeconds(now),
-        reportId: header.report_id,
-        paper: options.config.reports.paper,
-      });
-      blocked = printed.blocked;
-      write('pdf', 'pdf', printed.pdf);
+  let inputsRun: Promise<Awaited<ReturnType<typeof writeInputs>>> | null = null;
+  try {
+    if (options.formats.includes('html') || options.formats.includes('pdf')) {
+      const html = renderHtml(def.id, model);
+      if (options.formats.includes('html')) write('html', 'html', html);
+      if (options.formats.includes('pdf')) {
+        if (!options.pdf) throw new Error('PDF output needs a renderer');
+        options.signal?.throwIfAborted();
+        // the inputs ledger (a query, a hash per file, gzip) needs no model: it runs while Chromium
+        // prints, when this process only waits; no other query runs on the store meanwhile
+        inputsRun = writeInputs(store, out, base);
+        inputsRun.catch(() => {});
+        const printed = await options.pdf.print(html, {
+          title: `${def.title} · ${options.config.organization}`,
+          generatedAt: isoSeconds(now),
+          reportId: header.report_id,
+          paper: options.config.reports.paper,
+        });
+        blocked = printed.blocked;
+        write('pdf', 'pdf', printed.pdf);
+      }
     }
+    options.signal?.throwIfAborted();
+  } catch (err) {
+    // a report that stops here leaves no ledger of its own for a manifest that was never written
+    const done = inputsRun ? await inputsRun.catch(() => null) : null;
+    if (done) rmSync(done.path, { force: true });
+    throw err;
   }
-
-  options.signal?.throwIfAborted();
-  const inputs = await writeInputs(store, out, base);
+  const inputs = await (inputsRun ?? writeInputs(store, out, base));
   files.push({ format: 'inputs', path: inputs.path, ...inputs.written });
   options.signal?.throwIfAborted();
   const reportHeader = (model as { header?: { report_id?: unknown } }).header;

@@ -78,13 +78,31 @@ export interface PrintResult {
 
 export class PdfRenderer {
   private browser: Browser | null = null;
+  private launching: Promise<Browser> | null = null;
   private readonly dir = mkdtempSync(join(tmpdir(), 'copytrail-pdf-'));
   private n = 0;
 
   constructor(private readonly chromium: string) {}
 
-  private async launch(): Promise<Browser> {
-    if (this.browser) return this.browser;
+  /**
+   * Starts Chromium now, without waiting: a report calls this before it reads the store, so the
+   * browser's start (its own process; the first start also unpacks it) overlaps building the model.
+   * A failure to start is reported by the print that needs the browser.
+   */
+  warm(): void {
+    this.launch().catch(() => {});
+  }
+
+  private launch(): Promise<Browser> {
+    if (this.browser) return Promise.resolve(this.browser);
+    // one start, however many callers ask while it runs; a failed start is tried again next time
+    this.launching ??= this.start().finally(() => {
+      this.launching = null;
+    });
+    return this.launching;
+  }
+
+  private async start(): Promise<Browser> {
     const executablePath = await chromiumPath(this.chromium);
     try {
       this.browser = await puppeteer.launch({
@@ -127,6 +145,10 @@ export class PdfRenderer {
         // audit tables are wide: landscape keeps ids and timestamps on one line
         landscape: true,
         printBackground: true,
+        // no structure tree: Chromium tags every text run (each id part, each <span>) as an element
+        // of its own, 21k objects and nine tenths of a 3 MB, 59-page residency PDF; untagged, the
+        // same pages print in 0.35 MB and a third less time. The text stays selectable and searchable.
+        tagged: false,
         displayHeaderFooter: true,
         headerTemplate: header,
         footerTemplate: footer,
@@ -141,6 +163,8 @@ export class PdfRenderer {
   }
 
   async close(): Promise<void> {
+    // a start still under way ends in a browser that must be closed too
+    await this.launching?.catch(() => {});
     await this.browser?.close().catch(() => {});
     this.browser = null;
     rmSync(this.dir, { recursive: true, force: true });

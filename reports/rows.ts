@@ -128,6 +128,14 @@ export const ArtifactRow = z.object({
 });
 export type ArtifactRow = z.infer<typeof ArtifactRow>;
 
+/** Artifact locations counted per region (queries/reports/residency/artifact_regions.sql). */
+export const ArtifactRegionRow = z.object({
+  region: text,
+  artifacts: count,
+  accounts: ids,
+});
+export type ArtifactRegionRow = z.infer<typeof ArtifactRegionRow>;
+
 /** A key associated with an artifact at the end of the window (queries/reports/residency/artifact_keys.sql). */
 export const ArtifactKeyRow = z.object({
   artifact_id: text,

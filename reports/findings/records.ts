@@ -1,7 +1,7 @@
 // The one flat shape every machine-readable findings format (OSCAL, OCSF, CSV) is written from, so
 // the three cannot disagree: a stable finding id, its status and severity, the resource with its
 // account and region, the jurisdiction or DR requirement it was judged against, and the evidence.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ACCOUNT_ID, REGION_CODE } from '../../core/aws-ids.ts';
 import { regionInfo } from '../../core/regions.ts';
 import type { ReportId } from '../ids.ts';
@@ -84,7 +84,7 @@ export function arnParts(arn: string): { region: string | null; account: string 
   return { region, account };
 }
 
-const hex = (s: string) => createHash('sha256').update(s).digest('hex');
+const hex = (s: string) => hash('sha256', s, 'hex');
 
 /**
  * A finding's id, stable across reruns of the same inputs and across a change of verdict: the check,

@@ -2,7 +2,8 @@
 // second, independent way to its data, so a key in a region the policy does not allow puts the data
 // within reach there, wherever the snapshot sits. A copy's own key is judged where it lies outside
 // the copy's region (a key in the copy's region is judged with the copy's location already).
-import { Finding } from '../model.ts';
+// Findings are built whole, not parsed one by one: the report's model is checked once (generate.ts).
+import type { Finding } from '../model.ts';
 import type { ResidencyPolicy } from '../policy.ts';
 import { type ArtifactKeyRow, type ResidencyCopyRow, resourceArn } from '../rows.ts';
 
@@ -21,19 +22,17 @@ export function judgeCarriedKeys(
     const keyRegion = regionOfKey(c.target_key_arn);
     if (!keyRegion || keyRegion === c.target_region) continue;
     const r = policy.region(keyRegion);
-    out.push(
-      Finding.parse({
-        resource_arn: c.target_key_arn,
-        account_id: c.target_account,
-        region: keyRegion,
-        status: verdict(r.allowed),
-        reason: `key ${c.target_key_arn} of ${c.kind} ${c.target_id ?? '(not visible)'} (copied by ${c.api} to ${c.target_region ?? '?'}) is in ${r.why}`,
-        check: 'key_location',
-        principal_arn: c.principal_arn,
-        at: c.requested_at,
-        event_ids: [c.request_event_id],
-      }),
-    );
+    out.push({
+      resource_arn: c.target_key_arn,
+      account_id: c.target_account,
+      region: keyRegion,
+      status: verdict(r.allowed),
+      reason: `key ${c.target_key_arn} of ${c.kind} ${c.target_id ?? '(not visible)'} (copied by ${c.api} to ${c.target_region ?? '?'}) is in ${r.why}`,
+      check: 'key_location',
+      principal_arn: c.principal_arn,
+      at: c.requested_at,
+      event_ids: [c.request_event_id],
+    });
   }
   for (const k of associated) {
     const artifact = resourceArn(k.artifact_kind, k.artifact_id, k.region, k.account_id);
@@ -43,18 +42,17 @@ export function judgeCarriedKeys(
           allowed: null,
           why: 'a region not known: the records name the key only by an alias no KMS record resolves',
         };
-    out.push(
-      Finding.parse({
-        resource_arn: k.key_arn ?? k.key,
-        account_id: k.account_id,
-        region: k.key_region,
-        status: verdict(r.allowed),
-        reason: `key ${k.key} associated with ${k.artifact_kind} ${artifact} is in ${r.why}`,
-        check: 'associated_key',
-        at: k.associated_at,
-        event_ids: [k.event_id],
-      }),
-    );
+    out.push({
+      resource_arn: k.key_arn ?? k.key,
+      account_id: k.account_id,
+      region: k.key_region,
+      status: verdict(r.allowed),
+      reason: `key ${k.key} associated with ${k.artifact_kind} ${artifact} is in ${r.why}`,
+      check: 'associated_key',
+      principal_arn: null,
+      at: k.associated_at,
+      event_ids: [k.event_id],
+    });
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { Banner, Finding, Header, Summary, sortFindings, summarize } from '../mo
 import { ResidencyPolicy } from '../policy.ts';
 import {
   ArtifactKeyRow,
+  ArtifactRegionRow,
   ArtifactRow,
   chained,
   KeyRow,
@@ -105,7 +106,14 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
   const banner = await buildBanner(ctx);
   const coverage = await CoverageIndex.load(ctx);
   const policy = new ResidencyPolicy(ctx.config, coverage.accounts());
-  const artifacts = await ctx.all('reports/residency/artifacts', ArtifactRow, { until: ctx.window.until });
+  // the originals only, a row each; every artifact location is counted per region in SQL
+  const originals = await ctx.all('reports/residency/artifacts', ArtifactRow, {
+    until: ctx.window.until,
+    originals: true,
+  });
+  const artifactRegions = await ctx.all('reports/residency/artifact_regions', ArtifactRegionRow, {
+    until: ctx.window.until,
+  });
   // every copy, for the hops of chains that began before the window; the window's own are judged
   const allCopies = chained(
     await ctx.all('reports/residency/copies', ResidencyCopyRow, { since: null, until: null }),
@@ -141,19 +149,20 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
     verdicts.includes(false) ? 'fail' : verdicts.includes(null) ? 'unknown' : 'pass';
   const findings: ResidencyModel['findings'] = [];
   // originals: where data was first written (snapshots, AMIs, DB snapshots made in place)
-  for (const a of artifacts.filter((x) => x.origin !== 'copy')) {
+  // findings are built whole here, not each parsed: generate.ts checks the model once (41k
+  // findings parsed twice were a tenth of the report's time)
+  for (const a of originals) {
     const r = policy.region(a.region);
     findings.push({
-      ...Finding.parse({
-        resource_arn: resourceArn(a.kind, a.arn ?? a.artifact_id, a.region, a.account_id),
-        account_id: a.account_id,
-        region: a.region,
-        status: status(r.allowed),
-        reason: `${a.kind} created in ${r.why}`,
-        check: 'data_location',
-        at: a.created_at,
-        event_ids: a.created_event_id ? [a.created_event_id] : [],
-      }),
+      resource_arn: resourceArn(a.kind, a.arn ?? a.artifact_id, a.region, a.account_id),
+      account_id: a.account_id,
+      region: a.region,
+      status: status(r.allowed),
+      reason: `${a.kind} created in ${r.why}`,
+      check: 'data_location',
+      principal_arn: null,
+      at: a.created_at,
+      event_ids: a.created_event_id ? [a.created_event_id] : [],
       chain: [],
     });
   }
@@ -164,22 +173,20 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
     const s = status(r.allowed, acct.allowed);
     const reasons = [r, acct].filter((v) => v.allowed !== true).map((v) => v.why);
     findings.push({
-      ...Finding.parse({
-        resource_arn: resourceArn(c.kind, c.target_arn ?? c.target_id, c.target_region, c.target_account),
-        account_id: c.target_account,
-        region: c.target_region,
-        status: s,
-        reason:
-          c.kind === 's3_replication'
-            ? replicationReason(c, s === 'pass' ? `${r.why} in a trusted account` : reasons.join('; '))
-            : s === 'pass'
-              ? `${verb(c)} by ${c.api} to ${r.why} in a trusted account`
-              : `${verb(c)} by ${c.api} from ${where(c.source_region, c.source_account)}: ${reasons.join('; ')}`,
-        check: 'copy_destination',
-        principal_arn: c.principal_arn,
-        at: c.requested_at,
-        event_ids: [c.request_event_id],
-      }),
+      resource_arn: resourceArn(c.kind, c.target_arn ?? c.target_id, c.target_region, c.target_account),
+      account_id: c.target_account,
+      region: c.target_region,
+      status: s,
+      reason:
+        c.kind === 's3_replication'
+          ? replicationReason(c, s === 'pass' ? `${r.why} in a trusted account` : reasons.join('; '))
+          : s === 'pass'
+            ? `${verb(c)} by ${c.api} to ${r.why} in a trusted account`
+            : `${verb(c)} by ${c.api} from ${where(c.source_region, c.source_account)}: ${reasons.join('; ')}`,
+      check: 'copy_destination',
+      principal_arn: c.principal_arn,
+      at: c.requested_at,
+      event_ids: [c.request_event_id],
       chain: s === 'pass' ? [] : chainOf(c),
     });
   }
@@ -193,17 +200,15 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
     const st = s.action === 'added' ? status(v.allowed) : 'pass';
     if (s.action === 'added') {
       findings.push({
-        ...Finding.parse({
-          resource_arn: resourceArn(s.artifact_kind, s.artifact_id, s.region, s.from_account),
-          account_id: s.from_account,
-          region: s.region,
-          status: st,
-          reason: `shared with ${s.to_account === 'all' ? 'everyone' : s.to_account}: ${v.why}`,
-          check: 'share',
-          principal_arn: s.actor_arn,
-          at: s.event_time,
-          event_ids: [s.event_id],
-        }),
+        resource_arn: resourceArn(s.artifact_kind, s.artifact_id, s.region, s.from_account),
+        account_id: s.from_account,
+        region: s.region,
+        status: st,
+        reason: `shared with ${s.to_account === 'all' ? 'everyone' : s.to_account}: ${v.why}`,
+        check: 'share',
+        principal_arn: s.actor_arn,
+        at: s.event_time,
+        event_ids: [s.event_id],
         chain: [],
       });
     }
@@ -227,15 +232,15 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
     // multi-Region key's replica puts the same material in another place on its own
     if (!k.mrk) continue;
     findings.push({
-      ...Finding.parse({
-        resource_arn: k.key_arn,
-        account_id: k.account_id,
-        region: k.region,
-        status: status(r.allowed),
-        reason: `${k.mrk ? 'multi-Region key replica' : 'KMS key'} in ${r.why}`,
-        check: 'key_location',
-        at: k.last_used,
-      }),
+      resource_arn: k.key_arn,
+      account_id: k.account_id,
+      region: k.region,
+      status: status(r.allowed),
+      reason: `${k.mrk ? 'multi-Region key replica' : 'KMS key'} in ${r.why}`,
+      check: 'key_location',
+      principal_arn: null,
+      at: k.last_used,
+      event_ids: [],
       chain: [],
     });
   }
@@ -246,11 +251,10 @@ export async function buildResidency(ctx: ReportContext, header: Header): Promis
     regionStats.set(region, s);
     return s;
   };
-  for (const a of artifacts) {
-    if (!a.region) continue;
+  for (const a of artifactRegions) {
     const s = stat(a.region);
-    s.artifacts++;
-    if (a.account_id) s.accounts.add(a.account_id);
+    s.artifacts += a.artifacts;
+    for (const account of a.accounts) s.accounts.add(account);
   }
   for (const c of copies) if (c.target_region && c.status !== 'failed') stat(c.target_region).copies_in++;
   const byRegion = [...regionStats]
