@@ -236,11 +236,22 @@ export const Config = z
         /** "bundled" (@sparticuz/chromium), "system" (/usr/bin/chromium) or a path to a Chromium binary */
         chromium: z.string().default('bundled'),
         paper: z.enum(['A4', 'Letter']).default('A4'),
+        /**
+         * Tag the PDF's structure for screen readers (PDF/UA-style). Off by default: Chromium tags
+         * every text run, which makes a long report's PDF about eight times larger and slower to print.
+         */
+        pdf_tagged: z.boolean().default(false),
         /** PEM PKCS#8 Ed25519 private key that signs report manifests (default: a per-user key, generated once) */
         signing_key: z.string().optional(),
       })
       .strict()
-      .default({ out: 'reports', formats: ['html', 'pdf', 'json'], chromium: 'bundled', paper: 'A4' }),
+      .default({
+        out: 'reports',
+        formats: ['html', 'pdf', 'json'],
+        chromium: 'bundled',
+        paper: 'A4',
+        pdf_tagged: false,
+      }),
     schedules: z
       .array(Schedule)
       .default([])

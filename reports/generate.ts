@@ -157,6 +157,7 @@ export async function generateReport(store: Store, options: GenerateOptions): Pr
           generatedAt: isoSeconds(now),
           reportId: header.report_id,
           paper: options.config.reports.paper,
+          tagged: options.config.reports.pdf_tagged,
         });
         blocked = printed.blocked;
         write('pdf', 'pdf', printed.pdf);

@@ -53,6 +53,24 @@ describe('PDF printing', () => {
     }
   });
 
+  it('reports.pdf_tagged: a report asked for a tagged PDF gets a structure tree for screen readers', async () => {
+    const tagged = await pdf.print('<h1>Residency</h1><p>one</p>', { ...OPTIONS, tagged: true });
+    const text = tagged.pdf.toString('latin1');
+    expect(text).toContain('/StructTreeRoot');
+    const out = tempDir();
+    await generateReport(store, {
+      id: 'residency',
+      formats: ['pdf'],
+      out,
+      now: NOW,
+      until: UNTIL,
+      pdf,
+      config: { ...POLICY, reports: { ...POLICY.reports, pdf_tagged: true } },
+    });
+    const file = readdirSync(out).find((f) => f.endsWith('.pdf'))!;
+    expect(readFileSync(join(out, file)).toString('latin1')).toContain('/StructTreeRoot');
+  });
+
   it('with a PDF, the inputs ledger is written beside it (the same as written alone), after it in the outputs', async () => {
     const out = tempDir();
     const r = await generateReport(store, {
