@@ -20,16 +20,18 @@ select
   l.eventName, l.eventType, l.eventVersion, l.eventCategory, l.awsRegion, l.recipientAccountId,
   l.sourceIPAddress, l.userAgent, l.errorCode, l.errorMessage, l.requestID, l.sharedEventID,
   l.vpcEndpointId,
-  l.userIdentity ->> 'type',
-  l.userIdentity ->> 'arn',
-  l.userIdentity ->> 'accountId',
-  l.userIdentity ->> 'principalId',
-  l.userIdentity ->> 'invokedBy',
-  l.userIdentity -> 'sessionContext' -> 'sessionIssuer' ->> 'arn',
+  l.actor[1], l.actor[2], l.actor[3], l.actor[4], l.actor[5], l.actor[6],
   l.readOnly, l.managementEvent,
   l.userIdentity, l.requestParameters, l.responseElements, l.additionalEventData,
   l.serviceEventDetails, l.resources, l.tlsDetails, l.addendum, l._x, null
-from read_json(
+from (
+  select
+    *,
+    -- the actor columns, read with one parse of userIdentity: the same paths as stage_records.sql
+    json_extract_string(userIdentity, [
+      '$.type', '$.arn', '$.accountId', '$.principalId', '$.invokedBy', '$.sessionContext.sessionIssuer.arn'
+    ]) as actor
+  from read_json(
   $path,
   format = 'newline_delimited',
   columns = {
@@ -43,5 +45,6 @@ from read_json(
     addendum: 'JSON', _x: 'JSON'
   },
   maximum_object_size = $max_bytes
+  )
 ) l
 join stage_map m on m.p = l._p
