@@ -7,7 +7,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 /** Index of the quote that closes the string opening at `open`, or -1 when the text ends first. */
-function stringEnd(text: string, open: number): number {
+export function stringEnd(text: string, open: number): number {
   let at = open + 1;
   for (;;) {
     const q = text.indexOf('"', at);

@@ -7,6 +7,8 @@
 // any other file it returns null and the file goes through that SQL, which stays the one definition
 // (DESIGN §3).
 
+import { stringEnd } from './json-keys.ts';
+
 /** The top-level fields with a column of their own; every other field goes to `extra`. */
 const KNOWN_FIELDS = new Set([
   'eventVersion',
@@ -86,7 +88,6 @@ function isInstant(text: string): boolean {
 }
 
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const OPEN_BRACE = 0x7b;
@@ -96,15 +97,8 @@ const CLOSE_BRACKET = 0x5d;
 
 /** Index just past the string that opens at `open`, or -1 when the text ends first. */
 function pastString(text: string, open: number): number {
-  let at = open + 1;
-  for (;;) {
-    const q = text.indexOf('"', at);
-    if (q < 0) return -1;
-    let slashes = 0;
-    while (text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) return q + 1;
-    at = q + 1;
-  }
+  const close = stringEnd(text, open);
+  return close < 0 ? -1 : close + 1;
 }
 
 const SCALAR_START = /[-0-9tfn]/;
