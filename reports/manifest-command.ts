@@ -72,14 +72,9 @@ export function registerManifest(program: Command): void {
     .option('--config <file>', 'the config whose reports.signing_key to use (default: $COPYTRAIL_CONFIG)')
     .action(async (opts: { config?: string }) => {
       const config = configFrom(opts.config);
-      const { resolveSigningKey, SigningKeyError } = await import('./manifest-key.ts');
-      let key: ReturnType<typeof resolveSigningKey>;
-      try {
-        key = resolveSigningKey(config.reports.signing_key);
-      } catch (err) {
-        if (err instanceof SigningKeyError) throw new UsageError(err.message);
-        throw err;
-      }
+      const { resolveSigningKey } = await import('./manifest-key.ts');
+      // a key that is named but cannot be used is a SigningKeyError, a usage error: exit 2
+      const key = resolveSigningKey(config.reports.signing_key);
       if (key.warning) warn(`copytrail: ${key.warning}`);
       out(`ed25519 ${key.keyId} (${key.origin}${key.path ? `: ${key.path}` : ''})`);
       out(key.publicKey.export({ format: 'pem', type: 'spki' }).toString().trimEnd());

@@ -11,8 +11,10 @@ import {
 import { chmodSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { UsageError } from '../core/cli-kit.ts';
 
-export class SigningKeyError extends Error {
+/** A key that is named (or kept) but cannot be used: an input error, so a command exits 2. */
+export class SigningKeyError extends UsageError {
   override name = 'SigningKeyError';
 }
 

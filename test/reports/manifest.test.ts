@@ -562,6 +562,19 @@ describe('the signing key', () => {
       expect(shown.stdout).toContain(`ed25519 ${key.keyId} (local: ${join(dir, 'home', 'signing-key.pem')})`);
       expect(shown.stdout).toContain('-----BEGIN PUBLIC KEY-----');
       expect(shown.stdout).not.toContain('PRIVATE');
+      // a signing key that is named but cannot be read is an input error: exit 2, naming it, and no
+      // report is written
+      const broken = join(dir, 'missing.pem');
+      const bad = copytrail(
+        ['--db', db, 'report', 'residency', '--format', 'json', '--out', join(dir, 'out2')],
+        {
+          ...env,
+          COPYTRAIL_SIGNING_KEY: broken,
+        },
+      );
+      expect(bad.code, bad.stderr).toBe(2);
+      expect(bad.stderr).toContain(`COPYTRAIL_SIGNING_KEY ${broken}: cannot read it`);
+      expect(existsSync(join(dir, 'out2', 'residency.json'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
