@@ -1,6 +1,6 @@
 // `copytrail demo`: the whole pipeline on an embedded simulated organization.
 import type { Command } from 'commander';
-import { type GlobalOptions, info, UsageError } from '../core/cli-kit.ts';
+import { type GlobalOptions, summary, UsageError } from '../core/cli-kit.ts';
 import { formatRows } from '../core/format.ts';
 import { instantMs } from '../core/time.ts';
 import { parseCount } from '../simulator/command.ts';
@@ -58,40 +58,60 @@ export function registerDemo(program: Command): void {
           config: configFile,
           noPdf: !opts.pdf,
         });
-        info(
-          [
-            `simulated: ${r.simulated.records} records in ${r.simulated.files} files (${r.simulated.accounts.length} accounts, ${r.simulated.regions.length} regions) under ${r.out}/trail`,
-            '',
-            'ingest:',
-            formatIngestSummary(r.ingest).replace(/^/gm, '  '),
-            '',
-            'integrity (digest signatures, chain, log-file hashes):',
-            formatVerifyReport(r.verify).replace(/^/gm, '  '),
-            '',
-            'copy lineage (correlate):',
-            formatCorrelateSummary(r.correlate).replace(/^/gm, '  '),
-            '',
-            'busiest services:',
-            formatRows(['event_source', 'events'], r.sources, 'table').replace(/^/gm, '  '),
-            '',
-            'copy and share activity:',
-            formatRows(['event_name', 'aws_region', 'calls', 'failed'], r.copyCalls, 'table').replace(
-              /^/gm,
-              '  ',
-            ),
-            '',
-            'reports:',
-            ...r.reports.flatMap((rep) => [
-              `  ${rep.id}: ${rep.model.summary.fail} fail, ${rep.model.summary.unknown} unknown, ${rep.model.summary.pass} pass`,
-              ...rep.files.map((f) => `    ${f.path}`),
-              `    ${rep.manifest}`,
-            ]),
-            '',
-            `database: ${r.db}`,
-            `next: npx copytrail --db ${r.db} lineage --all`,
-            `      npx copytrail --db ${r.db} query "select event_time, event_name, aws_region, recipient_account_id from events where event_name = 'CopySnapshot' order by event_time limit 20"`,
-          ].join('\n'),
-        );
+        const human = [
+          `simulated: ${r.simulated.records} records in ${r.simulated.files} files (${r.simulated.accounts.length} accounts, ${r.simulated.regions.length} regions) under ${r.out}/trail`,
+          '',
+          'ingest:',
+          formatIngestSummary(r.ingest).replace(/^/gm, '  '),
+          '',
+          'integrity (digest signatures, chain, log-file hashes):',
+          formatVerifyReport(r.verify).replace(/^/gm, '  '),
+          '',
+          'copy lineage (correlate):',
+          formatCorrelateSummary(r.correlate).replace(/^/gm, '  '),
+          '',
+          'busiest services:',
+          formatRows(['event_source', 'events'], r.sources, 'table').replace(/^/gm, '  '),
+          '',
+          'copy and share activity:',
+          formatRows(['event_name', 'aws_region', 'calls', 'failed'], r.copyCalls, 'table').replace(
+            /^/gm,
+            '  ',
+          ),
+          '',
+          'reports:',
+          ...r.reports.flatMap((rep) => [
+            `  ${rep.id}: ${rep.model.summary.fail} fail, ${rep.model.summary.unknown} unknown, ${rep.model.summary.pass} pass`,
+            ...rep.files.map((f) => `    ${f.path}`),
+            `    ${rep.manifest}`,
+          ]),
+          '',
+          `database: ${r.db}`,
+          `next: npx copytrail --db ${r.db} lineage --all`,
+          `      npx copytrail --db ${r.db} query "select event_time, event_name, aws_region, recipient_account_id from events where event_name = 'CopySnapshot' order by event_time limit 20"`,
+        ].join('\n');
+        // --output json: the same run as one document, for scripts
+        summary(global, human, {
+          out: r.out,
+          database: r.db,
+          simulated: {
+            records: r.simulated.records,
+            files: r.simulated.files,
+            accounts: r.simulated.accounts,
+            regions: r.simulated.regions,
+          },
+          ingest: r.ingest,
+          verify: r.verify,
+          correlate: r.correlate,
+          sources: r.sources,
+          copy_calls: r.copyCalls,
+          reports: r.reports.map((rep) => ({
+            report: rep.id,
+            summary: rep.model.summary,
+            files: rep.files.map((f) => f.path),
+            manifest: rep.manifest,
+          })),
+        });
       },
     );
 }

@@ -62,6 +62,7 @@ function copytrailAsync(args: string[], env: Record<string, string | undefined> 
 let dir: string;
 let db: string;
 let trail: string;
+let demoOutput: string;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'copytrail-contract-'));
@@ -69,13 +70,38 @@ beforeAll(() => {
   trail = join(dir, 'demo', 'trail');
   // COPYTRAIL_DB names the demo's database: the demo honours it like every other command
   const demo = copytrail(
-    ['demo', '--out', join(dir, 'demo'), '--events', '3000', '--days', '2', '--no-pdf'],
+    ['demo', '--out', join(dir, 'demo'), '--events', '3000', '--days', '2', '--no-pdf', '--output', 'json'],
     {
       COPYTRAIL_DB: db,
     },
   );
   if (demo.code !== 0) throw new Error(`demo failed (${demo.code}): ${demo.stderr}`);
+  demoOutput = demo.stdout;
 }, 600_000);
+
+describe('demo --output json', () => {
+  it('prints the run as one JSON document: what was simulated, loaded, linked and reported, and where', () => {
+    const doc = JSON.parse(demoOutput) as {
+      database: string;
+      simulated: { records: number; files: number };
+      ingest: { eventsNew: number; records: number };
+      correlate: Record<string, unknown>;
+      reports: { report: string; summary: { total: number }; files: string[]; manifest: string }[];
+    };
+    expect(doc.database).toBe(db);
+    expect(doc.simulated.records).toBeGreaterThan(0);
+    // a file CloudTrail delivers twice is read once: records can be fewer than simulated
+    expect(doc.ingest.records).toBeGreaterThan(0);
+    expect(doc.ingest.records).toBeLessThanOrEqual(doc.simulated.records);
+    expect(doc.ingest.eventsNew).toBeGreaterThan(0);
+    expect(doc.reports.map((r) => r.report)).toEqual(['residency', 'dr_coverage', 'forensics']);
+    for (const r of doc.reports) {
+      expect(r.summary.total).toBeGreaterThanOrEqual(0);
+      expect(r.files.every((f) => existsSync(f))).toBe(true);
+      expect(existsSync(r.manifest)).toBe(true);
+    }
+  });
+});
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
