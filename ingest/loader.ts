@@ -350,11 +350,16 @@ export class BatchLoader {
     const rows = await this.store.all('ingest/rejected_without_text', StagedRecord);
     if (rows.length === 0) return;
     const byFile = new Map<number, number[]>();
-    for (const row of rows) byFile.set(row.file_id, [...(byFile.get(row.file_id) ?? []), row.idx]);
+    for (const row of rows) {
+      const list = byFile.get(row.file_id);
+      if (list) list.push(row.idx);
+      else byFile.set(row.file_id, [row.idx]);
+    }
+    const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
     for (const fast of batch.fast) {
       const indexes = byFile.get(fast.fileId);
       if (!indexes) continue;
-      for (const [idx, raw] of await recordTexts(fast.file, fast.sha256, indexes)) {
+      for (const [idx, raw] of await recordTexts(fast.file, fast.sha256, indexes, maxBytes)) {
         // DuckDB spells the record's JSON as it does for a record the SQL normaliser rejects
         const query = raw.json ? 'ingest/set_reject_text' : 'ingest/set_reject_note';
         await this.store.run(query, { file_id: fast.fileId, idx, raw: raw.text });

@@ -14,18 +14,21 @@ export interface RecordText {
 
 /**
  * The texts of records `indexes` of `file`, as the file spells them. When the file cannot be read
- * again or has changed since it was hashed, each text is a note that says so instead.
+ * again, inflates past `maxBytes` (the cap it was first read under) or has changed since it was
+ * hashed, each text is a note that says so instead.
  */
 export async function recordTexts(
   file: InputFile,
   sha256: string,
   indexes: number[],
+  maxBytes: number,
 ): Promise<Map<number, RecordText>> {
   const texts = new Map<number, RecordText>();
   let text: string;
   try {
     let body = await file.read();
-    if (body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b) body = gunzipSync(body);
+    if (body.length >= 2 && body[0] === 0x1f && body[1] === 0x8b)
+      body = gunzipSync(body, { maxOutputLength: maxBytes });
     if (createHash('sha256').update(body).digest('hex') !== sha256)
       throw new Error('it changed since it was read');
     text = body.toString('utf8');

@@ -206,7 +206,7 @@ describe('the text of a normalised record rejected later', () => {
 
   it('is read again from its file, gzipped or not, spelt as the file spells it', async () => {
     for (const body of [Buffer.from(text), gzipSync(text)]) {
-      const texts = await recordTexts(file(body), sha, [1]);
+      const texts = await recordTexts(file(body), sha, [1], 1 << 20);
       expect(texts.get(1)).toEqual({ text: JSON.stringify(base('k2')), json: true });
     }
     const odd = '{"Records":[{"a":1},{"b":8.0,"c":"x\\/y","d":{"e":[1,{}]}}]}';
@@ -215,7 +215,7 @@ describe('the text of a normalised record rejected later', () => {
   });
 
   it('says so, naming the file, when the file changed since it was hashed or cannot be read', async () => {
-    const changed = await recordTexts(file(Buffer.from(text.replace('k2', 'k3'))), sha, [0, 1]);
+    const changed = await recordTexts(file(Buffer.from(text.replace('k2', 'k3'))), sha, [0, 1], 1 << 20);
     expect(changed.get(0)?.json).toBe(false);
     expect(changed.get(0)?.text).toMatch(/could not be read again from AWSLogs\/k\.json\.gz: it changed/);
     expect(changed.get(1)).toEqual(changed.get(0));
@@ -229,7 +229,14 @@ describe('the text of a normalised record rejected later', () => {
       },
       sha,
       [0],
+      1 << 20,
     );
     expect(gone.get(0)?.text).toMatch(/ENOENT/);
+    // replaced by a file that inflates past the cap it was first read under: stopped, not inflated
+    const bomb = await recordTexts(file(gzipSync(Buffer.alloc(4 << 20))), sha, [0], 1 << 20);
+    expect(bomb.get(0)?.json).toBe(false);
+    expect(bomb.get(0)?.text).toMatch(
+      /could not be read again from AWSLogs\/k\.json\.gz: .*(buffer|length|larger)/i,
+    );
   });
 });
