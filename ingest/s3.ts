@@ -138,15 +138,18 @@ async function run(
 
   let plan: { units: Unit[]; failed: { prefix: string; error: string }[] };
   try {
-    plan = await lister.plan({
-      bucket: opts.bucket,
-      prefix: opts.prefix,
-      orgId: opts.orgId,
-      accounts: opts.accounts,
-      regions: opts.regions,
-      days: daysOf(opts.range, 1),
-      digests: opts.digests !== false,
-    });
+    plan = await lister.plan(
+      {
+        bucket: opts.bucket,
+        prefix: opts.prefix,
+        orgId: opts.orgId,
+        accounts: opts.accounts,
+        regions: opts.regions,
+        days: daysOf(opts.range, 1),
+        digests: opts.digests !== false,
+      },
+      concurrency,
+    );
   } catch (err) {
     if (err instanceof Interrupted) return stoppedWhileListing();
     throw err;

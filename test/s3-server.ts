@@ -60,6 +60,8 @@ export interface S3Fixture {
     count: number;
     throttled: number;
     denied: number;
+    /** ListObjectsV2 requests, by their prefix. */
+    lists: string[];
     /** Object GETs per key, whatever the answer. */
     gets: Map<string, number>;
     /** How many times each fault rule fired, by its index in `faults`. */
@@ -102,6 +104,7 @@ export async function startS3(bucket: string, rules: ProxyRules = {}): Promise<S
   const upstream = new URL(fauxqs.address);
   const requests: S3Fixture['requests'] = {
     count: 0,
+    lists: [],
     throttled: 0,
     denied: 0,
     gets: new Map(),
@@ -192,6 +195,7 @@ export async function startS3(bucket: string, rules: ProxyRules = {}): Promise<S
     // path style: /bucket/key; a GET with a key and no listing query is an object GET
     const key = path.split('/').slice(2).join('/');
     const isGet = req.method === 'GET' && !isList && key.length > 0;
+    if (isList) requests.lists.push(url.searchParams.get('prefix') ?? '');
     if (isGet) {
       requests.gets.set(key, (requests.gets.get(key) ?? 0) + 1);
       for (const w of watchers.filter((x) => key.includes(x.fragment))) {

@@ -139,6 +139,68 @@ describe('ingest s3', () => {
     );
   });
 
+  it('lists a wide range month by month: only day folders that exist are listed, the others are covered as empty', async () => {
+    const s3 = await server();
+    await uploadTrail(s3);
+    const store = await memoryStore();
+    const account = '333333333333';
+    const r = await ingestS3(
+      store,
+      s3.client,
+      options({ accounts: [account], range: parseRange('2026-02-20', '2026-03-20') }),
+    );
+    expect(r.unitsFailed).toEqual([]);
+    expect(r.loaded).toBe(REGIONS.length * DAYS.length * FILES_PER_UNIT);
+    const dayLists = s3.requests.lists.filter((p) => /\/\d{4}\/\d{2}\/\d{2}\/$/.test(p));
+    const monthLists = s3.requests.lists.filter((p) => /\/CloudTrail\/[a-z0-9-]+\/\d{4}\/\d{2}\/$/.test(p));
+    // February and March of each region; then only the three days that hold files
+    expect(monthLists).toHaveLength(REGIONS.length * 2);
+    expect(dayLists.sort()).toEqual(
+      REGIONS.flatMap((region) =>
+        DAYS.map((d) => `trails/AWSLogs/${ORG}/${account}/CloudTrail/${region}/${d.replaceAll('-', '/')}/`),
+      ).sort(),
+    );
+    // every day in range has its coverage row: the empty ones with no files and no error
+    expect(r.units).toBe(REGIONS.length * 30); // Feb 19 to Mar 20, padded a day
+    expect(await count(store, 'ingest_coverage', `account_id = '${account}' and error is null`)).toBe(
+      r.units,
+    );
+    expect(await count(store, 'ingest_coverage', `account_id = '${account}' and files > 0`)).toBe(
+      REGIONS.length * DAYS.length,
+    );
+    expect(
+      await count(store, 'ingest_coverage', `account_id = '${account}' and window_start = '2026-03-10'`),
+    ).toBe(REGIONS.length);
+  });
+
+  it('lists a month day by day when the month folder cannot be listed', async () => {
+    const account = '333333333333';
+    const month = `/${account}/CloudTrail/eu-west-1/2026/03/`;
+    const s3 = await server({
+      faults: [
+        { on: 'list', match: month, times: 1, fault: { kind: 'status', status: 403, code: 'AccessDenied' } },
+      ],
+    });
+    await uploadTrail(s3);
+    const store = await memoryStore();
+    const r = await ingestS3(
+      store,
+      s3.client,
+      options({ accounts: [account], regions: ['eu-west-1'], range: parseRange('2026-03-01', '2026-03-10') }),
+    );
+    expect(s3.requests.fired).toEqual([1]);
+    expect(r.unitsFailed).toEqual([]);
+    expect(r.loaded).toBe(DAYS.length * FILES_PER_UNIT);
+    // the month's days, each listed on its own (the range padded a day: Feb 28 is in February)
+    const dayLists = s3.requests.lists.filter(
+      (p) => p.includes(month) && p.length > p.indexOf(month) + month.length,
+    );
+    expect(dayLists).toHaveLength(r.units - 1);
+    expect(await count(store, 'ingest_coverage', `account_id = '${account}' and error is null`)).toBe(
+      r.units,
+    );
+  });
+
   it('resumes an interrupted run with nothing lost and nothing loaded twice', async () => {
     const s3 = await server();
     await uploadTrail(s3);
