@@ -64,8 +64,9 @@ export interface FastRows {
   /** the file's tag in the lines' `_p` */
   tag: number;
   count: number;
-  lines: string;
-  /** the longest line, for read_json's maximum_object_size */
+  /** the text; a worker hands it over as UTF-8 bytes, so the main thread neither copies nor encodes it */
+  lines: string | Uint8Array;
+  /** the longest line in UTF-16 code units (at most a third of its UTF-8 bytes), for read_json's maximum_object_size */
   longest: number;
 }
 

@@ -33,8 +33,25 @@ async function run(task: PrepareTask): Promise<PrepareReply> {
   }
 }
 
+const utf8 = new TextEncoder();
+
 parentPort?.on('message', async (batch: PrepareTask[]) => {
   const replies: PrepareReply[] = [];
-  for (const task of batch) replies.push(await run(task));
-  parentPort!.postMessage(replies satisfies PrepareMessage);
+  const moved: ArrayBuffer[] = [];
+  for (const task of batch) {
+    const reply = await run(task);
+    // a file's lines leave as bytes of their own, moved rather than copied: the main thread writes
+    // them to the spool as they are, and its heap never holds them
+    if (
+      'prepared' in reply &&
+      reply.prepared.kind === 'fast' &&
+      typeof reply.prepared.rows.lines === 'string'
+    ) {
+      const bytes = utf8.encode(reply.prepared.rows.lines);
+      reply.prepared.rows.lines = bytes;
+      moved.push(bytes.buffer as ArrayBuffer);
+    }
+    replies.push(reply);
+  }
+  parentPort!.postMessage(replies satisfies PrepareMessage, moved);
 });

@@ -214,6 +214,19 @@ describe('ingest dir', () => {
     expect(s.eventsNew).toBe(12_000);
   });
 
+  it('loads whole a record holding over 1 MiB of non-ASCII UTF-8 text', async () => {
+    const dir = tempDir();
+    // 600k two-byte characters: 0.6M UTF-16 units, 1.2 MB of UTF-8 on the line DuckDB reads
+    const wide = 'é'.repeat(600_000);
+    const file = writeTrailFile(dir, 'x', 'wide.json.gz', [rec({ userAgent: wide }), rec()]);
+    const store = await memoryStore();
+    const s = await ingestDir(store, [file]);
+    expect(s.rejectedFiles).toBe(0);
+    expect(s.eventsNew).toBe(2);
+    const { rows } = await store.userQuery('select max(length(user_agent)) as n from events');
+    expect(Number(rows[0]!.n)).toBe(600_000);
+  });
+
   it('recognises digest files and keeps them out of events', async () => {
     const dir = tempDir();
     const rel = join('AWSLogs', '111122223333', 'CloudTrail-Digest', 'us-east-1', '2026', '03', '02');

@@ -44,7 +44,12 @@ describe('PreparePool', () => {
       const g = got[i]!;
       // a fast file's lines carry the pool's tag for it: prepare it here under the same tag
       const tag = g.kind === 'fast' ? g.rows.tag : 0;
-      if (g.kind === 'fast') fast++;
+      if (g.kind === 'fast') {
+        fast++;
+        // a worker's lines arrive as UTF-8 bytes of their own, moved to this thread
+        expect(g.rows.lines, `file ${i}`).toBeInstanceOf(Uint8Array);
+        g.rows.lines = Buffer.from(g.rows.lines as Uint8Array).toString('utf8');
+      }
       expect(g, `file ${i}`).toEqual(await prepareFile(f, 0, false, { maxBytes: 1 << 30, fastTag: tag }));
     }
     expect(fast).toBeGreaterThan(BATCH_FILES);
