@@ -1,6 +1,7 @@
 -- The records the rules read: their copy calls, the service events that tie to copies, and the
 -- records that name a copy's backing artifacts, each with rec, the record's fields as one JSON object
--- for the rules' paths (correlate/rules/rule.ts RECORD_FIELDS). params: none.
+-- for the rules' paths (correlate/rules/rule.ts RECORD_FIELDS). params: none (the variable
+-- rule_event_names, set just before).
 -- output: temp table rule_events.
 create or replace temp table rule_events as
 with wanted as (
@@ -40,3 +41,6 @@ select
   ) as rec
 from events e
 semi join wanted w on w.event_source = e.event_source and w.event_name = e.event_name
+-- the same names, as a list the scan tests before it reads the JSON columns
+-- (correlate/rule_event_names.sql)
+where list_contains(getvariable('rule_event_names'), e.event_name)

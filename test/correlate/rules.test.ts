@@ -55,11 +55,25 @@ describe('correlation rules', () => {
     expect(rows).toEqual(JSON.parse(JSON.stringify(declared)));
   });
 
+  it('the names the scan of events is narrowed to cover every record a rule reads', async () => {
+    const store = await memoryStore();
+    await correlate(store);
+    const { rows } = await store.userQuery("select unnest(getvariable('rule_event_names')) as name");
+    const narrowed = rows.map((r) => String(r.name)).sort();
+    const read = RULES.flatMap((r) => [
+      r.api,
+      ...r.serviceEvents.map((e) => e.eventName),
+      ...(r.backing ? [r.backing.eventName] : []),
+    ]);
+    expect(narrowed).toEqual([...new Set(read)].sort());
+  });
+
   it('the SQL knows every record field a path may start at and every context key a rule may name', () => {
     const record = sqlText('correlate/rule_events');
     for (const field of RECORD_FIELDS) expect(record).toContain(`'${field}'`);
     for (const key of CONTEXT_KEYS) {
-      expect(sqlText('correlate/extract_kms_context')).toContain(`'${key}'`);
+      // there, as a quoted key of a JSON path
+      expect(sqlText('correlate/extract_kms_context')).toContain(`."${key}"'`);
       expect(sqlText('correlate/evidence')).toContain(`'${key}'`);
     }
   });
