@@ -103,6 +103,9 @@ export interface Batch {
   fast: { fileId: number; tag: number; file: InputFile; sha256: string }[];
   /** the batch's spool file of normalised lines, open while the batch fills */
   fastFd: number | null;
+  /** lines not yet written to it */
+  fastPending: Uint8Array[];
+  fastPendingBytes: number;
   /** the longest fast line */
   fastLongest: number;
   bytes: number;
@@ -186,6 +189,8 @@ export function emptyBatch(index: number): Batch {
     lines: [],
     fast: [],
     fastFd: null,
+    fastPending: [],
+    fastPendingBytes: 0,
     fastLongest: 0,
     bytes: 0,
     ledger: [],

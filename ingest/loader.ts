@@ -279,9 +279,13 @@ export class BatchLoader {
         rejected_count: recordRejects.length,
       });
       if (prepared.kind === 'fast') {
-        // the lines go to the batch's spool file now, so memory holds one file's lines, not a batch's
-        if (b.fastFd === null) b.fastFd = openSync(this.fastPath(b), 'w');
-        writeAll(b.fastFd, prepared.rows.lines);
+        // the lines go to the batch's spool file as they come, so memory holds about a megabyte of
+        // them, not a batch's; gathered to that size first, since one write a small file cost more
+        // than the file's own work
+        const lines = prepared.rows.lines;
+        b.fastPending.push(typeof lines === 'string' ? Buffer.from(lines) : lines);
+        b.fastPendingBytes += b.fastPending.at(-1)!.byteLength;
+        if (b.fastPendingBytes >= SPOOL_WRITE_BYTES) this.writePending(b);
         b.fast.push({ fileId, tag: prepared.rows.tag, file, sha256: prepared.sha256 });
         b.bytes += prepared.rows.lines.length;
         b.fastLongest = Math.max(b.fastLongest, prepared.rows.longest);
@@ -342,6 +346,15 @@ export class BatchLoader {
     return this.profile.time(`(load) ${name}`, () => this.store.run(name, params));
   }
 
+  /** Appends the lines gathered so far to the batch's spool file, in one write. */
+  private writePending(b: Batch): void {
+    if (b.fastPending.length === 0) return;
+    if (b.fastFd === null) b.fastFd = openSync(this.fastPath(b), 'w');
+    writeAll(b.fastFd, b.fastPending.length === 1 ? b.fastPending[0]! : Buffer.concat(b.fastPending));
+    b.fastPending = [];
+    b.fastPendingBytes = 0;
+  }
+
   private fastPath(batch: Batch): string {
     return join(this.spool, `batch-${batch.index}.fast.ndjson`);
   }
@@ -384,6 +397,7 @@ export class BatchLoader {
     await this.run('ingest/stage_records_create');
     const fastPath = this.fastPath(batch);
     const mapPath = join(this.spool, `batch-${batch.index}.map.ndjson`);
+    this.writePending(batch);
     if (batch.fastFd !== null) {
       closeSync(batch.fastFd);
       batch.fastFd = null;
@@ -476,8 +490,11 @@ export class BatchLoader {
   }
 }
 
+/** Lines gathered before they are written to a batch's spool file. */
+const SPOOL_WRITE_BYTES = 1024 * 1024;
+
 /** Writes all of `data` at the file's position (a write may take less than it was given). */
-function writeAll(fd: number, data: string | Uint8Array): void {
-  let bytes = typeof data === 'string' ? Buffer.from(data) : data;
+function writeAll(fd: number, data: Uint8Array): void {
+  let bytes = data;
   while (bytes.byteLength > 0) bytes = bytes.subarray(writeSync(fd, bytes));
 }
