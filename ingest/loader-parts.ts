@@ -1,5 +1,6 @@
 // The batch loader's rows and helpers: what a source hands it (InputFile, LoaderOptions), what it
 // returns (IngestSummary), the ledger, reject and digest rows of a batch, and its profile.
+import { writeSync } from 'node:fs';
 import type { parseLayout } from './layout.ts';
 
 export interface InputFile {
@@ -229,4 +230,13 @@ export function digestRow(
     // kept as written: verify must tell a logFiles that is not a list from an empty one
     log_files: d.logFiles === undefined ? null : d.logFiles,
   };
+}
+
+/** Lines gathered before they are written to a batch's spool file. */
+export const SPOOL_WRITE_BYTES = 1024 * 1024;
+
+/** Writes all of `data` at the file's position (a write may take less than it was given). */
+export function writeAll(fd: number, data: Uint8Array): void {
+  let bytes = data;
+  while (bytes.byteLength > 0) bytes = bytes.subarray(writeSync(fd, bytes));
 }

@@ -4,7 +4,7 @@
 // in one transaction (ledger, events, rejects, coverage), so a crash never leaves a half-loaded file.
 // Files are prepared ahead, a bounded number at a time, and taken in the order they were added;
 // preparing batch N+1 overlaps DuckDB loading batch N.
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { writeLines } from '../queries/ndjson.ts';
@@ -24,6 +24,8 @@ import {
   LINE_HEAD,
   type LoaderOptions,
   Profile,
+  SPOOL_WRITE_BYTES,
+  writeAll,
 } from './loader-parts.ts';
 import { reasonClass } from './outcomes.ts';
 import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
@@ -488,13 +490,4 @@ export class BatchLoader {
     rmSync(rejectsPath, { force: true });
     rmSync(digestsPath, { force: true });
   }
-}
-
-/** Lines gathered before they are written to a batch's spool file. */
-const SPOOL_WRITE_BYTES = 1024 * 1024;
-
-/** Writes all of `data` at the file's position (a write may take less than it was given). */
-function writeAll(fd: number, data: Uint8Array): void {
-  let bytes = data;
-  while (bytes.byteLength > 0) bytes = bytes.subarray(writeSync(fd, bytes));
 }
