@@ -83,6 +83,7 @@ export async function correlate(store: Store, signal?: AbortSignal): Promise<Cor
     await store.transaction(async () => {
       for (const macro of RULE_MACROS) await store.run(macro);
       await store.run('correlate/load_rules', { path: rulesPath, max_bytes: max });
+      await store.run('correlate/rule_wanted');
       await store.run('correlate/rule_event_names');
       await store.run('correlate/rule_events');
       for (const step of CORRELATE_STEPS) {
