@@ -1,6 +1,7 @@
 // The batch loader's rows and helpers: what a source hands it (InputFile, LoaderOptions), what it
 // returns (IngestSummary), the ledger, reject and digest rows of a batch, and its profile.
-import { writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { parseLayout } from './layout.ts';
 
 export interface InputFile {
@@ -101,14 +102,11 @@ export interface Batch {
   index: number;
   lines: { fileId: number; line: string; text: string }[];
   /** files the JS normaliser took; the file is kept to read a rejected record's text again */
-  fast: { fileId: number; tag: number; file: InputFile; sha256: string }[];
-  /** the batch's spool file of normalised lines, open while the batch fills */
-  fastFd: number | null;
-  /** lines not yet written to it */
-  fastPending: Uint8Array[];
-  fastPendingBytes: number;
-  /** the longest fast line */
-  fastLongest: number;
+  fast: FastFile[];
+  /** the normalised lines, one per record (ingest/normalise.ts) */
+  records: SpoolFile;
+  /** the files taken whole, a line each (ingest/typed-trail.ts) */
+  files: SpoolFile;
   bytes: number;
   ledger: LedgerRow[];
   rejects: RejectRow[];
@@ -184,15 +182,21 @@ export function batchBytesFromEnv(): number | undefined {
   return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : undefined;
 }
 
-export function emptyBatch(index: number): Batch {
+export interface FastFile {
+  fileId: number;
+  tag: number;
+  file: InputFile;
+  sha256: string;
+  form: 'records' | 'file';
+}
+
+export function emptyBatch(index: number, spool: string): Batch {
   return {
     index,
     lines: [],
     fast: [],
-    fastFd: null,
-    fastPending: [],
-    fastPendingBytes: 0,
-    fastLongest: 0,
+    records: new SpoolFile(join(spool, `batch-${index}.records.ndjson`)),
+    files: new SpoolFile(join(spool, `batch-${index}.typed.ndjson`), TYPED_PIECE_BYTES),
     bytes: 0,
     ledger: [],
     rejects: [],
@@ -232,11 +236,75 @@ export function digestRow(
   };
 }
 
+/**
+ * Most bytes of whole trail files in one spool file: DuckDB holds a buffer of such lines parsed at
+ * once, several times their size (a 32 MB file of them ran past a 256 MB limit).
+ */
+export const TYPED_PIECE_BYTES = 4 * 1024 * 1024;
+
 /** Lines gathered before they are written to a batch's spool file. */
 export const SPOOL_WRITE_BYTES = 1024 * 1024;
 
 /** Writes all of `data` at the file's position (a write may take less than it was given). */
-export function writeAll(fd: number, data: Uint8Array): void {
+function writeAll(fd: number, data: Uint8Array): void {
   let bytes = data;
   while (bytes.byteLength > 0) bytes = bytes.subarray(writeSync(fd, bytes));
+}
+
+/**
+ * A batch's spool file of NDJSON lines, written as they come so memory holds about a megabyte of
+ * them, not a batch's; gathered to that size first, since a write per small file cost more than the
+ * file's own work. With `pieceBytes` the lines go to a new file past that size: DuckDB parses a file's
+ * lines a buffer at a time, and a whole trail file a line makes each of them large.
+ */
+export class SpoolFile {
+  private fd: number | null = null;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private pieceWritten = 0;
+  /** the files written, in order */
+  readonly paths: string[] = [];
+  /** lines added */
+  lines = 0;
+  /** the longest line, in the unit its adder counts */
+  longest = 0;
+
+  constructor(
+    private readonly base: string,
+    private readonly pieceBytes = Number.POSITIVE_INFINITY,
+  ) {}
+
+  add(bytes: Uint8Array, longest: number): void {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.byteLength;
+    this.lines++;
+    if (longest > this.longest) this.longest = longest;
+    if (this.pendingBytes >= SPOOL_WRITE_BYTES) this.write();
+  }
+
+  /** Appends the lines gathered so far, in one write. */
+  write(): void {
+    if (this.pending.length === 0) return;
+    if (this.fd !== null && this.pieceWritten >= this.pieceBytes) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    if (this.fd === null) {
+      const path = this.paths.length === 0 ? this.base : `${this.base}.${this.paths.length}`;
+      this.paths.push(path);
+      this.fd = openSync(path, 'w');
+      this.pieceWritten = 0;
+    }
+    writeAll(this.fd, this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending));
+    this.pieceWritten += this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  /** Writes what is left and closes the file, ready for DuckDB to read; lines added later go to a new one. */
+  close(): void {
+    this.write();
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
 }

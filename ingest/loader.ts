@@ -4,8 +4,9 @@
 // in one transaction (ledger, events, rejects, coverage), so a crash never leaves a half-loaded file.
 // Files are prepared ahead, a bounded number at a time, and taken in the order they were added;
 // preparing batch N+1 overlaps DuckDB loading batch N.
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Params, Store } from '../queries/store.ts';
@@ -24,14 +25,13 @@ import {
   LINE_HEAD,
   type LoaderOptions,
   Profile,
-  SPOOL_WRITE_BYTES,
-  writeAll,
 } from './loader-parts.ts';
 import { reasonClass } from './outcomes.ts';
 import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
 import { PreparePool } from './prepare-pool.ts';
 import { recordTexts } from './reject-text.ts';
 import { openSpool, type Spool } from './spool.ts';
+import { refusedLine, retakeTyped } from './typed-retake.ts';
 
 export { emptySummary, type IngestSummary, type InputFile, type LoaderOptions };
 
@@ -60,7 +60,7 @@ export class BatchLoader {
   private known = new Map<string, { size: number | null; etag: string | null; status: string }>();
   private hashes = new Set<string>();
   private nextId = 0;
-  private batch: Batch = emptyBatch(0);
+  private batch: Batch;
   private pending: Promise<void> | null = null;
   private readonly pool: PreparePool;
   /** files added and being prepared, taken in the order they came */
@@ -91,6 +91,7 @@ export class BatchLoader {
       this.ownSpool = openSpool(store.path);
       this.spool = this.ownSpool.dir;
     }
+    this.batch = emptyBatch(0, this.spool);
   }
 
   private async restoreMemoryLimit(): Promise<void> {
@@ -102,10 +103,8 @@ export class BatchLoader {
 
   private removeSpool(): void {
     this.pool.close();
-    if (this.batch.fastFd !== null) {
-      closeSync(this.batch.fastFd);
-      this.batch.fastFd = null;
-    }
+    this.batch.records.close();
+    this.batch.files.close();
     if (this.ownSpool) this.ownSpool.remove();
     else rmSync(this.spool, { recursive: true, force: true });
   }
@@ -281,16 +280,12 @@ export class BatchLoader {
         rejected_count: recordRejects.length,
       });
       if (prepared.kind === 'fast') {
-        // the lines go to the batch's spool file as they come, so memory holds about a megabyte of
-        // them, not a batch's; gathered to that size first, since one write a small file cost more
-        // than the file's own work
-        const lines = prepared.rows.lines;
-        b.fastPending.push(typeof lines === 'string' ? Buffer.from(lines) : lines);
-        b.fastPendingBytes += b.fastPending.at(-1)!.byteLength;
-        if (b.fastPendingBytes >= SPOOL_WRITE_BYTES) this.writePending(b);
-        b.fast.push({ fileId, tag: prepared.rows.tag, file, sha256: prepared.sha256 });
-        b.bytes += prepared.rows.lines.length;
-        b.fastLongest = Math.max(b.fastLongest, prepared.rows.longest);
+        const { rows } = prepared;
+        const bytes = typeof rows.lines === 'string' ? Buffer.from(rows.lines) : rows.lines;
+        // to the batch's spool file as they come: memory holds about a megabyte of them, not a batch's
+        (rows.form === 'file' ? b.files : b.records).add(bytes, rows.longest);
+        b.fast.push({ fileId, tag: rows.tag, file, sha256: prepared.sha256, form: rows.form });
+        b.bytes += bytes.byteLength;
       } else {
         for (const r of recordRejects) {
           b.rejects.push({ file_id: fileId, location: file.location, record_index: r.index, ...r });
@@ -316,7 +311,7 @@ export class BatchLoader {
   /** Starts loading the current batch; waits for the previous load first so one runs at a time. */
   private async flush(): Promise<void> {
     const batch = this.batch;
-    this.batch = emptyBatch(batch.index + 1);
+    this.batch = emptyBatch(batch.index + 1, this.spool);
     if (this.pending) await this.profile.time('waiting for the previous batch to load', () => this.pending!);
     this.pending = this.load(batch);
   }
@@ -348,19 +343,6 @@ export class BatchLoader {
     return this.profile.time(`(load) ${name}`, () => this.store.run(name, params));
   }
 
-  /** Appends the lines gathered so far to the batch's spool file, in one write. */
-  private writePending(b: Batch): void {
-    if (b.fastPending.length === 0) return;
-    if (b.fastFd === null) b.fastFd = openSync(this.fastPath(b), 'w');
-    writeAll(b.fastFd, b.fastPending.length === 1 ? b.fastPending[0]! : Buffer.concat(b.fastPending));
-    b.fastPending = [];
-    b.fastPendingBytes = 0;
-  }
-
-  private fastPath(batch: Batch): string {
-    return join(this.spool, `batch-${batch.index}.fast.ndjson`);
-  }
-
   /** Reads again the text of the normalised records the batch rejected: lines do not carry it. */
   private async keepRejectTexts(batch: Batch): Promise<void> {
     const rows = await this.store.all('ingest/rejected_without_text', StagedRecord);
@@ -383,8 +365,58 @@ export class BatchLoader {
     }
   }
 
+  /** Rejects a file of the batch whole, after it was taken for loading. */
+  private rejectWhole(batch: Batch, row: LedgerRow, reason: string, raw: string): void {
+    row.status = 'rejected';
+    row.error = reason;
+    this.countReject(reason);
+    batch.rejects.push({ file_id: row.file_id, location: row.location, record_index: null, reason, raw });
+    // records rejected inside it earlier (NDJSON lines) now belong to a rejected file
+    row.rejected_count = 0;
+  }
+
+  /**
+   * Stages the files taken whole. DuckDB refuses them all for one with a key written twice in a
+   * record, which JSON.parse could not see; then each is prepared again, a line per record, which
+   * leaves that one to the SQL normaliser.
+   */
+  private async stageTyped(batch: Batch): Promise<void> {
+    try {
+      await this.run('ingest/stage_typed', {
+        paths: listValue(batch.files.paths),
+        max_bytes: batch.files.longest + 1024,
+      });
+      return;
+    } catch (err) {
+      if (!refusedLine(err)) throw err;
+    }
+    const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
+    await retakeTyped(batch, maxBytes, this.summary, (row, reason) =>
+      this.rejectWhole(batch, row, reason, ''),
+    );
+  }
+
   private async load(batch: Batch): Promise<void> {
     if (batch.ledger.length === 0) return;
+    await this.run('ingest/stage_records_create');
+    const mapPath = join(this.spool, `batch-${batch.index}.map.ndjson`);
+    batch.files.close();
+    if (batch.fast.length > 0) {
+      writeLines(
+        mapPath,
+        batch.fast.map((f) => `{"p":${f.tag},"f":${f.fileId}}`),
+      );
+      await this.run('ingest/stage_map', { path: mapPath });
+    }
+    if (batch.files.lines > 0) await this.stageTyped(batch);
+    batch.records.close();
+    if (batch.records.lines > 0) {
+      await this.run('ingest/stage_fast', {
+        paths: listValue(batch.records.paths),
+        // a UTF-16 code unit is at most 3 bytes of UTF-8
+        max_bytes: Math.max(1024 * 1024, 3 * batch.records.longest + 1024),
+      });
+    }
     const eventsPath = join(this.spool, `batch-${batch.index}.events.ndjson`);
     const legacy = batch.lines.length > 0;
     let staged = new Set<number>();
@@ -396,45 +428,10 @@ export class BatchLoader {
       await this.run('ingest/stage_files', { path: eventsPath, max_bytes: eventsMax });
       staged = new Set((await this.store.all('ingest/staged_file_ids', StagedFile)).map((r) => r.file_id));
     }
-    await this.run('ingest/stage_records_create');
-    const fastPath = this.fastPath(batch);
-    const mapPath = join(this.spool, `batch-${batch.index}.map.ndjson`);
-    this.writePending(batch);
-    if (batch.fastFd !== null) {
-      closeSync(batch.fastFd);
-      batch.fastFd = null;
-    }
-    if (batch.fast.length > 0) {
-      writeLines(
-        mapPath,
-        batch.fast.map((f) => `{"p":${f.tag},"f":${f.fileId}}`),
-      );
-      await this.run('ingest/stage_map', { path: mapPath });
-      await this.run('ingest/stage_fast', {
-        path: fastPath,
-        // a UTF-16 code unit is at most 3 bytes of UTF-8
-        max_bytes: Math.max(1024 * 1024, 3 * batch.fastLongest + 1024),
-      });
-    }
     // DuckDB skipped the lines it could not parse: name the problem and reject those files whole
     const byId = new Map(batch.ledger.map((row) => [row.file_id, row]));
     for (const l of batch.lines) {
-      if (staged.has(l.fileId)) continue;
-      const row = byId.get(l.fileId)!;
-      const text = l.text;
-      const reason = diagnoseJson(text);
-      row.status = 'rejected';
-      row.error = reason;
-      this.countReject(reason);
-      batch.rejects.push({
-        file_id: l.fileId,
-        location: row.location,
-        record_index: null,
-        reason,
-        raw: text,
-      });
-      // records rejected inside it earlier (NDJSON lines) now belong to a rejected file
-      row.rejected_count = 0;
+      if (!staged.has(l.fileId)) this.rejectWhole(batch, byId.get(l.fileId)!, diagnoseJson(l.text), l.text);
     }
     const filesPath = join(this.spool, `batch-${batch.index}.files.ndjson`);
     const rejectsPath = join(this.spool, `batch-${batch.index}.rejects.ndjson`);
@@ -484,7 +481,7 @@ export class BatchLoader {
     this.summary.eventsDuplicate += counts.records - counts.rejected - counts.added;
     this.summary.loaded += batch.ledger.filter((r) => r.status === 'loaded' && r.kind === 'log').length;
     rmSync(eventsPath, { force: true });
-    rmSync(fastPath, { force: true });
+    for (const path of [...batch.records.paths, ...batch.files.paths]) rmSync(path, { force: true });
     rmSync(mapPath, { force: true });
     rmSync(filesPath, { force: true });
     rmSync(rejectsPath, { force: true });

@@ -10,7 +10,7 @@
 import { stringEnd } from './json-keys.ts';
 
 /** The top-level fields with a column of their own; every other field goes to `extra`. */
-const KNOWN_FIELDS = new Set([
+export const KNOWN_FIELDS = new Set([
   'eventVersion',
   'userIdentity',
   'eventTime',
@@ -40,7 +40,7 @@ const KNOWN_FIELDS = new Set([
 ]);
 
 /** The fields read as VARCHAR columns: a file is taken only where each is a string or null. */
-const TEXT_FIELDS = [
+export const TEXT_FIELDS = [
   'eventType',
   'eventVersion',
   'eventCategory',
@@ -61,25 +61,33 @@ const TEXT_FIELDS = [
  * record's index in the file) in front and its unknown fields as `_x` behind.
  */
 export interface FastRows {
+  /**
+   * 'records': one line per record (stage_fast.sql); 'file': one line holding the whole file, its
+   * records read by DuckDB as typed fields (ingest/typed-trail.ts, stage_typed.sql)
+   */
+  form: 'records' | 'file';
   /** the file's tag in the lines' `_p` */
   tag: number;
   count: number;
   /** the text; a worker hands it over as UTF-8 bytes, so the main thread neither copies nor encodes it */
   lines: string | Uint8Array;
-  /** the longest line in UTF-16 code units (at most a third of its UTF-8 bytes), for read_json's maximum_object_size */
+  /**
+   * the longest line, for read_json's maximum_object_size: in UTF-16 code units (at most a third of
+   * its UTF-8 bytes) for 'records', in bytes for 'file'
+   */
   longest: number;
 }
 
 // CloudTrail's own form, the only one taken here; DuckDB parses anything else its own way.
 const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/;
-const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 // A \u escape can name half a surrogate pair, which JS and DuckDB decode differently; a line break
 // would end the NDJSON line. A file with either goes to SQL.
-const NOT_TAKEN = /\\u|[\r\n]/;
+export const NOT_TAKEN = /\\u|[\r\n]/;
 const INTEGER_LIKE = /^"\d+"$/;
 
 /** True when a CloudTrail eventTime names a real instant, as DuckDB's timestamptz reads it. */
-function isInstant(text: string): boolean {
+export function isInstant(text: string): boolean {
   const m = EVENT_TIME.exec(text);
   if (!m) return false;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
@@ -221,7 +229,7 @@ export function normaliseTrail(text: string, tag = 0): FastRows | null {
   }
   // `]}` and nothing after it but whitespace
   if (!text.startsWith(']}', pos) || /\S/.test(text.slice(pos + 2))) return null;
-  return { tag, count, lines: parts.join(''), longest };
+  return { form: 'records', tag, count, lines: parts.join(''), longest };
 }
 
 /** Keys the lines add to a record; a record holding one of them goes to SQL. */
@@ -264,18 +272,24 @@ function checkedExtra(fields: Map<string, string>): string | null {
 }
 
 /**
- * The text of record `index` of a file normaliseTrail took, as the file spells it; undefined when the
- * file has no such record or is not in the form normaliseTrail takes.
+ * The text of record `index` of a file normaliseTrail or typedTrail took, as the file spells it;
+ * undefined when the file has no such record or is not in a form either takes.
  */
 export function recordText(text: string, index: number): string | undefined {
   const HEAD = '{"Records":[';
   if (!text.startsWith(HEAD)) return undefined;
-  let pos = HEAD.length;
+  // a file taken whole may hold whitespace between its records
+  const skip = (at: number) => {
+    while (/\s/.test(text[at] ?? '')) at++;
+    return at;
+  };
+  let pos = skip(HEAD.length);
   for (let i = 0; ; i++) {
     const end = pastContainer(text, pos);
     if (end < 0) return undefined;
     if (i === index) return text.slice(pos, end);
-    if (text.charCodeAt(end) !== COMMA) return undefined;
-    pos = end + 1;
+    const next = skip(end);
+    if (text.charCodeAt(next) !== COMMA) return undefined;
+    pos = skip(next + 1);
   }
 }

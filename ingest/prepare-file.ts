@@ -9,6 +9,7 @@ import { MAX_FILE_BYTES } from '../core/sources.ts';
 import { topLevelShape } from './json-keys.ts';
 import { type FastRows, normaliseTrail } from './normalise.ts';
 import { SKIP_RULES } from './outcomes.ts';
+import { typedTrail } from './typed-trail.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -35,6 +36,9 @@ export type Prepared =
   | { kind: 'skipped'; sha256: string; rule: string; records: number; note: string }
   | { kind: 'rejected'; sha256: string | null; reason: string; raw: string };
 
+/** How trail files are normalised: by SQL, a JS line per record, or whole and typed where possible. */
+export type FastMode = 'off' | 'records' | 'typed';
+
 export interface PrepareOptions {
   /** Largest file accepted, after decompression (default MAX_FILE_BYTES). */
   maxBytes?: number;
@@ -43,6 +47,11 @@ export interface PrepareOptions {
    * of its records; its lines are tagged with this number.
    */
   fastTag?: number;
+  /**
+   * With fastTag: take the file whole, read typed by DuckDB (ingest/typed-trail.ts), where it can be
+   * (default true); false keeps to one line per record.
+   */
+  typed?: boolean;
 }
 
 const RECORDS_ARRAY_FIRST = /^\{\s*"Records"\s*:\s*\[/;
@@ -181,7 +190,11 @@ export async function prepareFile(
     };
   }
   if (!shape.ownFileKey && RECORDS_ARRAY_FIRST.test(text.slice(start, start + 64))) {
-    const rows = options.fastTag !== undefined && start === 0 ? normaliseTrail(text, options.fastTag) : null;
+    const tag = options.fastTag;
+    const rows =
+      tag !== undefined && start === 0
+        ? ((options.typed !== false ? typedTrail(text, body, tag) : null) ?? normaliseTrail(text, tag))
+        : null;
     if (rows) return { kind: 'fast', sha256, rows };
     return {
       kind: 'log',

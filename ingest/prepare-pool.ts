@@ -5,7 +5,7 @@
 // BATCH_BYTES bytes a message): one message per tiny file cost more than preparing it.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type Prepared, prepareFile } from './prepare-file.ts';
+import { type FastMode, type Prepared, prepareFile } from './prepare-file.ts';
 import type { PrepareMessage, PrepareTask } from './prepare-worker.ts';
 
 export function workerCount(): number {
@@ -18,11 +18,14 @@ export function workerCount(): number {
 }
 
 /**
- * COPYTRAIL_FAST_NORMALISE=0 sends every file through the SQL normaliser: the tests compare the two
- * paths on the same files, and it is the way back should the two ever disagree.
+ * How trail files are normalised. COPYTRAIL_FAST_NORMALISE=0 sends every file through the SQL
+ * normaliser; =records keeps the JS normaliser to one line per record (ingest/normalise.ts) instead of
+ * taking a file whole where it can (ingest/typed-trail.ts). The tests compare the three on the same
+ * files, and it is the way back should they ever disagree.
  */
-export function fastNormalise(): boolean {
-  return process.env.COPYTRAIL_FAST_NORMALISE !== '0';
+export function fastNormalise(): FastMode {
+  const env = process.env.COPYTRAIL_FAST_NORMALISE;
+  return env === '0' ? 'off' : env === 'records' ? 'records' : 'typed';
 }
 
 /**
@@ -189,6 +192,7 @@ function prepareHere(task: PrepareTask): Promise<Prepared> {
     : Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
   return prepareFile(bytes, 0, task.digestByPath, {
     maxBytes: task.maxBytes,
-    fastTag: task.fast ? task.id : undefined,
+    fastTag: task.fast !== 'off' ? task.id : undefined,
+    typed: task.fast === 'typed',
   });
 }

@@ -2,14 +2,14 @@
 // thread only feeds DuckDB. Messages in: a batch of PrepareTask; out: one batch of PrepareReply, one
 // reply per task in the batch's order (a message per file costs more than a small file's work).
 import { parentPort } from 'node:worker_threads';
-import { type Prepared, prepareFile } from './prepare-file.ts';
+import { type FastMode, type Prepared, prepareFile } from './prepare-file.ts';
 
 export interface PrepareTask {
   id: number;
   bytes: Uint8Array;
   digestByPath: boolean;
   maxBytes: number;
-  fast: boolean;
+  fast: FastMode;
 }
 
 export type PrepareReply = { id: number; prepared: Prepared } | { id: number; error: string };
@@ -24,7 +24,8 @@ async function run(task: PrepareTask): Promise<PrepareReply> {
     const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength);
     const prepared = await prepareFile(bytes, 0, task.digestByPath, {
       maxBytes: task.maxBytes,
-      fastTag: task.fast ? task.id : undefined,
+      fastTag: task.fast !== 'off' ? task.id : undefined,
+      typed: task.fast === 'typed',
     });
     return { id: task.id, prepared };
   } catch (err) {
@@ -42,14 +43,11 @@ parentPort?.on('message', async (batch: PrepareTask[]) => {
     const reply = await run(task);
     // a file's lines leave as bytes of their own, moved rather than copied: the main thread writes
     // them to the spool as they are, and its heap never holds them
-    if (
-      'prepared' in reply &&
-      reply.prepared.kind === 'fast' &&
-      typeof reply.prepared.rows.lines === 'string'
-    ) {
-      const bytes = utf8.encode(reply.prepared.rows.lines);
-      reply.prepared.rows.lines = bytes;
-      moved.push(bytes.buffer as ArrayBuffer);
+    if ('prepared' in reply && reply.prepared.kind === 'fast') {
+      const rows = reply.prepared.rows;
+      // a typed file's line is bytes already, in an array of its own
+      if (typeof rows.lines === 'string') rows.lines = utf8.encode(rows.lines);
+      moved.push(rows.lines.buffer as ArrayBuffer);
     }
     replies.push(reply);
   }

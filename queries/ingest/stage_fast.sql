@@ -4,7 +4,7 @@
 -- here is valid, its required fields strings and its flags booleans; the columns are derived as
 -- ingest/stage_records.sql derives them. A line does not carry the record's text: `r` stays null
 -- until a record is rejected (a conflict), when the loader reads it again from the file.
--- params: $path (the batch's fast lines), $max_bytes (longest line). output: rows added to stage_records.
+-- params: $paths (the batch's fast lines), $max_bytes (longest line). output: rows added to stage_records.
 insert into stage_records (
   file_id, idx, r, event_id, event_time, event_time_text, event_source, event_name, event_type,
   event_version, event_category, aws_region, recipient_account_id, source_ip, user_agent,
@@ -35,7 +35,7 @@ from (
       '$.type', '$.arn', '$.accountId', '$.principalId', '$.invokedBy', '$.sessionContext.sessionIssuer.arn'
     ]) as actor
   from read_json(
-  $path,
+  $paths,
   format = 'newline_delimited',
   columns = {
     _p: 'BIGINT', _i: 'BIGINT', eventID: 'VARCHAR', eventTime: 'VARCHAR', eventSource: 'VARCHAR',

@@ -1,6 +1,7 @@
-// The JS normaliser (ingest/normalise.ts) stores exactly what the SQL normaliser stores, or leaves the
-// file to it: the same odd files are ingested both ways (COPYTRAIL_FAST_NORMALISE=0 forces SQL) and
-// every stored value compared; and the files the JS side must take, it does take.
+// The JS normaliser (ingest/normalise.ts, a line per record) and the typed read of whole files
+// (ingest/typed-trail.ts) store exactly what the SQL normaliser stores, or leave the file to it: the
+// same odd files are ingested all three ways (COPYTRAIL_FAST_NORMALISE=0 forces SQL, =records the
+// line per record) and every stored value compared; and the files each must take, it does take.
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { normaliseTrail, recordText } from '../../ingest/normalise.ts';
 import { recordTexts } from '../../ingest/reject-text.ts';
+import { typedTrail } from '../../ingest/typed-trail.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
 import { storeHash } from './store-hash.ts';
 
@@ -152,9 +154,29 @@ const LEFT: Record<string, string> = {
   ),
 };
 
+/** The records of a trail file spelt with spaces between their tokens; its head as CloudTrail writes it. */
+const spaced = (text: string) =>
+  `{"Records":[ ${text.slice(12).replaceAll(',"', ', "').replaceAll('":', '" : ')}`;
+
+/** Files only the typed read takes whole: spelt with spaces, or with the fields CloudTrail adds. */
+const WHOLE: Record<string, string> = {
+  'spaced-between-tokens': spaced(trail(base('w1'), base('w2'))),
+  'trailing-newline': `${trail(base('w3'))}\n`,
+  'added-fields-in-order': trail(
+    base('w4', { vpcEndpointAccountId: '111122223333', sessionCredentialFromConsole: 'true' }),
+    base('w5', { apiVersion: '2016-11-15', edgeDeviceDetails: { type: 'outposts', n: [1.5, null] } }),
+    base('w6'),
+  ),
+  // the typed read joins these in its own order and cannot tell null from absent: a line per record
+  'added-fields-out-of-order': trail(base('w7', { sessionCredentialFromConsole: 'true', apiVersion: 'x' })),
+  'added-field-null': trail(base('w8', { vpcEndpointAccountId: null })),
+  // a conflict in a spaced file: the reject's text is read again from it
+  'conflicting-time-spaced': spaced(trail(base('w1', { eventTime: '2026-03-02T10:00:08Z' }))),
+};
+
 function writeAll(dir: string): void {
   let n = 0;
-  for (const [name, text] of Object.entries({ ...TAKEN, ...LEFT })) {
+  for (const [name, text] of Object.entries({ ...TAKEN, ...LEFT, ...WHOLE })) {
     // the same content twice would be a duplicate file: the gzipped copy gets its own event ids
     writeFileSync(join(dir, `${String(n++).padStart(2, '0')}-${name}.json`), text);
     const gz = text.replace(/"eventID":"([^"]*)"/g, '"eventID":"$1-gz"');
@@ -182,16 +204,85 @@ describe('the JS normaliser', () => {
     // a batch per file: a record re-delivered with another time meets the stored one (a conflict)
     process.env.COPYTRAIL_BATCH_MB = '0.000001';
     const results = [];
-    for (const fast of ['0', '1']) {
+    for (const fast of ['0', 'records', 'typed']) {
       process.env.COPYTRAIL_FAST_NORMALISE = fast;
       const store = await memoryStore();
       const summary = await ingestDir(store, [dir]);
       results.push({ hash: await storeHash(store, dir), summary: { ...summary, seconds: 0 } });
       store.close();
     }
-    expect(results[0]!.hash.events).toBeGreaterThan(20);
+    expect(results[0]!.hash.events).toBeGreaterThan(30);
     expect(results[0]!.hash.rejects_hash).not.toBeNull();
+    expect(results[1], 'a line per record').toEqual(results[0]);
+    expect(results[2], 'whole files, typed').toEqual(results[0]);
+  });
+
+  it('stores the same values with the whole files in one batch, one of them refused by DuckDB', async () => {
+    // the duplicate key makes DuckDB refuse the typed lines of the whole batch: every file of it is
+    // taken again a line per record, and that one goes to SQL
+    const dir = tempDir();
+    const files = { ...WHOLE, 'record-duplicate-name': LEFT['record-duplicate-name']! };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, `${name}.json`), text);
+    const results = [];
+    for (const fast of ['0', 'typed']) {
+      process.env.COPYTRAIL_FAST_NORMALISE = fast;
+      const store = await memoryStore();
+      const summary = await ingestDir(store, [dir]);
+      results.push({ hash: await storeHash(store, dir), summary: { ...summary, seconds: 0 } });
+      store.close();
+    }
+    expect(results[0]!.summary.loaded).toBe(Object.keys(files).length);
     expect(results[1]).toEqual(results[0]);
+  });
+});
+
+describe('the typed read of whole files', () => {
+  const typed = (text: string) => typedTrail(text, Buffer.from(text), 7);
+
+  it('takes the files in CloudTrail form, spaced or not, with the fields CloudTrail adds in order', () => {
+    for (const [name, text] of Object.entries({ ...TAKEN, ...WHOLE })) {
+      if (name === 'extra-fields' || name.startsWith('added-field')) continue;
+      expect(typed(text), name).not.toBeNull();
+    }
+    expect(typed(WHOLE['added-fields-in-order']!)).not.toBeNull();
+    // JSON.parse cannot see a key written twice: DuckDB refuses the line and the loader takes it again
+    expect(typed(LEFT['record-duplicate-name']!)).not.toBeNull();
+  });
+
+  it('leaves the rest to a line per record or to SQL', () => {
+    const refused = {
+      ...Object.fromEntries(Object.entries(LEFT).filter(([name]) => name !== 'record-duplicate-name')),
+      'extra-fields': TAKEN['extra-fields']!,
+      'added-fields-out-of-order': WHOLE['added-fields-out-of-order']!,
+      'added-field-null': WHOLE['added-field-null']!,
+      'leading-space': ` ${trail(base('x1'))}`,
+      'event-source-not-printable': trail(base('x2', { eventSource: 'ec2.amazonaws.com\t' })),
+      'name-empty': trail(base('x3', { eventName: '' })),
+      'management-as-text': trail(base('x4', { managementEvent: 'true' })),
+    };
+    for (const [name, text] of Object.entries(refused)) expect(typed(text), name).toBeNull();
+    const text = trail(base('x5'));
+    // bytes that are not UTF-8 would decode one way here and another in DuckDB
+    const broken = Buffer.concat([
+      Buffer.from(text.slice(0, 40)),
+      Buffer.from([0xff]),
+      Buffer.from(text.slice(40)),
+    ]);
+    expect(typedTrail(broken.toString('utf8'), broken, 1)).toBeNull();
+    // a byte order mark: the line would not start where the file's value does
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    expect(typedTrail(text, bom, 1)).toBeNull();
+  });
+
+  it('writes the file as one line with its tag, in bytes of its own', () => {
+    const text = `${spaced(trail(base('y1'), base('y2')))} \n`;
+    const rows = typed(text)!;
+    expect(rows).toMatchObject({ form: 'file', tag: 7, count: 2 });
+    const line = Buffer.from(rows.lines as Uint8Array).toString('utf8');
+    expect(line).toBe(`{"_p":7,${text.trimEnd().slice(1)}\n`);
+    expect(rows.longest).toBe(Buffer.byteLength(line));
+    // moved whole to the main thread: never a view into a shared pool
+    expect((rows.lines as Uint8Array).buffer.byteLength).toBe((rows.lines as Uint8Array).byteLength);
   });
 });
 
@@ -212,6 +303,8 @@ describe('the text of a normalised record rejected later', () => {
     const odd = '{"Records":[{"a":1},{"b":8.0,"c":"x\\/y","d":{"e":[1,{}]}}]}';
     expect(recordText(odd, 1)).toBe('{"b":8.0,"c":"x\\/y","d":{"e":[1,{}]}}');
     expect(recordText(odd, 2)).toBeUndefined();
+    // a file taken whole may hold whitespace between its records
+    expect(recordText('{"Records":[ {"a":1} ,\n {"b":[2, 3]} ]}', 1)).toBe('{"b":[2, 3]}');
   });
 
   it('says so, naming the file, when the file changed since it was hashed or cannot be read', async () => {

@@ -1,0 +1,97 @@
+// The typed form of a trail file: the whole file goes to DuckDB as one NDJSON line, and DuckDB reads
+// each record's fields straight into typed columns (queries/ingest/stage_typed.sql), as it reads the
+// records of normalise.ts's lines. Here the file is only parsed and judged: no record is cut out of
+// the text or written again, which is most of normalise.ts's cost. A file is taken only where
+// DuckDB's typed read stores exactly what stage_records.sql would: every record an object of known
+// fields, the fields a record is judged by of the right type. A file with unknown fields keeps them
+// only through normalise.ts (`extra`), so it goes there.
+//
+// One fault cannot be seen after JSON.parse: a key written twice in a record (JSON.parse keeps the
+// last). DuckDB refuses such a line, and the loader then prepares the batch's typed files again
+// through normalise.ts, which sends that file to SQL.
+import { isUtf8 } from 'node:buffer';
+import {
+  type FastRows,
+  isInstant,
+  KNOWN_FIELDS,
+  NOT_TAKEN,
+  PRINTABLE_ASCII,
+  TEXT_FIELDS,
+} from './normalise.ts';
+
+/** Largest file taken whole: DuckDB holds a line in one buffer per thread while it reads it. */
+export const TYPED_MAX_BYTES = 32 * 1024 * 1024;
+
+const HEAD = '{"Records":[';
+const OPEN_BRACE = 0x7b;
+
+/**
+ * Fields CloudTrail writes that have no column of their own, in the order it writes them: read typed
+ * and joined into `extra` by stage_typed.sql, which names them in this order. A record holding one of
+ * them null, or two of them in another order, goes to normalise.ts, which spells `extra` as written.
+ */
+export const TYPED_EXTRA = [
+  'apiVersion',
+  'vpcEndpointAccountId',
+  'sessionCredentialFromConsole',
+  'edgeDeviceDetails',
+];
+
+const isText = (v: unknown) => v === undefined || v === null || typeof v === 'string';
+const isFlag = (v: unknown) => v === undefined || v === null || typeof v === 'boolean';
+
+/** True when DuckDB's typed read of this record stores what the SQL normaliser would. */
+function typedRecord(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const r = value as Record<string, unknown>;
+  let last = -1;
+  for (const key in r) {
+    if (KNOWN_FIELDS.has(key)) continue;
+    const at = TYPED_EXTRA.indexOf(key);
+    if (at <= last || r[key] === null) return false;
+    last = at;
+  }
+  const { eventID, eventName, eventSource, eventTime } = r;
+  if (typeof eventID !== 'string' || eventID === '') return false;
+  if (typeof eventName !== 'string' || eventName === '') return false;
+  if (typeof eventSource !== 'string' || eventSource === '' || !PRINTABLE_ASCII.test(eventSource))
+    return false;
+  if (typeof eventTime !== 'string' || !isInstant(eventTime)) return false;
+  for (const field of TEXT_FIELDS) if (!isText(r[field])) return false;
+  return isFlag(r.readOnly) && isFlag(r.managementEvent);
+}
+
+/**
+ * The file as one line `{"_p":<tag>,"Records":[…]}` for stage_typed.sql, as bytes of its own (a
+ * worker moves them to the main thread), or null when normalise.ts or SQL must take it. `text` is
+ * `body` decoded.
+ */
+export function typedTrail(text: string, body: Buffer, tag: number): FastRows | null {
+  // the line is the file's own bytes: they must decode as DuckDB decodes them, on one line
+  if (body.length > TYPED_MAX_BYTES || body[0] !== OPEN_BRACE || !text.startsWith(HEAD)) return null;
+  if (NOT_TAKEN.test(text.trimEnd()) || !isUtf8(body)) return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const records = (doc as { Records: unknown[] }).Records;
+  // nothing beside Records: DuckDB would read past it without a word
+  if (Object.keys(doc as object).length !== 1 || !Array.isArray(records)) return null;
+  for (const record of records) if (!typedRecord(record)) return null;
+  // the line: the file's bytes after its opening brace, without the whitespace it may end with
+  let end = body.length;
+  while (
+    end > 0 &&
+    (body[end - 1] === 0x20 || body[end - 1] === 0x0a || body[end - 1] === 0x0d || body[end - 1] === 0x09)
+  )
+    end--;
+  const head = Buffer.from(`{"_p":${tag},`);
+  // an array of its own, never a slice of Node's shared pool: the worker moves it whole
+  const line = new Uint8Array(head.length + (end - 1) + 1);
+  line.set(head, 0);
+  line.set(body.subarray(1, end), head.length);
+  line[line.length - 1] = 0x0a;
+  return { form: 'file', tag, count: records.length, lines: line, longest: line.length };
+}
