@@ -46,7 +46,6 @@ export async function retakeTyped(
     const row = byId.get(fast.fileId)!;
     const again = await prepareAgain(fast, maxBytes);
     if (again.kind === 'fast') {
-      fast.form = 'records';
       batch.records.add(Buffer.from(again.rows.lines), again.rows.longest);
       continue;
     }
