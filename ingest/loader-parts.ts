@@ -2,6 +2,7 @@
 // returns (IngestSummary), the ledger, reject and digest rows of a batch, and its profile.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DuckDBValue } from '@duckdb/node-api';
 import type { parseLayout } from './layout.ts';
 
 export interface InputFile {
@@ -241,6 +242,12 @@ export function digestRow(
  * once, several times their size (a 32 MB file of them ran past a 256 MB limit).
  */
 export const TYPED_PIECE_BYTES = 4 * 1024 * 1024;
+
+/** A list of spool files as a DuckDB list parameter; the client library is loaded with the store, not before. */
+export async function pathList(paths: string[]): Promise<DuckDBValue> {
+  const { listValue } = await import('@duckdb/node-api');
+  return listValue(paths);
+}
 
 /** Lines gathered before they are written to a batch's spool file. */
 export const SPOOL_WRITE_BYTES = 1024 * 1024;

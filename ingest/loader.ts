@@ -1,12 +1,12 @@
-// The batch loader every source feeds: prepares files in worker threads (plain trail files become
-// one NDJSON line per normalised record, anything else one line of raw records for the SQL
-// normaliser), spools them in a directory and loads each batch
+// The batch loader every source feeds: prepares files in worker threads (a plain trail file of known
+// fields becomes one NDJSON line whose records DuckDB reads typed, another trail file one line per
+// normalised record, anything else one line of raw records for the SQL normaliser), spools them in a
+// directory and loads each batch
 // in one transaction (ledger, events, rejects, coverage), so a crash never leaves a half-loaded file.
 // Files are prepared ahead, a bounded number at a time, and taken in the order they were added;
 // preparing batch N+1 overlaps DuckDB loading batch N.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { listValue } from '@duckdb/node-api';
 import { z } from 'zod';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Params, Store } from '../queries/store.ts';
@@ -25,6 +25,7 @@ import {
   LINE_HEAD,
   type LoaderOptions,
   Profile,
+  pathList,
 } from './loader-parts.ts';
 import { reasonClass } from './outcomes.ts';
 import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
@@ -383,7 +384,7 @@ export class BatchLoader {
   private async stageTyped(batch: Batch): Promise<void> {
     try {
       await this.run('ingest/stage_typed', {
-        paths: listValue(batch.files.paths),
+        paths: await pathList(batch.files.paths),
         max_bytes: batch.files.longest + 1024,
       });
       return;
@@ -412,7 +413,7 @@ export class BatchLoader {
     batch.records.close();
     if (batch.records.lines > 0) {
       await this.run('ingest/stage_fast', {
-        paths: listValue(batch.records.paths),
+        paths: await pathList(batch.records.paths),
         // a UTF-16 code unit is at most 3 bytes of UTF-8
         max_bytes: Math.max(1024 * 1024, 3 * batch.records.longest + 1024),
       });

@@ -50,7 +50,12 @@ describe('PreparePool', () => {
         expect(g.rows.lines, `file ${i}`).toBeInstanceOf(Uint8Array);
         g.rows.lines = Buffer.from(g.rows.lines as Uint8Array).toString('utf8');
       }
-      expect(g, `file ${i}`).toEqual(await prepareFile(f, 0, false, { maxBytes: 1 << 30, fastTag: tag }));
+      const here = await prepareFile(f, 0, false, { maxBytes: 1 << 30, fastTag: tag });
+      // a file taken whole is bytes on this thread too
+      if (here.kind === 'fast' && typeof here.rows.lines !== 'string') {
+        here.rows.lines = Buffer.from(here.rows.lines).toString('utf8');
+      }
+      expect(g, `file ${i}`).toEqual(here);
     }
     expect(fast).toBeGreaterThan(BATCH_FILES);
   });
