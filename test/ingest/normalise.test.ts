@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { normaliseTrail, recordText } from '../../ingest/normalise.ts';
 import { recordTexts } from '../../ingest/reject-text.ts';
-import { typedTrail } from '../../ingest/typed-trail.ts';
+import { TYPED_MAX_BYTES, typedTrail } from '../../ingest/typed-trail.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
 import { storeHash } from './store-hash.ts';
 
@@ -261,6 +261,8 @@ describe('the typed read of whole files', () => {
       'management-as-text': trail(base('x4', { managementEvent: 'true' })),
     };
     for (const [name, text] of Object.entries(refused)) expect(typed(text), name).toBeNull();
+    // a file DuckDB would hold at several times its size in one go
+    expect(typed(trail(base('x6', { errorMessage: 'x'.repeat(TYPED_MAX_BYTES) })))).toBeNull();
     const text = trail(base('x5'));
     // bytes that are not UTF-8 would decode one way here and another in DuckDB
     const broken = Buffer.concat([
