@@ -194,14 +194,17 @@ const isStringOrNull = (v: string | undefined) =>
  * and fields, a record would be rejected or holds a field of an unusual type, or a key or escape
  * could be read two ways.
  */
-export function normaliseTrail(text: string, tag = 0): FastRows | null {
+export function normaliseTrail(text: string, tag = 0, parsed = false): FastRows | null {
   const HEAD = '{"Records":[';
   if (!text.startsWith(HEAD) || NOT_TAKEN.test(text.trimEnd())) return null;
-  // the whole document must be valid JSON: the walk below only finds where values end
-  try {
-    JSON.parse(text);
-  } catch {
-    return null;
+  // the whole document must be valid JSON (`parsed`: the caller has parsed it): the walk below only
+  // finds where values end
+  if (!parsed) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return null;
+    }
   }
   // the lines' pieces, joined once at the end: far less garbage than growing one string
   const parts: string[] = [];

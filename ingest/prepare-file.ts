@@ -7,9 +7,9 @@ import { promisify } from 'node:util';
 import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { MAX_FILE_BYTES } from '../core/sources.ts';
 import { topLevelShape } from './json-keys.ts';
-import { type FastRows, normaliseTrail } from './normalise.ts';
+import type { FastRows } from './normalise.ts';
 import { SKIP_RULES } from './outcomes.ts';
-import { typedTrail } from './typed-trail.ts';
+import { trailRows } from './typed-trail.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -192,9 +192,7 @@ export async function prepareFile(
   if (!shape.ownFileKey && RECORDS_ARRAY_FIRST.test(text.slice(start, start + 64))) {
     const tag = options.fastTag;
     const rows =
-      tag !== undefined && start === 0
-        ? ((options.typed !== false ? typedTrail(text, body, tag) : null) ?? normaliseTrail(text, tag))
-        : null;
+      tag !== undefined && start === 0 ? trailRows(text, body, tag, options.typed !== false) : null;
     if (rows) return { kind: 'fast', sha256, rows };
     return {
       kind: 'log',

@@ -15,6 +15,7 @@ import {
   isInstant,
   KNOWN_FIELDS,
   NOT_TAKEN,
+  normaliseTrail,
   PRINTABLE_ASCII,
   TEXT_FIELDS,
 } from './normalise.ts';
@@ -65,32 +66,29 @@ function typedRecord(value: unknown): boolean {
   return isFlag(r.readOnly) && isFlag(r.managementEvent);
 }
 
-/**
- * The file as one line `{"_p":<tag>,"Records":[…]}` for stage_typed.sql, as bytes of its own (a
- * worker moves them to the main thread), or null when normalise.ts or SQL must take it. `text` is
- * `body` decoded.
- */
-export function typedTrail(text: string, body: Buffer, tag: number): FastRows | null {
-  // the line is the file's own bytes: they must decode as DuckDB decodes them, on one line
-  if (body.length > TYPED_MAX_BYTES || body[0] !== OPEN_BRACE || !text.startsWith(HEAD)) return null;
-  if (NOT_TAKEN.test(text.trimEnd()) || !isUtf8(body)) return null;
-  let doc: unknown;
+/** The file parsed, when its bytes can go to DuckDB as they are: on one line, as UTF-8; else undefined. */
+function parsedWhole(text: string, body: Buffer): unknown {
+  if (body.length > TYPED_MAX_BYTES || body[0] !== OPEN_BRACE || !text.startsWith(HEAD)) return undefined;
+  if (NOT_TAKEN.test(text.trimEnd()) || !isUtf8(body)) return undefined;
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    return null;
+    return undefined;
   }
+}
+
+const isJsonSpace = (byte: number | undefined) =>
+  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/** The parsed file as its typed line, or null when a record is not one DuckDB's typed read stores as SQL would. */
+function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | null {
   const records = (doc as { Records: unknown[] }).Records;
   // nothing beside Records: DuckDB would read past it without a word
   if (Object.keys(doc as object).length !== 1 || !Array.isArray(records)) return null;
   for (const record of records) if (!typedRecord(record)) return null;
   // the line: the file's bytes after its opening brace, without the whitespace it may end with
   let end = body.length;
-  while (
-    end > 0 &&
-    (body[end - 1] === 0x20 || body[end - 1] === 0x0a || body[end - 1] === 0x0d || body[end - 1] === 0x09)
-  )
-    end--;
+  while (end > 0 && isJsonSpace(body[end - 1])) end--;
   const head = Buffer.from(`{"_p":${tag},`);
   // an array of its own, never a slice of Node's shared pool: the worker moves it whole
   const line = new Uint8Array(head.length + (end - 1) + 1);
@@ -98,4 +96,24 @@ export function typedTrail(text: string, body: Buffer, tag: number): FastRows | 
   line.set(body.subarray(1, end), head.length);
   line[line.length - 1] = 0x0a;
   return { form: 'file', tag, count: records.length, lines: line, longest: line.length };
+}
+
+/**
+ * The file as one line `{"_p":<tag>,"Records":[…]}` for stage_typed.sql, as bytes of its own (a
+ * worker moves them to the main thread), or null when normalise.ts or SQL must take it. `text` is
+ * `body` decoded.
+ */
+export function typedTrail(text: string, body: Buffer, tag: number): FastRows | null {
+  const doc = parsedWhole(text, body);
+  return doc === undefined ? null : typedLine(doc, body, tag);
+}
+
+/**
+ * A trail file's lines for DuckDB: the file whole where typedTrail takes it (when `whole`), else a
+ * line per record (normalise.ts, told the text is valid JSON when it was parsed here); null for SQL.
+ */
+export function trailRows(text: string, body: Buffer, tag: number, whole: boolean): FastRows | null {
+  const doc = whole ? parsedWhole(text, body) : undefined;
+  if (doc === undefined) return normaliseTrail(text, tag);
+  return typedLine(doc, body, tag) ?? normaliseTrail(text, tag, true);
 }

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { normaliseTrail, recordText } from '../../ingest/normalise.ts';
 import { recordTexts } from '../../ingest/reject-text.ts';
-import { TYPED_MAX_BYTES, typedTrail } from '../../ingest/typed-trail.ts';
+import { TYPED_MAX_BYTES, trailRows, typedTrail } from '../../ingest/typed-trail.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
 import { storeHash } from './store-hash.ts';
 
@@ -274,6 +274,16 @@ describe('the typed read of whole files', () => {
     // a byte order mark: the line would not start where the file's value does
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
     expect(typedTrail(text, bom, 1)).toBeNull();
+  });
+
+  it('leaves a file that is not valid JSON to SQL, whichever way was asked for', () => {
+    // the walk of a line per record only finds where values end: it would cut 8x out as a number
+    const bad = trail(base('z1')).replace('"size":8', '"size":8x');
+    for (const whole of [true, false])
+      expect(trailRows(bad, Buffer.from(bad), 1, whole), `${whole}`).toBeNull();
+    // valid, with a field only a line per record keeps: parsed once, then walked
+    const extra = TAKEN['extra-fields']!;
+    expect(trailRows(extra, Buffer.from(extra), 1, true)).toMatchObject({ form: 'records', tag: 1 });
   });
 
   it('writes the file as one line with its tag, in bytes of its own', () => {
