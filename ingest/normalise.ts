@@ -83,17 +83,22 @@ const EVENT_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6
 export const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 // A \u escape can name half a surrogate pair, which JS and DuckDB decode differently; a line break
 // would end the NDJSON line. A file with either goes to SQL.
-export const NOT_TAKEN = /\\u|[\r\n]/;
+const NOT_TAKEN = /\\u|[\r\n]/;
 const INTEGER_LIKE = /^"\d+"$/;
 
 /** True when a CloudTrail eventTime names a real instant, as DuckDB's timestamptz reads it. */
 export function isInstant(text: string): boolean {
   const m = EVENT_TIME.exec(text);
   if (!m) return false;
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
-  if (y! < 1 || mo! < 1 || mo! > 12 || d! < 1 || h! > 23 || mi! > 59 || s! > 59) return false;
-  // Date.UTC rolls 2026-02-30 over to March; DuckDB refuses it
-  return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)).getUTCDate() === d;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const s = Number(m[6]);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+  // every month has a 28th; past it, Date.UTC rolls 2026-02-30 over to March, and DuckDB refuses it
+  return d <= 28 || new Date(Date.UTC(y, mo - 1, d, h, mi, s)).getUTCDate() === d;
 }
 
 const QUOTE = 0x22;

@@ -9,16 +9,8 @@
 // One fault cannot be seen after JSON.parse: a key written twice in a record (JSON.parse keeps the
 // last). DuckDB refuses such a line, and the loader then prepares the batch's typed files again
 // through normalise.ts, which sends that file to SQL.
-import { isUtf8 } from 'node:buffer';
-import {
-  type FastRows,
-  isInstant,
-  KNOWN_FIELDS,
-  NOT_TAKEN,
-  normaliseTrail,
-  PRINTABLE_ASCII,
-  TEXT_FIELDS,
-} from './normalise.ts';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { type FastRows, isInstant, KNOWN_FIELDS, PRINTABLE_ASCII, TEXT_FIELDS } from './normalise.ts';
 
 /**
  * Largest file taken whole, no more than a spool piece (TYPED_PIECE_BYTES): DuckDB parses a line at
@@ -56,6 +48,8 @@ function typedRecord(value: unknown): boolean {
     if (at <= last || r[key] === null) return false;
     last = at;
   }
+  // an Insights record counts calls, it is not one: prepare-file.ts skips a file of them
+  if (r.eventType === 'AwsCloudTrailInsight' || r.eventCategory === 'Insight') return false;
   const { eventID, eventName, eventSource, eventTime } = r;
   if (typeof eventID !== 'string' || eventID === '') return false;
   if (typeof eventName !== 'string' || eventName === '') return false;
@@ -66,10 +60,35 @@ function typedRecord(value: unknown): boolean {
   return isFlag(r.readOnly) && isFlag(r.managementEvent);
 }
 
-/** The file parsed, when its bytes can go to DuckDB as they are: on one line, as UTF-8; else undefined. */
-function parsedWhole(text: string, body: Buffer): unknown {
+const isJsonSpace = (byte: number | undefined) =>
+  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+
+/** Where the bytes end without the whitespace they may end with. */
+function trimmedEnd(body: Buffer): number {
+  let end = body.length;
+  while (end > 0 && isJsonSpace(body[end - 1])) end--;
+  return end;
+}
+
+/**
+ * True when the bytes hold a `\u` escape (JS and DuckDB decode half a surrogate pair differently)
+ * or a line break before `end` (it would end the NDJSON line): searched in the bytes, as normalise.ts's
+ * NOT_TAKEN searches text.
+ */
+function notTaken(body: Buffer, end: number): boolean {
+  if (body.indexOf('\\u') >= 0) return true;
+  const lf = body.indexOf(0x0a);
+  const cr = body.indexOf(0x0d);
+  return (lf >= 0 && lf < end) || (cr >= 0 && cr < end);
+}
+
+/**
+ * The file parsed, when its bytes can go to DuckDB as they are: on one line, as UTF-8; else undefined,
+ * also when it is not valid JSON. `text` is `body` decoded.
+ */
+export function parsedWhole(text: string, body: Buffer): unknown {
   if (body.length > TYPED_MAX_BYTES || body[0] !== OPEN_BRACE || !text.startsWith(HEAD)) return undefined;
-  if (NOT_TAKEN.test(text.trimEnd()) || !isUtf8(body)) return undefined;
+  if (notTaken(body, trimmedEnd(body)) || !(isAscii(body) || isUtf8(body))) return undefined;
   try {
     return JSON.parse(text);
   } catch {
@@ -77,18 +96,18 @@ function parsedWhole(text: string, body: Buffer): unknown {
   }
 }
 
-const isJsonSpace = (byte: number | undefined) =>
-  byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
-
-/** The parsed file as its typed line, or null when a record is not one DuckDB's typed read stores as SQL would. */
-function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | null {
+/**
+ * The file parsed by parsedWhole as its typed line `{"_p":<tag>,"Records":[…]}` for stage_typed.sql, as
+ * bytes of its own (a worker moves them to the main thread); null when a record is not one DuckDB's
+ * typed read stores as SQL would.
+ */
+export function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | null {
   const records = (doc as { Records: unknown[] }).Records;
   // nothing beside Records: DuckDB would read past it without a word
   if (Object.keys(doc as object).length !== 1 || !Array.isArray(records)) return null;
   for (const record of records) if (!typedRecord(record)) return null;
   // the line: the file's bytes after its opening brace, without the whitespace it may end with
-  let end = body.length;
-  while (end > 0 && isJsonSpace(body[end - 1])) end--;
+  const end = trimmedEnd(body);
   const head = Buffer.from(`{"_p":${tag},`);
   // an array of its own, never a slice of Node's shared pool: the worker moves it whole
   const line = new Uint8Array(head.length + (end - 1) + 1);
@@ -98,22 +117,8 @@ function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | null {
   return { form: 'file', tag, count: records.length, lines: line, longest: line.length };
 }
 
-/**
- * The file as one line `{"_p":<tag>,"Records":[…]}` for stage_typed.sql, as bytes of its own (a
- * worker moves them to the main thread), or null when normalise.ts or SQL must take it. `text` is
- * `body` decoded.
- */
+/** The file as its typed line (typedLine), or null when normalise.ts or SQL must take it. */
 export function typedTrail(text: string, body: Buffer, tag: number): FastRows | null {
   const doc = parsedWhole(text, body);
   return doc === undefined ? null : typedLine(doc, body, tag);
-}
-
-/**
- * A trail file's lines for DuckDB: the file whole where typedTrail takes it (when `whole`), else a
- * line per record (normalise.ts, told the text is valid JSON when it was parsed here); null for SQL.
- */
-export function trailRows(text: string, body: Buffer, tag: number, whole: boolean): FastRows | null {
-  const doc = whole ? parsedWhole(text, body) : undefined;
-  if (doc === undefined) return normaliseTrail(text, tag);
-  return typedLine(doc, body, tag) ?? normaliseTrail(text, tag, true);
 }

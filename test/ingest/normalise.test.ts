@@ -9,8 +9,9 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { normaliseTrail, recordText } from '../../ingest/normalise.ts';
+import { prepareFile } from '../../ingest/prepare-file.ts';
 import { recordTexts } from '../../ingest/reject-text.ts';
-import { TYPED_MAX_BYTES, trailRows, typedTrail } from '../../ingest/typed-trail.ts';
+import { TYPED_MAX_BYTES, typedTrail } from '../../ingest/typed-trail.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
 import { storeHash } from './store-hash.ts';
 
@@ -276,14 +277,17 @@ describe('the typed read of whole files', () => {
     expect(typedTrail(text, bom, 1)).toBeNull();
   });
 
-  it('leaves a file that is not valid JSON to SQL, whichever way was asked for', () => {
+  it('leaves a file that is not valid JSON to SQL, whichever way was asked for', async () => {
     // the walk of a line per record only finds where values end: it would cut 8x out as a number
     const bad = trail(base('z1')).replace('"size":8', '"size":8x');
-    for (const whole of [true, false])
-      expect(trailRows(bad, Buffer.from(bad), 1, whole), `${whole}`).toBeNull();
+    for (const typed of [true, false]) {
+      const prepared = await prepareFile(Buffer.from(bad), 0, false, { fastTag: 1, typed });
+      expect(prepared.kind, `typed: ${typed}`).toBe('log');
+    }
     // valid, with a field only a line per record keeps: parsed once, then walked
     const extra = TAKEN['extra-fields']!;
-    expect(trailRows(extra, Buffer.from(extra), 1, true)).toMatchObject({ form: 'records', tag: 1 });
+    const prepared = await prepareFile(Buffer.from(extra), 0, false, { fastTag: 1, typed: true });
+    expect(prepared).toMatchObject({ kind: 'fast', rows: { form: 'records', tag: 1 } });
   });
 
   it('writes the file as one line with its tag, in bytes of its own', () => {
