@@ -260,6 +260,12 @@ describe('the typed read of whole files', () => {
       'event-source-not-printable': trail(base('x2', { eventSource: 'ec2.amazonaws.com\t' })),
       'name-empty': trail(base('x3', { eventName: '' })),
       'management-as-text': trail(base('x4', { managementEvent: 'true' })),
+      // a line break would end the NDJSON line, wherever it is but at the end
+      'line-feed-between-tokens': trail(base('x7')).replace(',"eventName"', ',\n"eventName"'),
+      'carriage-return-between-tokens': trail(base('x8')).replace(',"eventName"', ',\r"eventName"'),
+      // an Insights record is skipped with its file, even one that names a call of its own
+      'insight-with-a-name': trail(base('x9', { eventType: 'AwsCloudTrailInsight' })),
+      'insight-category': trail(base('xa', { eventCategory: 'Insight' })),
     };
     for (const [name, text] of Object.entries(refused)) expect(typed(text), name).toBeNull();
     // a file DuckDB would hold at several times its size in one go
@@ -288,6 +294,15 @@ describe('the typed read of whole files', () => {
     const extra = TAKEN['extra-fields']!;
     const prepared = await prepareFile(Buffer.from(extra), 0, false, { fastTag: 1, typed: true });
     expect(prepared).toMatchObject({ kind: 'fast', rows: { form: 'records', tag: 1 } });
+  });
+
+  it('skips a file of Insights records before any whole-file read, even one naming a call', async () => {
+    const text = trail(
+      base('xb', { eventType: 'AwsCloudTrailInsight' }),
+      base('xc', { eventCategory: 'Insight', eventType: 'AwsCloudTrailInsight' }),
+    );
+    const prepared = await prepareFile(Buffer.from(text), 0, false, { fastTag: 1, typed: true });
+    expect(prepared).toMatchObject({ kind: 'skipped', records: 2 });
   });
 
   it('writes the file as one line with its tag, in bytes of its own', () => {
