@@ -1,4 +1,7 @@
--- Stores the new events of the batch (stage_new names them), in time order. params: none. output: none.
+-- Stores the new events of the batch (stage_new names them), in the order of the batch's files. A
+-- sort by time here cost about a third of this statement on dense files, and bought nothing: a
+-- batch is a small part of a row group, and the files come in time order within each folder already.
+-- params: none. output: none.
 insert into events (
   event_id, event_time, event_source, event_name, event_type, event_version, event_category, aws_region,
   recipient_account_id, actor_type, actor_arn, actor_account_id, actor_principal_id, invoked_by,
@@ -16,4 +19,3 @@ select
   s.file_id
 from stage_records s
 semi join stage_new n on n.file_id = s.file_id and n.idx = s.idx
-order by s.event_time
