@@ -1,8 +1,9 @@
 // The batch loader's rows and helpers: what a source hands it (InputFile, LoaderOptions), what it
 // returns (IngestSummary), the ledger, reject and digest rows of a batch, and its profile.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { writeLines } from '../queries/ndjson.ts';
 import type { parseLayout } from './layout.ts';
 
 export interface InputFile {
@@ -108,7 +109,10 @@ export interface Batch {
   records: SpoolFile;
   /** the files taken whole, a line each (ingest/typed-trail.ts) */
   files: SpoolFile;
+  /** bytes of `lines` and `records`: their records are staged whole in stage_records */
   bytes: number;
+  /** bytes of `files`: only their records' keys are staged, so a batch holds more of them */
+  wholeBytes: number;
   ledger: LedgerRow[];
   rejects: RejectRow[];
   digests: DigestRow[];
@@ -199,6 +203,7 @@ export function emptyBatch(index: number, spool: string): Batch {
     records: new SpoolFile(join(spool, `batch-${index}.records.ndjson`)),
     files: new SpoolFile(join(spool, `batch-${index}.typed.ndjson`), TYPED_PIECE_BYTES),
     bytes: 0,
+    wholeBytes: 0,
     ledger: [],
     rejects: [],
     digests: [],
@@ -242,6 +247,20 @@ export function digestRow(
  * once, several times their size (a 32 MB file of them ran past a 256 MB limit).
  */
 export const TYPED_PIECE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * How many times the batch size of lines a batch may hold of files taken whole. Their records are
+ * staged as keys only and written to events by one statement that reads the files; DuckDB writes a
+ * large statement's rows in parallel, straight to the database file (BENCHMARKS.md). Overridden by
+ * COPYTRAIL_WHOLE_BATCH_FACTOR.
+ */
+export const WHOLE_BATCH_FACTOR = Number(process.env.COPYTRAIL_WHOLE_BATCH_FACTOR) || 16;
+
+/**
+ * Most files in one batch, whatever their bytes: a batch of small files taken whole would otherwise
+ * hold hundreds of thousands of ledger rows (20,000 held the 1M-event trail of 111k files near 1 GB).
+ */
+export const BATCH_FILES = 20_000;
 
 /** A list of spool files as a DuckDB list parameter; the client library is loaded with the store, not before. */
 export async function pathList(paths: string[]): Promise<DuckDBValue> {
@@ -308,10 +327,38 @@ export class SpoolFile {
     this.pendingBytes = 0;
   }
 
+  /** Drops every line: the files written are removed, and the next line starts a new one. */
+  clear(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+    for (const path of this.paths.splice(0)) rmSync(path, { force: true });
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.lines = 0;
+    this.longest = 0;
+  }
+
   /** Writes what is left and closes the file, ready for DuckDB to read; lines added later go to a new one. */
   close(): void {
     this.write();
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
   }
+}
+
+/** The batch's ledger rows, rejects and digests as NDJSON files in the spool, each with its longest line. */
+export function writeBatchRows(batch: Batch, spool: string) {
+  const write = (name: string, rows: unknown[]) => {
+    const path = join(spool, `batch-${batch.index}.${name}.ndjson`);
+    const max_bytes = writeLines(
+      path,
+      rows.map((r) => JSON.stringify(r)),
+    );
+    return { path, max_bytes };
+  };
+  return {
+    files: write('files', batch.ledger),
+    rejects: write('rejects', batch.rejects),
+    digests: write('digests', batch.digests),
+  };
 }

@@ -13,6 +13,7 @@ import type { Params, Store } from '../queries/store.ts';
 import { InputRejected } from './input-rejected.ts';
 import { isDigestLocation, parseLayout } from './layout.ts';
 import {
+  BATCH_FILES,
   type Batch,
   batchBytesFromEnv,
   digestRow,
@@ -26,6 +27,8 @@ import {
   type LoaderOptions,
   Profile,
   pathList,
+  WHOLE_BATCH_FACTOR,
+  writeBatchRows,
 } from './loader-parts.ts';
 import { reasonClass } from './outcomes.ts';
 import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
@@ -286,7 +289,8 @@ export class BatchLoader {
         // to the batch's spool file as they come: memory holds about a megabyte of them, not a batch's
         (rows.form === 'file' ? b.files : b.records).add(bytes, rows.longest);
         b.fast.push({ fileId, tag: rows.tag, file, sha256: prepared.sha256, form: rows.form });
-        b.bytes += bytes.byteLength;
+        if (rows.form === 'file') b.wholeBytes += bytes.byteLength;
+        else b.bytes += bytes.byteLength;
       } else {
         for (const r of recordRejects) {
           b.rejects.push({ file_id: fileId, location: file.location, record_index: r.index, ...r });
@@ -300,7 +304,8 @@ export class BatchLoader {
       }
     }
     this.options.onFileDone?.();
-    if (b.bytes >= this.batchBytes) await this.flush();
+    const full = b.bytes >= this.batchBytes || b.wholeBytes >= WHOLE_BATCH_FACTOR * this.batchBytes;
+    if (full || b.ledger.length >= BATCH_FILES) await this.flush();
   }
 
   private countReject(reason: string): void {
@@ -377,28 +382,27 @@ export class BatchLoader {
   }
 
   /**
-   * Stages the files taken whole. DuckDB refuses them all for one with a key written twice in a
-   * record, which JSON.parse could not see; then each is prepared again, a line per record, which
-   * leaves that one to the SQL normaliser.
+   * Loads a batch in one transaction. DuckDB refuses the files taken whole for one with a key written
+   * twice in a record, which JSON.parse could not see: what the batch did rolls back, each of those
+   * files is prepared again a line per record (which leaves that one to the SQL normaliser), and the
+   * batch is loaded again.
    */
-  private async stageTyped(batch: Batch): Promise<void> {
-    try {
-      await this.run('ingest/stage_typed', {
-        paths: await pathList(batch.files.paths),
-        max_bytes: batch.files.longest + 1024,
-      });
-      return;
-    } catch (err) {
-      if (!refusedLine(err)) throw err;
-    }
-    const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
-    await retakeTyped(batch, maxBytes, this.summary, (row, reason) =>
-      this.rejectWhole(batch, row, reason, ''),
-    );
-  }
-
   private async load(batch: Batch): Promise<void> {
     if (batch.ledger.length === 0) return;
+    try {
+      await this.loadOnce(batch);
+    } catch (err) {
+      if (batch.files.lines === 0 || !refusedLine(err)) throw err;
+      const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
+      await retakeTyped(batch, maxBytes, this.summary, (row, reason) =>
+        this.rejectWhole(batch, row, reason, ''),
+      );
+      await this.loadOnce(batch);
+    }
+    for (const path of [...batch.records.paths, ...batch.files.paths]) rmSync(path, { force: true });
+  }
+
+  private async loadOnce(batch: Batch): Promise<void> {
     await this.run('ingest/stage_records_create');
     const mapPath = join(this.spool, `batch-${batch.index}.map.ndjson`);
     batch.files.close();
@@ -409,7 +413,11 @@ export class BatchLoader {
       );
       await this.run('ingest/stage_map', { path: mapPath });
     }
-    if (batch.files.lines > 0) await this.stageTyped(batch);
+    const whole = batch.files.lines > 0 && {
+      paths: await pathList(batch.files.paths),
+      max_bytes: batch.files.longest + 1024,
+    };
+    if (whole) await this.run('ingest/stage_whole', whole);
     batch.records.close();
     if (batch.records.lines > 0) {
       await this.run('ingest/stage_fast', {
@@ -432,31 +440,18 @@ export class BatchLoader {
     // DuckDB skipped the lines it could not parse: name the problem and reject those files whole
     const byId = new Map(batch.ledger.map((row) => [row.file_id, row]));
     for (const l of batch.lines) {
-      if (!staged.has(l.fileId)) this.rejectWhole(batch, byId.get(l.fileId)!, diagnoseJson(l.text), l.text);
+      const row = byId.get(l.fileId)!;
+      // (a batch loaded again after a refusal finds those it rejected the first time)
+      if (!staged.has(l.fileId) && row.status !== 'rejected') {
+        this.rejectWhole(batch, row, diagnoseJson(l.text), l.text);
+      }
     }
-    const filesPath = join(this.spool, `batch-${batch.index}.files.ndjson`);
-    const rejectsPath = join(this.spool, `batch-${batch.index}.rejects.ndjson`);
-    const filesMax = writeLines(
-      filesPath,
-      batch.ledger.map((r) => JSON.stringify(r)),
-    );
-    const rejectsMax = writeLines(
-      rejectsPath,
-      batch.rejects.map((r) => JSON.stringify(r)),
-    );
-    const digestsPath = join(this.spool, `batch-${batch.index}.digests.ndjson`);
-    const digestsMax = writeLines(
-      digestsPath,
-      batch.digests.map((d) => JSON.stringify(d)),
-    );
+    const rows = writeBatchRows(batch, this.spool);
     const ids = batch.ledger.map((r) => r.file_id);
     await this.store.transaction(async () => {
-      await this.run('ingest/insert_files', { path: filesPath, max_bytes: filesMax });
-      if (batch.rejects.length > 0)
-        await this.run('ingest/insert_file_rejects', { path: rejectsPath, max_bytes: rejectsMax });
-      if (batch.digests.length > 0) {
-        await this.run('ingest/insert_digests', { path: digestsPath, max_bytes: digestsMax });
-      }
+      await this.run('ingest/insert_files', rows.files);
+      if (batch.rejects.length > 0) await this.run('ingest/insert_file_rejects', rows.rejects);
+      if (batch.digests.length > 0) await this.run('ingest/insert_digests', rows.digests);
       if (legacy) await this.run('ingest/stage_records');
       await this.run('ingest/stage_seen_events');
       await this.run('ingest/reject_conflicting_ids');
@@ -464,6 +459,10 @@ export class BatchLoader {
       await this.run('ingest/stage_new_events');
       await this.run('ingest/insert_record_rejects');
       await this.run('ingest/insert_events');
+      if (whole) {
+        await this.run('ingest/stage_whole_map');
+        await this.run('ingest/insert_events_whole', whole);
+      }
       await this.run('ingest/update_file_counts');
       if (this.options.eventCoverage ?? true) {
         await this.run('ingest/upsert_coverage', { source: this.options.source });
@@ -482,10 +481,8 @@ export class BatchLoader {
     this.summary.eventsDuplicate += counts.records - counts.rejected - counts.added;
     this.summary.loaded += batch.ledger.filter((r) => r.status === 'loaded' && r.kind === 'log').length;
     rmSync(eventsPath, { force: true });
-    for (const path of [...batch.records.paths, ...batch.files.paths]) rmSync(path, { force: true });
-    rmSync(mapPath, { force: true });
-    rmSync(filesPath, { force: true });
-    rmSync(rejectsPath, { force: true });
-    rmSync(digestsPath, { force: true });
+    for (const path of [mapPath, rows.files.path, rows.rejects.path, rows.digests.path]) {
+      rmSync(path, { force: true });
+    }
   }
 }

@@ -34,7 +34,10 @@ async function prepareAgain(fast: FastFile, maxBytes: number): Promise<Prepared>
   };
 }
 
-/** Moves the batch's files taken whole to a line per record, to the SQL lines, or to rejection. */
+/**
+ * Moves the batch's files taken whole to a line per record, to the SQL lines, or to rejection; their
+ * whole-file lines are dropped.
+ */
 export async function retakeTyped(
   batch: Batch,
   maxBytes: number,
@@ -47,6 +50,7 @@ export async function retakeTyped(
     const again = await prepareAgain(fast, maxBytes);
     if (again.kind === 'fast') {
       batch.records.add(Buffer.from(again.rows.lines), again.rows.longest);
+      fast.form = 'records';
       continue;
     }
     batch.fast.splice(batch.fast.indexOf(fast), 1);
@@ -66,4 +70,5 @@ export async function retakeTyped(
       );
     }
   }
+  batch.files.clear();
 }

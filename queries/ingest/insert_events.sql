@@ -1,6 +1,7 @@
--- Stores the new events of the batch (stage_new names them), in the order of the batch's files. A
--- sort by time here cost about a third of this statement on dense files, and bought nothing: a
--- batch is a small part of a row group, and the files come in time order within each folder already.
+-- Stores the new events of the batch (stage_new names them), but for those of files taken whole, in
+-- the order of the batch's files. A sort by time here cost about a third of this statement on dense
+-- files, and bought nothing: a batch is a small part of a row group, and the files come in time order
+-- within each folder already.
 -- params: none. output: none.
 insert into events (
   event_id, event_time, event_source, event_name, event_type, event_version, event_category, aws_region,
@@ -19,3 +20,5 @@ select
   s.file_id
 from stage_records s
 semi join stage_new n on n.file_id = s.file_id and n.idx = s.idx
+-- the records of files taken whole go straight from their files (insert_events_whole.sql)
+where s.whole is null

@@ -1,6 +1,6 @@
--- The batch's records in the canonical event columns, empty: the prepare workers append the records
--- they normalised (ingest/normalise.ts) and ingest/stage_records adds the rest. Column order is the
--- appender's. params: none. output: temp table stage_records.
+-- The batch's records in the canonical event columns, empty: stage_fast.sql adds the records the
+-- prepare workers normalised (ingest/normalise.ts), stage_whole.sql the keys of the files taken whole,
+-- and stage_records.sql the rest. params: none. output: temp table stage_records.
 create or replace temp table stage_records (
   file_id bigint,
   idx bigint,
@@ -39,5 +39,7 @@ create or replace temp table stage_records (
   tls_details json,
   addendum json,
   extra json,
-  reject_reason varchar
+  reject_reason varchar,
+  -- a record of a file taken whole: only its keys are here (stage_whole.sql)
+  whole boolean
 )

@@ -1,31 +1,34 @@
--- The trail files the prepare workers took whole (ingest/typed-trail.ts) into stage_records: one NDJSON
--- line per file, the file as written with `_p` (its tag until stage_map gives its id) in front.
--- DuckDB reads each record's fields straight into typed columns; every record here is an object of
--- known fields, its required fields strings and its flags booleans, so the columns are derived as
--- ingest/stage_fast.sql derives them from a line per record. The fields without a column that
--- CloudTrail writes (TYPED_EXTRA in ingest/typed-trail.ts, in its order, never null here) are joined
--- into `extra` in the record's order, as the SQL normaliser keeps them. DuckDB refuses the whole statement on a
--- key written twice in a record; the loader then takes these files a line per record instead.
--- params: $paths (the batch's typed lines, in files of a few MB), $max_bytes (longest line). output: rows added to stage_records.
-insert into stage_records (
-  file_id, idx, r, event_id, event_time, event_time_text, event_source, event_name, event_type,
-  event_version, event_category, aws_region, recipient_account_id, source_ip, user_agent,
-  error_code, error_message, request_id, shared_event_id, vpc_endpoint_id, actor_type, actor_arn,
-  actor_account_id, actor_principal_id, invoked_by, session_issuer_arn, read_only, management_event,
-  user_identity, request_parameters, response_elements, additional_event_data,
-  service_event_details, resources, tls_details, addendum, extra, reject_reason
+-- Stores the new events of the batch's trail files taken whole (ingest/typed-trail.ts): one NDJSON
+-- line per file, the file as written with `_p` (its tag) in front. DuckDB reads each record's fields
+-- straight into typed columns and writes them to events in the same statement, without a copy in
+-- stage_records (which holds only their keys, from stage_whole.sql): one large statement that DuckDB
+-- writes in parallel. Every record here is an object of known fields, its required fields strings and
+-- its flags booleans, so the columns are derived as ingest/stage_fast.sql derives them from a line per
+-- record. The fields without a column that CloudTrail writes (TYPED_EXTRA in ingest/typed-trail.ts,
+-- in its order, never null here) are joined into `extra` in the record's order, as the SQL normaliser
+-- keeps them. The records stage_new leaves out are skipped by their index (stage_whole_map). DuckDB
+-- refuses the whole statement on a key written twice in a record; the loader then rolls the batch
+-- back and takes these files a line per record instead.
+-- params: $paths (the batch's whole-file lines, in files of a few MB), $max_bytes (longest line).
+-- output: rows added to events.
+insert into events (
+  event_id, event_time, event_source, event_name, event_type, event_version, event_category, aws_region,
+  recipient_account_id, actor_type, actor_arn, actor_account_id, actor_principal_id, invoked_by,
+  session_issuer_arn, source_ip, user_agent, error_code, error_message, request_id, shared_event_id,
+  read_only, management_event, vpc_endpoint_id, user_identity, request_parameters, response_elements,
+  additional_event_data, service_event_details, resources, tls_details, addendum, extra, file_id
 )
 select
-  m.file_id, l.i - 1, null, l.r.eventID, cast(l.r.eventTime as timestamptz), l.r.eventTime,
+  l.r.eventID, cast(l.r.eventTime as timestamptz),
   -- proxies rewrite hosts (kms.amazonaws.com.rproxy.goskope.com): keep the service's own name
   case when contains(l.r.eventSource, '.amazonaws.com.')
     then regexp_replace(l.r.eventSource, '^([a-z0-9.-]+\.amazonaws\.com)\..*$', '\1')
     else l.r.eventSource end,
   l.r.eventName, l.r.eventType, l.r.eventVersion, l.r.eventCategory, l.r.awsRegion,
-  l.r.recipientAccountId, l.r.sourceIPAddress, l.r.userAgent, l.r.errorCode, l.r.errorMessage,
-  l.r.requestID, l.r.sharedEventID, l.r.vpcEndpointId,
+  l.r.recipientAccountId,
   l.actor[1], l.actor[2], l.actor[3], l.actor[4], l.actor[5], l.actor[6],
-  l.r.readOnly, l.r.managementEvent,
+  l.r.sourceIPAddress, l.r.userAgent, l.r.errorCode, l.r.errorMessage, l.r.requestID,
+  l.r.sharedEventID, l.r.readOnly, l.r.managementEvent, l.r.vpcEndpointId,
   l.r.userIdentity, l.r.requestParameters, l.r.responseElements, l.r.additionalEventData,
   l.r.serviceEventDetails, l.r.resources, l.r.tlsDetails, l.r.addendum,
   case when coalesce(
@@ -36,7 +39,7 @@ select
     '"sessionCredentialFromConsole":' || l.r.sessionCredentialFromConsole,
     '"edgeDeviceDetails":' || l.r.edgeDeviceDetails
   ) || '}')::json end,
-  null
+  m.file_id
 from (
   select
     u._p,
@@ -68,4 +71,6 @@ from (
     )
   ) u
 ) l
-join stage_map m on m.p = l._p
+join stage_whole_map m on m.p = l._p
+-- the records stage_new does not name: repeats, events stored already, conflicts
+where not list_contains(m.skip, l.i - 1)
