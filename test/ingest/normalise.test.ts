@@ -218,23 +218,36 @@ describe('the JS normaliser', () => {
     expect(results[2], 'whole files, typed').toEqual(results[0]);
   });
 
-  it('stores the same values with the whole files in one batch, one of them refused by DuckDB', async () => {
-    // the duplicate key makes DuckDB refuse the typed lines of the whole batch: every file of it is
-    // taken again a line per record, and that one goes to SQL
-    const dir = tempDir();
-    const files = { ...WHOLE, 'record-duplicate-name': LEFT['record-duplicate-name']! };
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, `${name}.json`), text);
-    const results = [];
-    for (const fast of ['0', 'typed']) {
-      process.env.COPYTRAIL_FAST_NORMALISE = fast;
-      const store = await memoryStore();
-      const summary = await ingestDir(store, [dir]);
-      results.push({ hash: await storeHash(store, dir), summary: { ...summary, seconds: 0 } });
-      store.close();
-    }
-    expect(results[0]!.summary.loaded).toBe(Object.keys(files).length);
-    expect(results[1]).toEqual(results[0]);
-  });
+  it.each([
+    // eventName is read only by the insert into events: DuckDB refuses it inside the transaction,
+    // which rolls back
+    ['inside the transaction', 'record-duplicate-name', LEFT['record-duplicate-name']!],
+    // eventID is read with the keys, before the transaction
+    [
+      'while staging the keys',
+      'record-duplicate-id',
+      trail(base('i8')).replace('"eventID":', '"eventID":"forged-id","eventID":'),
+    ],
+  ])(
+    'stores the same values with the whole files in one batch, one of them refused by DuckDB %s',
+    async (_when, name, text) => {
+      // the duplicate key makes DuckDB refuse the typed lines of the whole batch: every file of it is
+      // taken again a line per record, and that one goes to SQL
+      const dir = tempDir();
+      const files = { ...WHOLE, [name]: text };
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, `${name}.json`), text);
+      const results = [];
+      for (const fast of ['0', 'typed']) {
+        process.env.COPYTRAIL_FAST_NORMALISE = fast;
+        const store = await memoryStore();
+        const summary = await ingestDir(store, [dir]);
+        results.push({ hash: await storeHash(store, dir), summary: { ...summary, seconds: 0 } });
+        store.close();
+      }
+      expect(results[0]!.summary.loaded).toBe(Object.keys(files).length);
+      expect(results[1]).toEqual(results[0]);
+    },
+  );
 });
 
 describe('the typed read of whole files', () => {
