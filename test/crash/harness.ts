@@ -17,7 +17,7 @@ export interface Run {
 export function copytrail(args: string[], env: Record<string, string> = {}): Run {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, COPYTRAIL_BATCH_MB: '0.2', ...env },
+    env: { ...process.env, COPYTRAIL_BATCH_MB: '0.2', COPYTRAIL_WHOLE_BATCH_FACTOR: '1', ...env },
   });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
@@ -26,7 +26,7 @@ export function copytrail(args: string[], env: Record<string, string> = {}): Run
 export function killAfter(args: string[], ms: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, COPYTRAIL_BATCH_MB: '0.2' },
+      env: { ...process.env, COPYTRAIL_BATCH_MB: '0.2', COPYTRAIL_WHOLE_BATCH_FACTOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -492,7 +492,12 @@ describe('schedule run as a process', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
         // SIGTERM arrives at an exact point inside the run's ingest (small batches, so there are
         // many), not after a guessed delay that a loaded machine can outrun
-        env: { ...process.env, COPYTRAIL_BATCH_MB: '0.2', COPYTRAIL_FAULT: `${SIGTERM_AT}:SIGTERM` },
+        env: {
+          ...process.env,
+          COPYTRAIL_BATCH_MB: '0.2',
+          COPYTRAIL_WHOLE_BATCH_FACTOR: '1',
+          COPYTRAIL_FAULT: `${SIGTERM_AT}:SIGTERM`,
+        },
       },
     );
     let stdout = '';

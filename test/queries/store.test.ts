@@ -59,6 +59,9 @@ describe('store', () => {
     await store.run('ingest/stage_files', { path: join(dir, 'a.json'), max_bytes: 1 << 20 });
     await store.run('ingest/stage_records');
     await store.run('ingest/stage_new_events');
+    // the map of the files the workers normalised: a batch of trail files makes it
+    writeFileSync(join(dir, 'map.ndjson'), '{"p":1,"f":1}\n');
+    await store.run('ingest/stage_map', { path: join(dir, 'map.ndjson') });
     await store.run('bench/create_raw');
     // correlate's statements read its temp tables: a run creates them
     await correlate(store);
