@@ -63,7 +63,7 @@ export const TEXT_FIELDS = [
 export interface FastRows {
   /**
    * 'records': one line per record (stage_fast.sql); 'file': one line holding the whole file, its
-   * records read by DuckDB as typed fields (ingest/typed-trail.ts, stage_typed.sql)
+   * records read by DuckDB as typed fields (ingest/typed-trail.ts, insert_events_whole.sql)
    */
   form: 'records' | 'file';
   /** the file's tag in the lines' `_p` */

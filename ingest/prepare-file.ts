@@ -7,10 +7,9 @@ import { promisify } from 'node:util';
 import { createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { MAX_FILE_BYTES } from '../core/sources.ts';
 import { topLevelShape } from './json-keys.ts';
-import type { FastRows } from './normalise.ts';
-import { normaliseTrail } from './normalise.ts';
+import { type FastRows, normaliseTrail } from './normalise.ts';
 import { SKIP_RULES } from './outcomes.ts';
-import { parsedWhole, typedLine } from './typed-trail.ts';
+import { typedTrail } from './typed-trail.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -166,12 +165,11 @@ export async function prepareFile(
   // (typed-trail.ts) when it can be. A key written twice, which JSON.parse cannot see (two "Records"
   // too), makes DuckDB refuse the file's batch, and the loader prepares it again without `typed`.
   const tag = options.fastTag;
-  const whole = tag !== undefined && options.typed !== false && start === 0;
-  const doc = whole ? parsedWhole(text, body) : undefined;
-  if (doc !== undefined) {
-    const rows = typedLine(doc, body, tag!);
-    if (rows) return { kind: 'fast', sha256, rows };
-  }
+  const whole =
+    tag !== undefined && options.typed !== false && start === 0
+      ? typedTrail(text, body, tag)
+      : { rows: null, parsed: false };
+  if (whole.rows) return { kind: 'fast', sha256, rows: whole.rows };
 
   const first = text[start];
   if (first !== '{' && first !== '[') {
@@ -210,7 +208,7 @@ export async function prepareFile(
   }
   if (!shape.ownFileKey && RECORDS_ARRAY_FIRST.test(text.slice(start, start + 64))) {
     // normalise.ts need not parse the text again when it was parsed above
-    const rows = tag !== undefined && start === 0 ? normaliseTrail(text, tag, doc !== undefined) : null;
+    const rows = tag !== undefined && start === 0 ? normaliseTrail(text, tag, whole.parsed) : null;
     if (rows) return { kind: 'fast', sha256, rows };
     return {
       kind: 'log',

@@ -1,5 +1,6 @@
 // The typed form of a trail file: the whole file goes to DuckDB as one NDJSON line, and DuckDB reads
-// each record's fields straight into typed columns (queries/ingest/stage_typed.sql), as it reads the
+// each record's fields straight into typed columns (queries/ingest/insert_events_whole.sql, after
+// stage_whole.sql has staged their keys), as it reads the
 // records of normalise.ts's lines. Here the file is only parsed and judged: no record is cut out of
 // the text or written again, which is most of normalise.ts's cost. A file is taken only where
 // DuckDB's typed read stores exactly what stage_records.sql would: every record an object of known
@@ -24,7 +25,7 @@ const OPEN_BRACE = 0x7b;
 
 /**
  * Fields CloudTrail writes that have no column of their own, in the order it writes them: read typed
- * and joined into `extra` by stage_typed.sql, which names them in this order. A record holding one of
+ * and joined into `extra` by insert_events_whole.sql, which names them in this order. A record holding one of
  * them null, or two of them in another order, goes to normalise.ts, which spells `extra` as written.
  */
 export const TYPED_EXTRA = [
@@ -86,7 +87,7 @@ function notTaken(body: Buffer, end: number): boolean {
  * The file parsed, when its bytes can go to DuckDB as they are: on one line, as UTF-8; else undefined,
  * also when it is not valid JSON. `text` is `body` decoded.
  */
-export function parsedWhole(text: string, body: Buffer): unknown {
+function parsedWhole(text: string, body: Buffer): unknown {
   if (body.length > TYPED_MAX_BYTES || body[0] !== OPEN_BRACE || !text.startsWith(HEAD)) return undefined;
   if (notTaken(body, trimmedEnd(body)) || !(isAscii(body) || isUtf8(body))) return undefined;
   try {
@@ -97,11 +98,12 @@ export function parsedWhole(text: string, body: Buffer): unknown {
 }
 
 /**
- * The file parsed by parsedWhole as its typed line `{"_p":<tag>,"Records":[…]}` for stage_typed.sql, as
+ * The file parsed by parsedWhole as its typed line `{"_p":<tag>,"Records":[…]}` for stage_whole.sql and
+ * insert_events_whole.sql, as
  * bytes of its own (a worker moves them to the main thread); null when a record is not one DuckDB's
  * typed read stores as SQL would.
  */
-export function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | null {
+function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | null {
   const records = (doc as { Records: unknown[] }).Records;
   // nothing beside Records: DuckDB would read past it without a word
   if (Object.keys(doc as object).length !== 1 || !Array.isArray(records)) return null;
@@ -117,8 +119,18 @@ export function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | n
   return { form: 'file', tag, count: records.length, lines: line, longest: line.length };
 }
 
-/** The file as its typed line (typedLine), or null when normalise.ts or SQL must take it. */
-export function typedTrail(text: string, body: Buffer, tag: number): FastRows | null {
+/**
+ * The file as its typed line (typedLine) in `rows`, or null there when normalise.ts or SQL must take
+ * it; `parsed` tells whether the text was found to be valid JSON on the way, so normalise.ts need not
+ * parse it again.
+ */
+export function typedTrail(
+  text: string,
+  body: Buffer,
+  tag: number,
+): { rows: FastRows | null; parsed: boolean } {
   const doc = parsedWhole(text, body);
-  return doc === undefined ? null : typedLine(doc, body, tag);
+  return doc === undefined
+    ? { rows: null, parsed: false }
+    : { rows: typedLine(doc, body, tag), parsed: true };
 }

@@ -251,7 +251,7 @@ describe('the JS normaliser', () => {
 });
 
 describe('the typed read of whole files', () => {
-  const typed = (text: string) => typedTrail(text, Buffer.from(text), 7);
+  const typed = (text: string) => typedTrail(text, Buffer.from(text), 7).rows;
 
   it('takes the files in CloudTrail form, spaced or not, with the fields CloudTrail adds in order', () => {
     for (const [name, text] of Object.entries({ ...TAKEN, ...WHOLE })) {
@@ -290,10 +290,10 @@ describe('the typed read of whole files', () => {
       Buffer.from([0xff]),
       Buffer.from(text.slice(40)),
     ]);
-    expect(typedTrail(broken.toString('utf8'), broken, 1)).toBeNull();
+    expect(typedTrail(broken.toString('utf8'), broken, 1).rows).toBeNull();
     // a byte order mark: the line would not start where the file's value does
     const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
-    expect(typedTrail(text, bom, 1)).toBeNull();
+    expect(typedTrail(text, bom, 1).rows).toBeNull();
   });
 
   it('leaves a file that is not valid JSON to SQL, whichever way was asked for', async () => {
