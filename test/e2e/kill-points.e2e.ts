@@ -10,7 +10,7 @@ import { correlate } from '../../correlate/correlate.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
-import { type Contents, contents, contentsOf, copytrail } from './harness.ts';
+import { type Contents, contents, contentsOf, copytrail } from '../crash/harness.ts';
 
 let work: string;
 let trail: string;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'copytrail.mjs');
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
 
 function copytrail(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
@@ -211,14 +211,14 @@ describe('copytrail CLI', () => {
   });
 
   it('--version prints the version package.json declares, and exits 0', () => {
-    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8'));
     const v = copytrail(['--version']);
     expect(v.code).toBe(0);
     expect(v.stdout.trim()).toBe(pkg.version);
   });
 
   it('schedule: list reads the config and history; once, run and history refuse bad input with exit 2', () => {
-    const config = join(import.meta.dirname, '..', 'config.example.yaml');
+    const config = join(import.meta.dirname, '..', '..', 'config.example.yaml');
     const list = copytrail(['--db', join(dir, 'none.duckdb'), 'schedule', 'list', '--config', config]);
     expect(list.code, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/demo-daily\s+0 6 \* \* \*\s+Europe\/Berlin .*never run/);
