@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { simulate } from '../../simulator/simulate.ts';
-import { memoryStore, tempDir } from '../helpers.ts';
 import { type Contents, contents, contentsOf, copytrail } from '../crash/harness.ts';
+import { memoryStore, tempDir } from '../helpers.ts';
 
 let work: string;
 let trail: string;
