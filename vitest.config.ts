@@ -16,6 +16,9 @@ export default defineConfig({
     hookTimeout: 600_000,
     pool: 'forks',
     maxWorkers: 2,
+    // a worker process runs file after file: the modules (DuckDB, the AWS SDK) load once per worker,
+    // not once per file. Every file restores what it changes (env, mocks) in its own hooks.
+    isolate: false,
     env: { TZ: 'UTC', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', COPYTRAIL_HOME },
   },
 });
