@@ -21,12 +21,14 @@ import {
   emptySummary,
   type IngestSummary,
   type InputFile,
-  ingestMemoryLimit,
+  ingestSettings,
   type LedgerRow,
   LINE_HEAD,
   type LoaderOptions,
   Profile,
   pathList,
+  restoreSettings,
+  type SettingsBefore,
   WHOLE_BATCH_FACTOR,
   writeBatchRows,
 } from './loader-parts.ts';
@@ -47,7 +49,6 @@ const KnownFile = z.object({
   status: z.string(),
 });
 const MaxId = z.object({ max_id: z.coerce.number() });
-const Setting = z.object({ value: z.string() });
 const Hash = z.object({ sha256: z.string() });
 const StagedRecord = z.object({ file_id: z.coerce.number(), idx: z.coerce.number() });
 const StagedFile = z.object({ file_id: z.coerce.number(), record_count: z.coerce.number() });
@@ -71,8 +72,8 @@ export class BatchLoader {
   private readonly queue: { file: InputFile; prepared: Promise<Prepared> | null }[] = [];
   private readonly ahead: number;
   private readonly profile = new Profile();
-  /** the store's memory limit before this ingest lowered it, put back when it ends */
-  private memoryBefore: string | null = null;
+  /** DuckDB's settings before this ingest changed them, put back when it ends */
+  private settingsBefore: SettingsBefore = { memory: null, vacuum: null };
   private readonly started = Date.now();
   readonly summary: IngestSummary = emptySummary();
 
@@ -98,13 +99,6 @@ export class BatchLoader {
     this.batch = emptyBatch(0, this.spool);
   }
 
-  private async restoreMemoryLimit(): Promise<void> {
-    if (this.memoryBefore === null) return;
-    const value = this.memoryBefore;
-    this.memoryBefore = null;
-    await this.store.run('ingest/set_memory_limit', { value });
-  }
-
   private removeSpool(): void {
     this.pool.close();
     this.batch.records.close();
@@ -121,15 +115,7 @@ export class BatchLoader {
     }
     for (const row of await store.all('ingest/known_hashes', Hash)) loader.hashes.add(row.sha256);
     loader.nextId = (await store.one('ingest/max_file_id', MaxId)).max_id;
-    // An ingest streams: batches of a bounded size, each checked against the store. DuckDB would
-    // otherwise keep up to its whole limit (4 GB by default) of the store's blocks cached; lower it
-    // for the ingest and let the rest spill, so memory stays flat whatever the number of events.
-    // (a store in memory has nowhere to spill to: it keeps its limit)
-    const limit = store.path === ':memory:' ? null : ingestMemoryLimit();
-    if (limit) {
-      loader.memoryBefore = (await store.one('ingest/memory_limit', Setting)).value;
-      await store.run('ingest/set_memory_limit', { value: limit });
-    }
+    loader.settingsBefore = await ingestSettings(store);
     return loader;
   }
 
@@ -328,11 +314,11 @@ export class BatchLoader {
     if (this.pending) await this.pending;
     this.pending = null;
     this.removeSpool();
-    // checkpoint under the ingest's memory limit: left to closing the store, it would run under the
-    // store's own limit and hold several times as much memory at the end of a large ingest
-    if (this.memoryBefore !== null)
+    // checkpoint under the ingest's settings: left to closing the store, it would run under the
+    // store's own memory limit and hold several times as much memory at the end of a large ingest
+    if (this.store.path !== ':memory:')
       await this.profile.time('checkpoint', () => this.store.run('store/checkpoint'));
-    await this.restoreMemoryLimit();
+    await restoreSettings(this.store, this.settingsBefore);
     this.summary.seconds = (Date.now() - this.started) / 1000;
     this.profile.print(Date.now() - this.started);
     return this.summary;
@@ -342,7 +328,7 @@ export class BatchLoader {
   abort(): void {
     this.removeSpool();
     // best effort: the store may be the reason for the failure
-    this.restoreMemoryLimit().catch(() => {});
+    restoreSettings(this.store, this.settingsBefore).catch(() => {});
   }
 
   private run(name: string, params: Params = {}): Promise<void> {

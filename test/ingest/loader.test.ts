@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { walkPaths } from '../../ingest/dir.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { parseLayout } from '../../ingest/layout.ts';
+import { Store } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 
 let seq = 0;
@@ -294,5 +295,37 @@ describe('ingest dir', () => {
     await ingestDir(store, [dir]);
     const { rows } = await store.userQuery('select log_files::varchar as l from digests order by file_id');
     expect(rows.map((r) => r.l).sort()).toEqual(['[]', '{"s3Object":"x","hashValue":"y"}']);
+  });
+});
+
+describe('ingest into a database file', () => {
+  async function rowGroups(store: Store): Promise<number> {
+    const { rows } = await store.userQuery(
+      "select count(distinct row_group_id)::integer as n from pragma_storage_info('events')",
+    );
+    return Number(rows[0]!.n);
+  }
+
+  it("keeps each run's row groups as written, and puts DuckDB's vacuum setting back after", async () => {
+    const dir = tempDir();
+    const store = await Store.open({ path: join(dir, 'store.duckdb'), memoryLimit: '1GB' });
+    try {
+      const before = await store.userQuery("select current_setting('max_vacuum_tasks')::varchar as v");
+      for (const run of ['a', 'b']) {
+        const trail = join(dir, run);
+        const records = Array.from({ length: 200 }, () => rec());
+        writeTrailFile(trail, trailKey('111122223333', 'us-east-1', '2026-03-02'), `${run}.json.gz`, records);
+        await ingestDir(store, [trail]);
+      }
+      expect(await count(store, 'events')).toBe(400);
+      // each run ends in a checkpoint; the second run's rows start a row group of their own, which a
+      // vacuum would fold into the first, writing both again
+      expect(await rowGroups(store)).toBe(2);
+      const after = await store.userQuery("select current_setting('max_vacuum_tasks')::varchar as v");
+      expect(after.rows).toEqual(before.rows);
+      expect(before.rows[0]!.v).not.toBe('0');
+    } finally {
+      store.close();
+    }
   });
 });
