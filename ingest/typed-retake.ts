@@ -71,4 +71,5 @@ export async function retakeTyped(
     }
   }
   batch.files.clear();
+  batch.keys.clear();
 }
