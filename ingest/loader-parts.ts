@@ -111,8 +111,6 @@ export interface Batch {
   records: SpoolFile;
   /** the files taken whole, a line each (ingest/typed-trail.ts) */
   files: SpoolFile;
-  /** the keys of the records of `files`, a line per record (FastRows.keys) */
-  keys: SpoolFile;
   /** bytes of `lines` and `records`: their records are staged whole in stage_records */
   bytes: number;
   /** bytes of `files`: only their records' keys are staged, so a batch holds more of them */
@@ -246,7 +244,6 @@ export function emptyBatch(index: number, spool: string): Batch {
     fast: [],
     records: new SpoolFile(join(spool, `batch-${index}.records.ndjson`)),
     files: new SpoolFile(join(spool, `batch-${index}.typed.ndjson`), TYPED_PIECE_BYTES),
-    keys: new SpoolFile(join(spool, `batch-${index}.keys.ndjson`)),
     bytes: 0,
     wholeBytes: 0,
     ledger: [],

@@ -103,7 +103,6 @@ export class BatchLoader {
     this.pool.close();
     this.batch.records.close();
     this.batch.files.close();
-    this.batch.keys.close();
     if (this.ownSpool) this.ownSpool.remove();
     else rmSync(this.spool, { recursive: true, force: true });
   }
@@ -276,11 +275,8 @@ export class BatchLoader {
         // to the batch's spool file as they come: memory holds about a megabyte of them, not a batch's
         (rows.form === 'file' ? b.files : b.records).add(bytes, rows.longest);
         b.fast.push({ fileId, tag: rows.tag, file, sha256: prepared.sha256, form: rows.form });
-        if (rows.form === 'file') {
-          const keys = typeof rows.keys === 'string' ? Buffer.from(rows.keys) : rows.keys!;
-          b.keys.add(keys, keys.byteLength);
-          b.wholeBytes += bytes.byteLength;
-        } else b.bytes += bytes.byteLength;
+        if (rows.form === 'file') b.wholeBytes += bytes.byteLength;
+        else b.bytes += bytes.byteLength;
       } else {
         for (const r of recordRejects) {
           b.rejects.push({ file_id: fileId, location: file.location, record_index: r.index, ...r });
@@ -389,16 +385,13 @@ export class BatchLoader {
       );
       await this.loadOnce(batch);
     }
-    for (const path of [...batch.records.paths, ...batch.files.paths, ...batch.keys.paths]) {
-      rmSync(path, { force: true });
-    }
+    for (const path of [...batch.records.paths, ...batch.files.paths]) rmSync(path, { force: true });
   }
 
   private async loadOnce(batch: Batch): Promise<void> {
     await this.run('ingest/stage_records_create');
     const mapPath = join(this.spool, `batch-${batch.index}.map.ndjson`);
     batch.files.close();
-    batch.keys.close();
     if (batch.fast.length > 0) {
       writeLines(
         mapPath,
@@ -410,12 +403,7 @@ export class BatchLoader {
       paths: await pathList(batch.files.paths),
       max_bytes: batch.files.longest + 1024,
     };
-    if (whole) {
-      await this.run('ingest/stage_whole', {
-        paths: await pathList(batch.keys.paths),
-        max_bytes: batch.keys.longest + 1024,
-      });
-    }
+    if (whole) await this.run('ingest/stage_whole', whole);
     batch.records.close();
     if (batch.records.lines > 0) {
       await this.run('ingest/stage_fast', {

@@ -76,12 +76,6 @@ export interface FastRows {
    * its UTF-8 bytes) for 'records', in bytes for 'file'
    */
   longest: number;
-  /**
-   * 'file' only: the keys of its records as NDJSON lines for stage_whole.sql (`_p`, `i` the record's
-   * index, `id`, `t`, `r`, `a`: eventID, eventTime, awsRegion, recipientAccountId), so DuckDB need not
-   * parse the whole file for them; bytes, or text until a worker encodes it
-   */
-  keys?: string | Uint8Array;
 }
 
 // CloudTrail's own form, the only one taken here; DuckDB parses anything else its own way.

@@ -48,10 +48,6 @@ parentPort?.on('message', async (batch: PrepareTask[]) => {
       // a typed file's line is bytes already, in an array of its own
       if (typeof rows.lines === 'string') rows.lines = utf8.encode(rows.lines);
       moved.push(rows.lines.buffer as ArrayBuffer);
-      if (typeof rows.keys === 'string') {
-        rows.keys = utf8.encode(rows.keys);
-        moved.push(rows.keys.buffer as ArrayBuffer);
-      }
     }
     replies.push(reply);
   }

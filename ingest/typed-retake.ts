@@ -71,5 +71,4 @@ export async function retakeTyped(
     }
   }
   batch.files.clear();
-  batch.keys.clear();
 }

@@ -98,7 +98,7 @@ function parsedWhole(text: string, body: Buffer): unknown {
 }
 
 /**
- * The file parsed by parsedWhole as its typed line `{"_p":<tag>,"Records":[…]}` for
+ * The file parsed by parsedWhole as its typed line `{"_p":<tag>,"Records":[…]}` for stage_whole.sql and
  * insert_events_whole.sql, as
  * bytes of its own (a worker moves them to the main thread); null when a record is not one DuckDB's
  * typed read stores as SQL would.
@@ -108,13 +108,6 @@ function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | null {
   // nothing beside Records: DuckDB would read past it without a word
   if (Object.keys(doc as object).length !== 1 || !Array.isArray(records)) return null;
   for (const record of records) if (!typedRecord(record)) return null;
-  // the keys as JSON.parse read them: the same strings DuckDB's typed read gives (no `\u` escape
-  // here, valid UTF-8); a key written twice is refused by insert_events_whole.sql, which reads it too
-  let keys = '';
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i] as Record<string, unknown>;
-    keys += `{"_p":${tag},"i":${i},"id":${JSON.stringify(r.eventID)},"t":${JSON.stringify(r.eventTime)},"r":${JSON.stringify(r.awsRegion ?? null)},"a":${JSON.stringify(r.recipientAccountId ?? null)}}\n`;
-  }
   // the line: the file's bytes after its opening brace, without the whitespace it may end with
   const end = trimmedEnd(body);
   const head = Buffer.from(`{"_p":${tag},`);
@@ -123,7 +116,7 @@ function typedLine(doc: unknown, body: Buffer, tag: number): FastRows | null {
   line.set(head, 0);
   line.set(body.subarray(1, end), head.length);
   line[line.length - 1] = 0x0a;
-  return { form: 'file', tag, count: records.length, lines: line, longest: line.length, keys };
+  return { form: 'file', tag, count: records.length, lines: line, longest: line.length };
 }
 
 /**

@@ -221,11 +221,10 @@ describe('the JS normaliser', () => {
   it.each([
     // eventName is read only by the insert into events: DuckDB refuses it inside the transaction,
     // which rolls back
-    ['for a key only events holds', 'record-duplicate-name', LEFT['record-duplicate-name']!],
-    // eventID: the keys JS staged hold the last of the two (JSON.parse keeps it); DuckDB refuses the
-    // line when it reads the record's fields into events
+    ['inside the transaction', 'record-duplicate-name', LEFT['record-duplicate-name']!],
+    // eventID is read with the keys, before the transaction
     [
-      'for a key the staged keys hold',
+      'while staging the keys',
       'record-duplicate-id',
       trail(base('i8')).replace('"eventID":', '"eventID":"forged-id","eventID":'),
     ],
@@ -262,31 +261,6 @@ describe('the typed read of whole files', () => {
     expect(typed(WHOLE['added-fields-in-order']!)).not.toBeNull();
     // JSON.parse cannot see a key written twice: DuckDB refuses the line and the loader takes it again
     expect(typed(LEFT['record-duplicate-name']!)).not.toBeNull();
-  });
-
-  it('writes the keys of its records as JSON.parse read them, a line each, for stage_whole.sql', () => {
-    const records = [
-      base('k1'),
-      base('k2 "quoted" \\ back-slashed, caf\u00e9', {
-        eventTime: '2026-03-02T10:00:06.5Z',
-        awsRegion: null,
-      }),
-      { ...base('k3'), recipientAccountId: undefined },
-    ];
-    const rows = typedTrail(trail(...records), Buffer.from(trail(...records)), 7).rows!;
-    expect(rows.form).toBe('file');
-    const keys = String(rows.keys).split('\n');
-    expect(keys.pop()).toBe('');
-    expect(keys.map((line) => JSON.parse(line))).toEqual(
-      records.map((r, i) => ({
-        _p: 7,
-        i,
-        id: r.eventID,
-        t: r.eventTime,
-        r: r.awsRegion ?? null,
-        a: r.recipientAccountId ?? null,
-      })),
-    );
   });
 
   it('leaves the rest to a line per record or to SQL', () => {
