@@ -130,6 +130,8 @@ export class Profile {
   private readonly parts = new Map<string, number>();
   fastFiles = 0;
   sqlFiles = 0;
+  /** batches loaded again on one thread after DuckDB ran out of memory on more */
+  oneThread = 0;
 
   async time<T>(part: string, fn: () => Promise<T>): Promise<T> {
     if (!this.on) return fn();
@@ -145,7 +147,7 @@ export class Profile {
     if (!this.on) return;
     const lines = [...this.parts].sort((a, b) => b[1] - a[1]);
     process.stderr.write(
-      `profile: ${(total / 1000).toFixed(2)} s in all; files normalised in JS ${this.fastFiles}, in SQL ${this.sqlFiles}\n`,
+      `profile: ${(total / 1000).toFixed(2)} s in all; files normalised in JS ${this.fastFiles}, in SQL ${this.sqlFiles}; batches loaded again on one thread ${this.oneThread}\n`,
     );
     for (const [part, ms] of lines) process.stderr.write(`  ${part}: ${(ms / 1000).toFixed(2)} s\n`);
   }

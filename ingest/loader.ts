@@ -37,7 +37,7 @@ import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
 import { PreparePool } from './prepare-pool.ts';
 import { recordTexts } from './reject-text.ts';
 import { openSpool, type Spool } from './spool.ts';
-import { refusedLine, retakeTyped } from './typed-retake.ts';
+import { outOfMemory, refusedLine, retakeTyped } from './typed-retake.ts';
 
 export { emptySummary, type IngestSummary, type InputFile, type LoaderOptions };
 
@@ -49,6 +49,7 @@ const KnownFile = z.object({
   status: z.string(),
 });
 const MaxId = z.object({ max_id: z.coerce.number() });
+const Setting = z.object({ value: z.string() });
 const Hash = z.object({ sha256: z.string() });
 const StagedRecord = z.object({ file_id: z.coerce.number(), idx: z.coerce.number() });
 const StagedFile = z.object({ file_id: z.coerce.number(), record_count: z.coerce.number() });
@@ -376,16 +377,38 @@ export class BatchLoader {
   private async load(batch: Batch): Promise<void> {
     if (batch.ledger.length === 0) return;
     try {
-      await this.loadOnce(batch);
+      await this.loadFitting(batch);
     } catch (err) {
       if (batch.files.lines === 0 || !refusedLine(err)) throw err;
       const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
       await retakeTyped(batch, maxBytes, this.summary, (row, reason) =>
         this.rejectWhole(batch, row, reason, ''),
       );
-      await this.loadOnce(batch);
+      await this.loadFitting(batch);
     }
     for (const path of [...batch.records.paths, ...batch.files.paths]) rmSync(path, { force: true });
+  }
+
+  /** Loads a batch; out of DuckDB's memory (it holds some per thread), it is rolled back and loaded on one. */
+  private async loadFitting(batch: Batch): Promise<void> {
+    try {
+      await this.loadOnce(batch);
+    } catch (err) {
+      if (!outOfMemory(err)) throw err;
+      this.profile.oneThread++;
+      const { value } = await this.store.one('ingest/threads', Setting);
+      await this.store.run('ingest/set_threads', { value: '1' });
+      try {
+        await this.loadOnce(batch);
+      } catch (again) {
+        if (outOfMemory(again)) {
+          (again as Error).message += ` (on one thread too; COPYTRAIL_INGEST_MEMORY_LIMIT raises the limit)`;
+        }
+        throw again;
+      } finally {
+        await this.store.run('ingest/set_threads', { value });
+      }
+    }
   }
 
   private async loadOnce(batch: Batch): Promise<void> {

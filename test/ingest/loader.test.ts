@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { walkPaths } from '../../ingest/dir.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { parseLayout } from '../../ingest/layout.ts';
-import { Store } from '../../queries/store.ts';
+import { Store, StoreError } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 
 let seq = 0;
@@ -324,6 +324,81 @@ describe('ingest into a database file', () => {
       const after = await store.userQuery("select current_setting('max_vacuum_tasks')::varchar as v");
       expect(after.rows).toEqual(before.rows);
       expect(before.rows[0]!.v).not.toBe('0');
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('a batch DuckDB has no memory for', () => {
+  const OUT_OF_MEMORY =
+    'Out of Memory Error: failed to allocate data of size 16.0 MiB (243.9 MiB/244.1 MiB used)';
+
+  /** A store whose insert of whole files runs out of memory the first `times` times it runs. */
+  async function tightStore(dir: string, times: number) {
+    const store = await Store.open({ path: join(dir, 'store.duckdb'), memoryLimit: '1GB' });
+    const calls: string[] = [];
+    const run = store.run.bind(store);
+    let left = times;
+    store.run = (name, params) => {
+      calls.push(name === 'ingest/set_threads' ? `${name} ${String(params?.value)}` : name);
+      if (name === 'ingest/insert_events_whole' && left > 0) {
+        left--;
+        return Promise.reject(
+          new StoreError(`query ${name} failed: ${OUT_OF_MEMORY}`, { cause: new Error(OUT_OF_MEMORY) }),
+        );
+      }
+      return run(name, params);
+    };
+    return { store, calls };
+  }
+
+  function trail(dir: string): string {
+    const root = join(dir, 'trail');
+    for (const name of ['a', 'b', 'c']) {
+      const records = Array.from({ length: 50 }, () => rec());
+      writeTrailFile(root, trailKey('111122223333', 'us-east-1', '2026-03-02'), `${name}.json.gz`, records);
+    }
+    return root;
+  }
+
+  const threads = async (store: Store) =>
+    (await store.userQuery("select current_setting('threads')::varchar as v")).rows[0]!.v;
+
+  it('rolls the batch back and loads it again on one thread, then puts the threads back', async () => {
+    const dir = tempDir();
+    const root = trail(dir);
+    const { store, calls } = await tightStore(dir, 1);
+    try {
+      const before = await threads(store);
+      const summary = await ingestDir(store, [root]);
+      expect(summary.loaded).toBe(3);
+      expect(summary.eventsNew).toBe(150);
+      expect(await count(store, 'events')).toBe(150);
+      expect(await count(store, 'ingested_files')).toBe(3);
+      expect(calls.filter((c) => c === 'ingest/insert_events_whole')).toHaveLength(2);
+      expect(calls.filter((c) => c.startsWith('ingest/set_threads'))).toEqual([
+        'ingest/set_threads 1',
+        `ingest/set_threads ${before}`,
+      ]);
+      expect(await threads(store)).toBe(before);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('out of memory on one thread too: fails naming the limit to raise, with nothing of the batch kept', async () => {
+    const dir = tempDir();
+    const root = trail(dir);
+    const { store } = await tightStore(dir, 2);
+    try {
+      const before = await threads(store);
+      await expect(ingestDir(store, [root])).rejects.toThrow(
+        /Out of Memory Error.*on one thread too; COPYTRAIL_INGEST_MEMORY_LIMIT/,
+      );
+      expect(await count(store, 'events')).toBe(0);
+      expect(await count(store, 'ingested_files')).toBe(0);
+      expect(await threads(store)).toBe(before);
     } finally {
       store.close();
     }
