@@ -62,6 +62,28 @@ function skipRule(kind: Sniffed, head: Buffer): SkipRule | null {
 }
 
 /** Lists the input files under the given paths, sorted so runs are repeatable. */
+/**
+ * A regular file found by the walk. A class rather than closures: a walk of 207,619 files held
+ * 168 MB as objects with two closures each, and every closure kept the walk's own sets alive.
+ */
+class FoundFile implements InputFile {
+  declare signature?: () => Promise<string | null>;
+
+  constructor(
+    readonly location: string,
+    readonly size: number,
+    private readonly fs: LocalFs,
+    private readonly maxBytes: number,
+    signature?: () => Promise<string | null>,
+  ) {
+    if (signature) this.signature = signature;
+  }
+
+  async read(): Promise<Buffer> {
+    return readRegularFile(this.fs, this.location, this.maxBytes);
+  }
+}
+
 export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
   const fs = localFs(options.fs);
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
@@ -202,12 +224,9 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
       skip(full, rule);
       return;
     }
-    const sig = `${full}.sig`;
-    addFile(
-      full,
-      size,
-      () => readRegularFile(fs, full, maxBytes),
-      explicit || siblings?.has(`${name}.sig`) ? readSignature(sig) : undefined,
+    const withSignature = explicit || siblings?.has(`${name}.sig`);
+    files.push(
+      new FoundFile(full, size, fs, maxBytes, withSignature ? readSignature(`${full}.sig`) : undefined),
     );
   };
 

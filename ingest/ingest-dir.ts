@@ -94,6 +94,8 @@ function withSignatureNoted(file: InputFile, used: Set<string>): InputFile {
   if (!signature) return file;
   return {
     ...file,
+    // read may live on the file's prototype (dir.ts's FoundFile), which a spread leaves out
+    read: () => file.read(),
     signature: () => {
       used.add(file.location);
       return signature();
