@@ -1,6 +1,6 @@
 // ingest s3 over real HTTP against a local S3 server (fauxqs): discovery, filters, pagination,
 // resume after an interruption, a corrupt object, re-run counts, AccessDenied on one prefix and
-// 503 retries. Transfer faults (cut, corrupt, hung bodies) are in s3-faults.test.ts.
+// 503 retries. Transfer faults (cut, corrupt, hung bodies) are in test/e2e/s3-fault-cases.e2e.ts.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
