@@ -12,6 +12,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-cleanup.ts'],
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',

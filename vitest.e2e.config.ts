@@ -11,6 +11,7 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.e2e.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup-cleanup.ts'],
     testTimeout: 1_800_000,
     hookTimeout: 1_800_000,
     pool: 'forks',

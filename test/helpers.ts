@@ -2,15 +2,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import { Store } from '../queries/store.ts';
 
 export { HAVE_SHARED, REAL_DATA, SAMPLES, SHARED } from './helpers-paths.ts';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => {
+
+/** Removes the temp folders and closes the stores made by the test that just ran (see setup-cleanup.ts). */
+export function runCleanups(): void {
   while (cleanups.length) cleanups.pop()!();
-});
+}
 
 export function tempDir(prefix = 'copytrail-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
