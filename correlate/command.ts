@@ -26,7 +26,8 @@ export function registerCorrelate(program: Command): void {
       // the rules and their schemas load when correlate runs, not at start-up
       const { correlate, formatCorrelateSummary } = await import('./correlate.ts');
       // correlate rebuilds the lineage in one transaction: a signal stops the statement running and
-      // the transaction rolls back, so the lineage stays as the last completed run left it
+      // the transaction rolls back, so the lineage stays as the last completed run left it (KMS join
+      // keys already extracted and committed are kept for the next run)
       const stop = onInterrupt('stopping correlate; the lineage stays as the last completed run left it');
       stop.signal.addEventListener('abort', () => store.interrupt(), { once: true });
       try {
@@ -34,7 +35,9 @@ export function registerCorrelate(program: Command): void {
         summary(global, formatCorrelateSummary(result), result);
       } catch (err) {
         if (!stop.received) throw err;
-        warn(`correlate stopped by ${stop.received}: rolled back, nothing changed`);
+        warn(
+          `correlate stopped by ${stop.received}: rolled back, the lineage is as the last completed run left it`,
+        );
       } finally {
         stop.settleExitCode();
         stop.release();

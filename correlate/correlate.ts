@@ -1,8 +1,11 @@
 // `correlate`: builds artifacts, shares, kms_keys, copies and copy_evidence from events. The copy
 // rules (correlate/rules/) are written into a temp table the SQL reads; KMS join keys are extracted
-// once per event (only events loaded since the last run); the lineage tables are then rebuilt from
-// them in one transaction, so the same input always gives the same output and late KMS records or
-// late sources update old copies without re-reading every event.
+// once per event (only events loaded since the last run) and committed with the watermark that says
+// how far they reach; the lineage tables are then rebuilt from them in a second transaction, so the
+// same input always gives the same output and late KMS records or late sources update old copies
+// without re-reading every event. A stop between the two keeps the extraction (a cache of the
+// events, complete up to its watermark) and the lineage of the last completed run; the next run
+// rebuilds from both.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,13 +30,12 @@ export const CorrelateSummary = z.object({
 });
 export type CorrelateSummary = z.infer<typeof CorrelateSummary> & { seconds: number; newKmsFrom: number };
 
-const Watermark = z.object({ watermark: z.coerce.number() });
+const Watermark = z.object({ watermark: z.coerce.number(), upto: z.coerce.number() });
 
 /** The macros the steps use to read the rules' declarations (first_at: paths, tied: service events). */
 const RULE_MACROS = ['correlate/macro_first_at', 'correlate/macro_tied'] as const;
 
 export const CORRELATE_STEPS = [
-  'correlate/extract_kms_context',
   'correlate/copy_calls',
   'correlate/ami_backing',
   'correlate/clear_artifacts',
@@ -62,7 +64,7 @@ export const CORRELATE_STEPS = [
   'correlate/insert_evidence',
   'correlate/clear_evidence_hourly',
   'correlate/insert_evidence_hourly',
-  'correlate/save_watermark',
+  'correlate/save_correlated_at',
 ] as const;
 
 /** A stop requested between two statements of the rebuild: the transaction rolls back. */
@@ -79,7 +81,21 @@ export async function correlate(store: Store, signal?: AbortSignal): Promise<Cor
       rulesPath,
       RULES.map((r) => JSON.stringify(ruleRow(r))),
     );
-    const { watermark } = await store.one('correlate/watermark', Watermark);
+    const { watermark, upto } = await store.one('correlate/watermark', Watermark);
+    // committed on its own: the rebuild's evidence step then reads stored rows, not rows inserted
+    // earlier in its own transaction (at 10M events, 6.6 s against 1.9 s)
+    if (upto > watermark) {
+      await store.transaction(async () => {
+        await store.run('correlate/extract_kms_context', {
+          watermark,
+          upto,
+          operations: JSON.stringify(KMS_CONTEXT_EVENTS),
+        });
+        await store.run('correlate/save_watermark', { upto });
+      });
+    }
+    if (signal?.aborted)
+      throw new CorrelateStopped('correlate stopped before it finished', { cause: signal.reason });
     await store.transaction(async () => {
       for (const macro of RULE_MACROS) await store.run(macro);
       await store.run('correlate/load_rules', { path: rulesPath, max_bytes: max });
@@ -89,12 +105,7 @@ export async function correlate(store: Store, signal?: AbortSignal): Promise<Cor
       for (const step of CORRELATE_STEPS) {
         if (signal?.aborted)
           throw new CorrelateStopped('correlate stopped before it finished', { cause: signal.reason });
-        await store.run(
-          step,
-          step === 'correlate/extract_kms_context'
-            ? { watermark, operations: JSON.stringify(KMS_CONTEXT_EVENTS) }
-            : {},
-        );
+        await store.run(step);
       }
     });
     const summary = await store.one('correlate/summary', CorrelateSummary);

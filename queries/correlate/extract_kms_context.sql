@@ -3,7 +3,7 @@
 -- KMS_CONTEXT_EVENTS); DescribeKey and other context-free calls are never evidence. A failed call is
 -- kept only when it names an S3 object or bucket (aws:s3:arn): a replication role denied by a key
 -- policy is how a replication fails silently; error_code tells it from a use of the key.
--- params: $watermark, $operations. output: none.
+-- params: $watermark, $upto (the last file loaded), $operations. output: none.
 -- Each record's JSON is parsed once per column: the paths are read as lists (p: request parameters
 -- as text, c: the context objects as JSON, r: the resources' ARNs). At 10M events this takes a
 -- tenth off the statement.
@@ -35,6 +35,7 @@ with k as (
     and list_contains(from_json($operations, '["VARCHAR"]'), e.event_name)
     and (e.error_code is null or (e.request_parameters -> 'encryptionContext' ->> 'aws:s3:arn') is not null)
     and e.file_id > $watermark
+    and e.file_id <= $upto
 )
 select
   event_id,

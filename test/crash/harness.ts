@@ -51,6 +51,8 @@ export interface Contents {
   loadedFiles: number;
   copies: number;
   lineageHash: string;
+  /** KMS events whose join keys correlate has extracted (and committed). */
+  kmsContext: number;
 }
 
 const CONTENTS = `
@@ -59,6 +61,7 @@ select
   (select coalesce(md5(string_agg(event_id, ',' order by event_id)), '') from events) as events_hash,
   (select count(*) from ingested_files where status = 'loaded')::integer as loaded_files,
   (select count(*) from copies)::integer as copies,
+  (select count(*) from kms_context)::integer as kms_context,
   (select coalesce(md5(string_agg(concat_ws('|', c.copy_id, c.status, c.target_id, c.key_change, c.parent_copy_id,
       (select string_agg(concat_ws(':', e.event_id, e.side, e.match), ',' order by e.event_id, e.side)
        from copy_evidence e where e.copy_id = c.copy_id)), ',' order by c.copy_id)), '') from copies c) as lineage_hash`;
@@ -84,5 +87,6 @@ function fromRows(r: Record<string, unknown>): Contents {
     loadedFiles: Number(r.loaded_files),
     copies: Number(r.copies),
     lineageHash: String(r.lineage_hash),
+    kmsContext: Number(r.kms_context),
   };
 }

@@ -15,6 +15,8 @@ import { memoryStore, tempDir } from '../helpers.ts';
 let work: string;
 let trail: string;
 let reference: Contents;
+/** The statement of `copytrail correlate` (on a loaded store) that follows the extraction's commit. */
+const AFTER_EXTRACTION = 8;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'copytrail-kill-'));
@@ -72,10 +74,31 @@ describe('killed and run again', () => {
     expect((await contents(db)).copies).toBe(0);
     const term = copytrail(['--db', db, 'correlate'], { COPYTRAIL_FAULT: '12:SIGTERM' });
     expect(term.code, term.stderr).toBe(143);
-    expect(term.stderr).toMatch(/correlate stopped by SIGTERM: rolled back/);
+    expect(term.stderr).toMatch(
+      /correlate stopped by SIGTERM: rolled back, the lineage is as the last completed run/,
+    );
     expect((await contents(db)).copies).toBe(0);
     expect(copytrail(['--db', db, 'correlate']).code).toBe(0);
     const got = await contents(db);
+    expect(got.copies).toBe(reference.copies);
+    expect(got.lineageHash).toBe(reference.lineageHash);
+  });
+
+  it('SIGKILL after the KMS extraction commits, before the rebuild: the re-run builds the lineage of an unstopped run', async () => {
+    const db = join(tempDir(), 'extracted.duckdb');
+    expect(copytrail(['--db', db, 'ingest', 'dir', trail]).code).toBe(0);
+    const killed = copytrail(['--db', db, 'correlate'], { COPYTRAIL_FAULT: `${AFTER_EXTRACTION}:SIGKILL` });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const between = await contents(db);
+    // the point is the one meant: the extraction is stored, no lineage yet
+    expect(between.kmsContext).toBe(reference.kmsContext);
+    expect(between.copies).toBe(0);
+    const again = copytrail(['--db', db, '--output', 'json', 'correlate']);
+    expect(again.code, again.stderr).toBe(0);
+    // nothing was extracted twice: the re-run started from the committed watermark
+    expect(JSON.parse(again.stdout).newKmsFrom).toBeGreaterThan(0);
+    const got = await contents(db);
+    expect(got.kmsContext).toBe(reference.kmsContext);
     expect(got.copies).toBe(reference.copies);
     expect(got.lineageHash).toBe(reference.lineageHash);
   });
