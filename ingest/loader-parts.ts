@@ -189,7 +189,6 @@ function ingestMemoryLimit(): string | null {
 /** DuckDB's settings before an ingest changed them, put back when it ends (null: not changed). */
 export interface SettingsBefore {
   memory: string | null;
-  vacuum: string | null;
 }
 
 const Setting = z.object({ value: z.string() });
@@ -198,32 +197,25 @@ const Setting = z.object({ value: z.string() });
  * The settings an ingest into a database file runs under. An ingest streams: batches of a bounded
  * size, each checked against the store. DuckDB would otherwise keep up to its whole limit (4 GB by
  * default) of the store's blocks cached; the limit is lowered and the rest spills, so memory stays
- * flat whatever the number of events. A batch's insert writes its row groups to the file as it goes,
- * two threads each ending in a part-filled one; a checkpoint's vacuum folds adjacent part-filled row
- * groups into fewer, writing them all again. On the 1M dense trail that happened in about one run in
- * three: 3 to 4 s more, and a file 30 to 40% larger, its old blocks left free. The ingest keeps its
- * row groups as written. A store in memory has nowhere to spill to and nothing to write: unchanged.
+ * flat whatever the number of events. A store in memory has nowhere to spill to: unchanged. (The
+ * row groups a batch writes are kept as written: the store opens without DuckDB's vacuum.)
  */
 export async function ingestSettings(store: Store): Promise<SettingsBefore> {
-  const before: SettingsBefore = { memory: null, vacuum: null };
+  const before: SettingsBefore = { memory: null };
   if (store.path === ':memory:') return before;
   const limit = ingestMemoryLimit();
   if (limit) {
     before.memory = (await store.one('ingest/memory_limit', Setting)).value;
     await store.run('ingest/set_memory_limit', { value: limit });
   }
-  before.vacuum = (await store.one('ingest/vacuum_tasks', Setting)).value;
-  await store.run('ingest/set_vacuum_tasks', { value: '0' });
   return before;
 }
 
 /** Puts back what ingestSettings changed; `before` is emptied, so a second call does nothing. */
 export async function restoreSettings(store: Store, before: SettingsBefore): Promise<void> {
-  const { memory, vacuum } = before;
+  const { memory } = before;
   before.memory = null;
-  before.vacuum = null;
   if (memory !== null) await store.run('ingest/set_memory_limit', { value: memory });
-  if (vacuum !== null) await store.run('ingest/set_vacuum_tasks', { value: vacuum });
 }
 
 export function batchBytesFromEnv(): number | undefined {

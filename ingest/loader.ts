@@ -74,7 +74,7 @@ export class BatchLoader {
   private readonly ahead: number;
   private readonly profile = new Profile();
   /** DuckDB's settings before this ingest changed them, put back when it ends */
-  private settingsBefore: SettingsBefore = { memory: null, vacuum: null };
+  private settingsBefore: SettingsBefore = { memory: null };
   private readonly started = Date.now();
   readonly summary: IngestSummary = emptySummary();
 

@@ -15,6 +15,51 @@ import { evidenceOf } from './outcome.ts';
 const SRC_KEY = KEY('us-east-1', A1, '11111111-1111-4111-8111-111111111111');
 const DST_KEY = KEY('us-west-2', A1, '22222222-2222-4222-8222-222222222222');
 
+describe('correlate: the KMS join keys', () => {
+  it('a record has context when it names one, a grant constraint or a ReEncrypt context; empty or null is none', async () => {
+    const store = await memoryStore();
+    const rec = (name: string, params: Record<string, unknown>) => ({
+      ...kms({ at: '2026-03-02T10:00:00Z', name, region: 'us-west-2', recipient: A1, key: DST_KEY }),
+      requestParameters: params,
+    });
+    const cases: [string, ReturnType<typeof rec>, boolean][] = [
+      ['a context', rec('Decrypt', { encryptionContext: { 'aws:ebs:id': 'snap-0a' } }), true],
+      [
+        'a grant constraint',
+        rec('CreateGrant', { constraints: { encryptionContextSubset: { a: 'b' } } }),
+        true,
+      ],
+      ['a ReEncrypt source context', rec('ReEncrypt', { sourceEncryptionContext: { a: 'b' } }), true],
+      [
+        'a ReEncrypt destination context',
+        rec('ReEncrypt', { destinationEncryptionContext: { a: 'b' } }),
+        true,
+      ],
+      ['an empty context', rec('Decrypt', { encryptionContext: {} }), false],
+      ['no parameters', rec('Decrypt', {}), false],
+      [
+        'contexts written as null',
+        rec('ReEncrypt', {
+          encryptionContext: null,
+          constraints: null,
+          sourceEncryptionContext: null,
+          destinationEncryptionContext: null,
+        }),
+        false,
+      ],
+    ];
+    await deliver(
+      store,
+      tempDir(),
+      cases.map(([, r]) => r),
+    );
+    await correlate(store);
+    const { rows } = await store.userQuery('select event_id, has_context from kms_context');
+    const got = new Map(rows.map((r) => [r.event_id, r.has_context]));
+    for (const [what, r, want] of cases) expect(got.get(r.eventID), what).toBe(want);
+  });
+});
+
 describe('correlate: incremental and repeatable', () => {
   it('KMS records that arrive later attach to an old copy; re-running changes nothing', async () => {
     const store = await memoryStore();
