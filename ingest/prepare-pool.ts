@@ -37,6 +37,13 @@ export function fastNormalise(): FastMode {
 export const WARMUP_FILES = 32;
 export const WARMUP_BYTES = 8 * 1024 * 1024;
 
+/**
+ * A worker's young generation, where V8 puts new objects (48 MB by default). A worker's objects live
+ * for one file; its heap at the default was 46 to 56 MB with 10 to 33 MB used, and 20 to 31 MB at
+ * 12 MB, the ingest as fast (1M dense: 24.8 and 22.8 s against 25.8 and 23.5 s).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 12;
+
 /** Most files in one message to a worker. */
 export const BATCH_FILES = 8;
 /** Most bytes in one message: a big file goes alone, so the other workers are not left idle. */
@@ -72,7 +79,9 @@ export class PreparePool {
   ready(): Promise<void> {
     this.started ??= Promise.all(
       Array.from({ length: this.size }, () => {
-        const worker = new Worker(new URL('./prepare-worker.mjs', import.meta.url));
+        const worker = new Worker(new URL('./prepare-worker.mjs', import.meta.url), {
+          resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+        });
         return new Promise<void>((up) => {
           // held while it starts or has work, so the process waits for it; idle, it never keeps a process alive
           worker.once('message', () => {
