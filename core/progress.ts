@@ -3,6 +3,8 @@
 import cliProgress from 'cli-progress';
 
 export interface Progress {
+  /** A bar is drawn: a total that costs work of its own (a count of the files first) is worth it. */
+  readonly shown?: boolean;
   start(total: number, unit: string): void;
   /** `n` more units (files, objects, pages) done, whatever their outcome */
   tick(n?: number): void;
@@ -31,6 +33,7 @@ export function terminalProgress(label: string): Progress {
     };
   };
   return {
+    shown: true,
     start(total, unit) {
       started = Date.now();
       bar = new cliProgress.SingleBar(

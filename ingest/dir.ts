@@ -41,6 +41,16 @@ export interface Walked {
   found: number;
 }
 
+/** A walk in progress: files come as it reaches them, so no list of every file is held. */
+export interface WalkStream {
+  /** Inputs for the loader in walk order; those with a `problem` are rejected without being read. */
+  files: Generator<InputFile, void, undefined>;
+  /** Files left out by a rule so far, each named. */
+  skipped: SkippedFile[];
+  /** For each `.sig` skipped as a signature so far: the location of the file it signs. */
+  signed: Map<string, string>;
+}
+
 export interface WalkOptions {
   fs?: Partial<LocalFs>;
   /** Largest file read, after decompression (default MAX_FILE_BYTES). */
@@ -83,10 +93,29 @@ class FoundFile implements InputFile {
   }
 }
 
-/** Lists the input files under the given paths, sorted so runs are repeatable. */
+/** Lists the input files under the given paths, in walk order (each folder's entries sorted). */
 export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
+  const walk = walkFiles(paths, options);
+  const files = [...walk.files];
+  return { files, skipped: walk.skipped, signed: walk.signed, found: files.length + walk.skipped.length };
+}
+
+/** How many input files the walk of these paths yields (for a progress bar's total): a walk of its own. */
+export function countFiles(paths: string[], options: WalkOptions = {}): number {
+  let n = 0;
+  for (const _ of walkFiles(paths, options).files) n++;
+  return n;
+}
+
+/**
+ * Walks the given paths, a folder at a time; each folder's entries are sorted, so runs are
+ * repeatable. A root that does not exist fails here, before any file is read. Every other fault is
+ * a file with a `problem`, or a skip. At 207,619 files a list of them all held 49 MB.
+ */
+export function walkFiles(paths: string[], options: WalkOptions = {}): WalkStream {
   const fs = localFs(options.fs);
   const maxBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
+  /** found and not yet handed out: at most one folder's files (or one zip's members) */
   const files: InputFile[] = [];
   const skipped: SkippedFile[] = [];
   const signed = new Map<string, string>();
@@ -230,8 +259,19 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
     );
   };
 
+  /** Hands out what the walk has found so far. */
+  function* found(): Generator<InputFile, void, undefined> {
+    const out = files.splice(0);
+    yield* out;
+  }
+
   /** Any entry, after following links: a folder is walked once, a file read once, the rest refused. */
-  const visit = (full: string, st: Stats, siblings: Set<string> | null, above: Set<string>) => {
+  function* visit(
+    full: string,
+    st: Stats,
+    siblings: Set<string> | null,
+    above: Set<string>,
+  ): Generator<InputFile, void, undefined> {
     const id = identity(st);
     if (st.isDirectory()) {
       if (above.has(id)) problem(`${full}/`, 'symlink loop: leads back to a folder above it');
@@ -239,7 +279,7 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
       else {
         walkedFolders.add(id);
         above.add(id);
-        walkFolder(full, above);
+        yield* walkFolder(full, above);
         above.delete(id);
       }
     } else if (st.isFile()) {
@@ -249,15 +289,17 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
         visitFile(full, st.size, siblings);
       }
     } else problem(full, `not a regular file (${kindOf(st)})`);
-  };
+    yield* found();
+  }
 
-  const walkFolder = (dir: string, above: Set<string>) => {
+  function* walkFolder(dir: string, above: Set<string>): Generator<InputFile, void, undefined> {
     let entries: ReturnType<LocalFs['readdirSync']>;
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true }).sort(byName);
     } catch (err) {
       // the trailing slash says it is a folder, and lets a day folder's coverage show the hole
       problem(`${dir}/`, `unreadable folder: ${message(err)}`);
+      yield* found();
       return;
     }
     const names = new Set(entries.map((e) => e.name));
@@ -272,27 +314,36 @@ export function walkPaths(paths: string[], options: WalkOptions = {}): Walked {
         st = fs.statSync(full);
       } catch (err) {
         problem(full, entry.isSymbolicLink() ? linkProblem(full, err) : `cannot read: ${message(err)}`);
+        yield* found();
         continue;
       }
-      visit(full, st, names, above);
+      yield* visit(full, st, names, above);
     }
-  };
+  }
 
+  // the roots are looked at now: one that does not exist fails the call, before anything is read
+  const roots: { full: string; st: Stats | null; problem?: string }[] = [];
   for (const p of paths) {
     const full = resolve(p);
-    let st: Stats;
     try {
-      st = fs.statSync(full);
+      roots.push({ full, st: fs.statSync(full) });
     } catch (cause) {
       let link = false;
       try {
         link = fs.lstatSync(full).isSymbolicLink();
       } catch {}
       if (!link) throw new SourceError(`no such file or folder: ${terminalSafe(p)}`, { cause });
-      problem(full, linkProblem(full, cause));
-      continue;
+      roots.push({ full, st: null, problem: linkProblem(full, cause) });
     }
-    visit(full, st, null, new Set());
   }
-  return { files, skipped, signed, found: files.length + skipped.length };
+  function* all(): Generator<InputFile, void, undefined> {
+    for (const root of roots) {
+      if (root.st) yield* visit(root.full, root.st, null, new Set());
+      else {
+        problem(root.full, root.problem!);
+        yield* found();
+      }
+    }
+  }
+  return { files: all(), skipped, signed };
 }

@@ -1,10 +1,10 @@
 // Local ingest: shapes, the ledger, duplicates, and bad input that must not lose anything else.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
-import { walkPaths } from '../../ingest/dir.ts';
+import { walkFiles, walkPaths } from '../../ingest/dir.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { parseLayout } from '../../ingest/layout.ts';
 import { Store, StoreError } from '../../queries/store.ts';
@@ -260,6 +260,62 @@ describe('ingest dir', () => {
     ]);
     expect(walkPaths([join(dir, 'LICENSE')]).files).toHaveLength(1);
     expect(() => walkPaths([join(dir, 'missing')])).toThrow(/no such file or folder: .*missing/);
+  });
+
+  it('walks a folder at a time: a file added to a later folder mid-walk is found; a missing root fails at once', () => {
+    const dir = tempDir();
+    writeTrailFile(dir, 'a', 'a1.json.gz', [rec()]);
+    writeTrailFile(dir, 'b', 'b1.json.gz', [rec()]);
+    const walk = walkFiles([dir]);
+    const first = walk.files.next();
+    expect(first.done ? null : first.value.location).toBe(join(dir, 'a', 'a1.json.gz'));
+    // folder b has not been listed yet: what is in it when the walk gets there is what it reads
+    writeTrailFile(dir, 'b', 'b0.json.gz', [rec()]);
+    expect([...walk.files].map((f) => f.location)).toEqual([
+      join(dir, 'b', 'b0.json.gz'),
+      join(dir, 'b', 'b1.json.gz'),
+    ]);
+    expect(() => walkFiles([dir, join(dir, 'missing')])).toThrow(/no such file or folder: .*missing/);
+  });
+
+  it('walks the folders twice only when a progress bar wants the total', async () => {
+    const dir = tempDir();
+    for (const name of ['a', 'b', 'c']) writeTrailFile(dir, name, `${name}.json.gz`, [rec()]);
+    let listings = 0;
+    const fs = {
+      readdirSync: ((path: string, options: { withFileTypes: true }) => {
+        listings++;
+        return readdirSync(path, options);
+      }) as never,
+    };
+    const totals: number[] = [];
+    const bar = (shown: boolean) => ({ shown, start: (t: number) => totals.push(t), tick() {}, stop() {} });
+    const quiet = await ingestDir(await memoryStore(), [dir], bar(false), undefined, { fs });
+    expect(quiet.loaded).toBe(3);
+    expect(listings).toBe(4); // the root and its three folders
+    listings = 0;
+    const shown = await ingestDir(await memoryStore(), [dir], bar(true), undefined, { fs });
+    expect(shown.loaded).toBe(3);
+    expect(listings).toBe(8);
+    expect(totals).toEqual([0, 3]);
+  });
+
+  it('a stopped run still counts what it did not read, through the rest of the walk', async () => {
+    const dir = tempDir();
+    for (const name of ['a', 'b', 'c']) writeTrailFile(dir, name, `${name}.json.gz`, [rec()]);
+    const stop = new AbortController();
+    // the stop comes as the walk lists the second folder, after the first one's file was added
+    const fs = {
+      readdirSync: ((path: string, options: { withFileTypes: true }) => {
+        if (path.endsWith('/b')) stop.abort();
+        return readdirSync(path, options);
+      }) as never,
+    };
+    const s = await ingestDir(await memoryStore(), [dir], undefined, stop.signal, { fs });
+    expect(s.interrupted).toBe(true);
+    expect(s.found).toBe(3);
+    expect(s.loaded).toBe(1);
+    expect(s.unaccounted).toBe(2);
   });
 
   it('binds record text as data: an eventID that looks like SQL is stored verbatim', async () => {
