@@ -157,6 +157,42 @@ describe('ingest dir: the Records field', () => {
     expect(await count(store, 'rejects')).toBe(0);
   });
 
+  it.each([
+    ['whole files, typed', undefined],
+    ['a line per record', 'records'],
+    ['the SQL normaliser', '0'],
+  ])(
+    'refuses a record whose key is written twice, naming the key, and loads the rest (%s)',
+    async (_how, mode) => {
+      if (mode) process.env.COPYTRAIL_FAST_NORMALISE = mode;
+      try {
+        const dir = tempDir();
+        const good = rec();
+        // readers disagree on which value counts: DuckDB reads the first, JSON.parse the last
+        const twice = JSON.stringify(rec({ eventName: 'CopySnapshot' })).replace(
+          '"eventName":',
+          '"eventName":"DeleteSnapshot","eventName":',
+        );
+        // the same key spelled with a JSON escape is the same key
+        const escaped = JSON.stringify(rec()).replace('"eventID":', '"eventID":"forged","event\\u0049D":');
+        write(dir, 'a.json', `{"Records":[${JSON.stringify(good)},${twice},${escaped}]}`);
+        const store = await memoryStore();
+        const s = await ingestDir(store, [dir]);
+        expect(s.loaded).toBe(1);
+        expect(await count(store, 'events')).toBe(1);
+        const { rows } = await store.userQuery('select event_id, event_name from events');
+        expect(rows).toEqual([{ event_id: good.eventID, event_name: good.eventName }]);
+        const got = (await rejects(store)).map((r) => [r.record_index, r.reason]);
+        expect(got).toEqual([
+          [1, 'key written twice: eventName'],
+          [2, 'key written twice: eventID'],
+        ]);
+      } finally {
+        delete process.env.COPYTRAIL_FAST_NORMALISE;
+      }
+    },
+  );
+
   it('rejects a file with two top-level "Records" keys, naming the key, and loads none of it', async () => {
     const dir = tempDir();
     write(

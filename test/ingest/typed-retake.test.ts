@@ -57,13 +57,20 @@ describe('whole files DuckDB refuses', () => {
           error: 'cannot read again: ENOENT: no such file',
         },
       ]);
-      // the file with the key written twice went to SQL, which loads it as it loads such a file in
-      // any run (normalise.test.ts compares the two); nothing of the two rejected files is loaded
+      // the file with the key written twice went to SQL, which refuses that record by name as it does
+      // in any run (normalise.test.ts compares the two); nothing of the two rejected files is loaded
       const { rows: events } = await store.userQuery('select event_id from events order by event_id');
-      expect(events.map((e) => e.event_id)).toEqual(['t1', 't2', 't3']);
+      expect(events.map((e) => e.event_id)).toEqual(['t2', 't3']);
       expect(summary.rejectedFiles).toBe(2);
-      const { rows: rejects } = await store.userQuery('select location from rejects order by location');
-      expect(rejects.map((r) => r.location)).toEqual(['AWSLogs/c-changed.json', 'AWSLogs/d-gone.json']);
+      const { rows: rejects } = await store.userQuery(
+        'select location, record_index, reason from rejects order by location',
+      );
+      expect(rejects.map((r) => [r.location, r.record_index])).toEqual([
+        ['AWSLogs/a-twice.json', 0],
+        ['AWSLogs/c-changed.json', null],
+        ['AWSLogs/d-gone.json', null],
+      ]);
+      expect(rejects[0]!.reason).toMatch(/^key written twice: /);
       store.close();
     } finally {
       delete process.env.COPYTRAIL_WORKERS;
