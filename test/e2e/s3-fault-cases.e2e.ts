@@ -106,6 +106,35 @@ const victim = (n = 0) => unique[Math.floor(unique.length / 3) + n]!;
 const settled = (r: { loaded: number; duplicateFiles: number }) => r.loaded + r.duplicateFiles;
 const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
+/** `copytrail ingest s3` of the fixture's day as a child process; `ended` settles when it exits. */
+function ingestChild(db: string, endpoint: string) {
+  const child = spawn(
+    process.execPath,
+    [BIN, '--db', db, 'ingest', 's3', '--bucket', BUCKET, '--endpoint-url', endpoint].concat([
+      '--since',
+      '2026-03-01',
+      '--until',
+      '2026-03-02',
+    ]),
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_REGION: 'us-east-1' } },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  const ended = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, ended };
+}
+
 async function coverageError(store: Store, key: string): Promise<string | null> {
   const m = /AWSLogs\/o-[a-z0-9]+\/(\d{12})\/CloudTrail\/([a-z0-9-]+)\/(\d{4})\/(\d{2})\/(\d{2})\//.exec(
     key,
@@ -312,22 +341,9 @@ describe('ingest s3 under faults', () => {
     const s3 = await server([{ match: fileName(hung), fault: { kind: 'hang' } }]);
     const dir = tempDir('copytrail-faults-cli-');
     const db = join(dir, 'cli.duckdb');
-    const child = spawn(
-      process.execPath,
-      [BIN, '--db', db, 'ingest', 's3', '--bucket', BUCKET, '--endpoint-url', s3.endpoint].concat([
-        '--since',
-        '2026-03-01',
-        '--until',
-        '2026-03-02',
-      ]),
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_REGION: 'us-east-1' } },
-    );
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
+    const { child, ended } = ingestChild(db, s3.endpoint);
     s3.onGet(fileName(hung), () => child.kill('SIGTERM'));
-    const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const { code: status, stderr } = await ended;
     expect(stderr).toMatch(/SIGTERM/);
     expect(stderr).toMatch(/saved: \d+ files loaded, \d+ new events/);
     expect(stderr).toMatch(/left to fetch: [1-9]\d* objects/);
@@ -346,18 +362,9 @@ describe('ingest s3 under faults', () => {
   it('leaves a database that opens after a kill -9 during its very first run', async () => {
     const s3 = await server([]);
     const db = join(tempDir('copytrail-faults-cli-'), 'first.duckdb');
-    const child = spawn(
-      process.execPath,
-      [BIN, '--db', db, 'ingest', 's3', '--bucket', BUCKET, '--endpoint-url', s3.endpoint].concat([
-        '--since',
-        '2026-03-01',
-        '--until',
-        '2026-03-02',
-      ]),
-      { stdio: 'ignore' },
-    );
+    const { child, ended } = ingestChild(db, s3.endpoint);
     s3.afterGets(1, () => child.kill('SIGKILL'));
-    const signal = await new Promise<string | null>((r) => child.on('close', (_code, sig) => r(sig)));
+    const { signal } = await ended;
     expect(signal).toBe('SIGKILL');
     const store = await Store.open({ path: db, memoryLimit: '1GB' });
     try {
@@ -375,21 +382,7 @@ describe('ingest s3 under faults', () => {
     const key = victim();
     const s3 = await server([{ match: fileName(key), fault: { kind: 'cut', afterBytes: 10 } }]);
     const db = join(tempDir('copytrail-faults-cli-'), 'cli.duckdb');
-    const child = spawn(
-      process.execPath,
-      [BIN, '--db', db, 'ingest', 's3', '--bucket', BUCKET, '--endpoint-url', s3.endpoint].concat([
-        '--since',
-        '2026-03-01',
-        '--until',
-        '2026-03-02',
-      ]),
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_REGION: 'us-east-1' } },
-    );
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    const status = await new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    const { code: status, stdout } = await ingestChild(db, s3.endpoint).ended;
     expect(status).toBe(1);
     expect(stdout).toContain(key);
     expect(stdout).toContain(`${keys.length} objects`);
