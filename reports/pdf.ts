@@ -78,6 +78,9 @@ export interface PrintResult {
   blocked: string[];
 }
 
+/** How many times a report tries to start Chromium before it fails. */
+export const LAUNCH_ATTEMPTS = 2;
+
 export class PdfRenderer {
   private browser: Browser | null = null;
   private launching: Promise<Browser> | null = null;
@@ -106,20 +109,24 @@ export class PdfRenderer {
 
   private async start(): Promise<Browser> {
     const executablePath = await chromiumPath(this.chromium);
-    try {
-      this.browser = await puppeteer.launch({
-        executablePath,
-        headless: true,
-        // Lambda has no /dev/shm, few processes and no zygote: Chromium must run in one process there
-        args: process.env.AWS_LAMBDA_FUNCTION_NAME ? [...ARGS, '--single-process', '--no-zygote'] : ARGS,
-        userDataDir: join(this.dir, 'profile'),
-      });
-    } catch (cause) {
-      throw new PdfError(`could not start Chromium (${executablePath}): ${(cause as Error).message}`, {
-        cause,
-      });
+    // a browser that dies as it starts (killed by a signal on a busy machine) is started once more
+    // before the report fails; each attempt has a profile of its own
+    const failures: string[] = [];
+    for (let attempt = 1; attempt <= LAUNCH_ATTEMPTS; attempt++) {
+      try {
+        this.browser = await puppeteer.launch({
+          executablePath,
+          headless: true,
+          // Lambda has no /dev/shm, few processes and no zygote: Chromium must run in one process there
+          args: process.env.AWS_LAMBDA_FUNCTION_NAME ? [...ARGS, '--single-process', '--no-zygote'] : ARGS,
+          userDataDir: join(this.dir, `profile-${attempt}`),
+        });
+        return this.browser;
+      } catch (cause) {
+        failures.push(`attempt ${attempt}: ${(cause as Error).message.trim()}`);
+      }
     }
-    return this.browser;
+    throw new PdfError(`could not start Chromium (${executablePath}): ${failures.join('; ')}`);
   }
 
   async print(html: string, options: PrintOptions): Promise<PrintResult> {

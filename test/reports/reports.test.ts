@@ -12,7 +12,7 @@ import { correlate } from '../../correlate/correlate.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { Store } from '../../queries/store.ts';
 import { generateReport } from '../../reports/generate.ts';
-import { PdfRenderer } from '../../reports/pdf.ts';
+import { chromiumPath, LAUNCH_ATTEMPTS, PdfError, PdfRenderer } from '../../reports/pdf.ts';
 import { REPORT_IDS } from '../../reports/registry.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { A1, A2, copySnapshot, createSnapshot, kms } from '../correlate/fixtures.ts';
@@ -446,6 +446,52 @@ describe('PDF', () => {
       const drText = (await pdfText(dr.files[0]!.path)).text;
       expect(compact(drText)).toContain(compact('over the 24h RPO'));
       expect(drText).toContain('25%');
+    } finally {
+      await pdf.close();
+    }
+  });
+});
+
+describe('Chromium that dies as it starts', () => {
+  // a launcher in front of the real browser: it kills itself on the starts listed in its plan
+  async function launcher(dir: string, dies: number): Promise<string> {
+    const real = await chromiumPath('bundled');
+    const script = join(dir, 'chromium');
+    const count = join(dir, 'starts');
+    writeFileSync(
+      script,
+      `#!/bin/sh\necho x >> '${count}'\nn=$(wc -l < '${count}')\nif [ "$n" -le ${dies} ]; then kill -9 $$; fi\nexec '${real}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    return script;
+  }
+  const starts = (dir: string) =>
+    readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean).length;
+
+  it('one start killed: the second start prints the report', async () => {
+    const dir = tempDir();
+    const pdf = new PdfRenderer(await launcher(dir, 1));
+    try {
+      const r = await pdf.print('<p>after a crash</p>', { title: 't', generatedAt: 'now', paper: 'A4' });
+      writeFileSync(join(dir, 'out.pdf'), r.pdf);
+      expect((await pdfText(join(dir, 'out.pdf'))).text).toContain('after a crash');
+      expect(starts(dir)).toBe(2);
+    } finally {
+      await pdf.close();
+    }
+  });
+
+  it(`every start killed: the report fails after ${LAUNCH_ATTEMPTS} attempts, naming each`, async () => {
+    const dir = tempDir();
+    const pdf = new PdfRenderer(await launcher(dir, 99));
+    try {
+      const err = await pdf.print('<p>x</p>', { title: 't', generatedAt: 'now', paper: 'A4' }).then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(err).toBeInstanceOf(PdfError);
+      expect(err!.message).toMatch(/could not start Chromium .*attempt 1: .*; attempt 2: /s);
+      expect(starts(dir)).toBe(LAUNCH_ATTEMPTS);
     } finally {
       await pdf.close();
     }
