@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Params, Store } from '../queries/store.ts';
 import { InputRejected } from './input-rejected.ts';
+import { KnownFiles, LoadedContent } from './known-files.ts';
 import { isDigestLocation, parseLayout } from './layout.ts';
 import {
   BATCH_FILES,
@@ -41,16 +42,8 @@ import { outOfMemory, refusedLine, retakeTyped } from './typed-retake.ts';
 
 export { emptySummary, type IngestSummary, type InputFile, type LoaderOptions };
 
-const KnownFile = z.object({
-  location: z.string(),
-  size: z.coerce.number().nullable(),
-  sha256: z.string().nullable(),
-  etag: z.string().nullable(),
-  status: z.string(),
-});
 const MaxId = z.object({ max_id: z.coerce.number() });
 const Setting = z.object({ value: z.string() });
-const Hash = z.object({ sha256: z.string() });
 const StagedRecord = z.object({ file_id: z.coerce.number(), idx: z.coerce.number() });
 const StagedFile = z.object({ file_id: z.coerce.number(), record_count: z.coerce.number() });
 const BatchCounts = z.object({
@@ -63,8 +56,8 @@ export class BatchLoader {
   private readonly spool: string;
   private readonly ownSpool: Spool | null;
   private readonly batchBytes: number;
-  private known = new Map<string, { size: number | null; etag: string | null; status: string }>();
-  private hashes = new Set<string>();
+  private known = new KnownFiles();
+  private hashes = new LoadedContent();
   private nextId = 0;
   private batch: Batch;
   private pending: Promise<void> | null = null;
@@ -110,11 +103,9 @@ export class BatchLoader {
 
   static async create(store: Store, options: LoaderOptions): Promise<BatchLoader> {
     const loader = new BatchLoader(store, options);
-    for (const row of await store.all('ingest/known_files', KnownFile, { source: options.source })) {
-      // a rejected file is read again only if it changed; loaded and duplicate files never are
-      loader.known.set(row.location, { size: row.size, etag: row.etag, status: row.status });
-    }
-    for (const row of await store.all('ingest/known_hashes', Hash)) loader.hashes.add(row.sha256);
+    // a rejected file is read again only if it changed; loaded and duplicate files never are
+    loader.known = await KnownFiles.load(store, options.source);
+    loader.hashes = await LoadedContent.load(store);
     loader.nextId = (await store.one('ingest/max_file_id', MaxId)).max_id;
     loader.settingsBefore = await ingestSettings(store);
     return loader;
@@ -122,14 +113,12 @@ export class BatchLoader {
 
   /** True when the ledger already holds this file unchanged (same size, and same ETag when there is one). */
   isKnown(location: string, size: number, etag?: string): boolean {
-    const k = this.known.get(location);
-    if (!k || k.size !== size) return false;
-    return etag === undefined || k.etag === etag;
+    return this.known.status(location, size, etag) !== null;
   }
 
   /** How the ledger holds a file isKnown() would skip: 'loaded', 'rejected' or 'duplicate'; else null. */
   knownStatus(location: string, size: number, etag?: string): string | null {
-    return this.isKnown(location, size, etag) ? this.known.get(location)!.status : null;
+    return this.known.status(location, size, etag);
   }
 
   async add(file: InputFile): Promise<void> {
@@ -170,9 +159,9 @@ export class BatchLoader {
   /** Takes the oldest file added: the ledger, dedup by content and the batch, exactly in add order. */
   private async takeNext(): Promise<void> {
     const { file, prepared: ahead } = this.queue.shift()!;
-    if (this.isKnown(file.location, file.size, file.etag)) {
+    const status = this.known.status(file.location, file.size, file.etag);
+    if (status !== null) {
       this.summary.skipped++;
-      const status = this.known.get(file.location)!.status;
       if (status === 'rejected') this.summary.alreadyRejected++;
       else if (status === 'duplicate') this.summary.alreadyDuplicate++;
       this.options.onFileDone?.();
@@ -199,9 +188,12 @@ export class BatchLoader {
     if (prepared.kind === 'fast') this.profile.fastFiles++;
     else if (prepared.kind === 'log') this.profile.sqlFiles++;
     const b = this.batch;
-    const status =
-      prepared.kind === 'rejected' ? 'rejected' : this.hashes.has(prepared.sha256) ? 'duplicate' : 'loaded';
-    this.known.set(file.location, { size: file.size, etag: file.etag ?? null, status });
+    this.known.set(
+      file.location,
+      file.size,
+      file.etag ?? null,
+      prepared.kind === 'rejected' ? 'rejected' : this.hashes.has(prepared.sha256) ? 'duplicate' : 'loaded',
+    );
     if (prepared.kind === 'rejected') {
       this.countReject(prepared.reason);
       b.ledger.push({

@@ -160,6 +160,27 @@ export class Store {
     }
   }
 
+  /**
+   * A named query's result a chunk at a time (up to 2,048 rows each), as one array of values per
+   * column: for results too large to hold as row objects.
+   */
+  async *chunks(name: string, params: Params = {}): AsyncGenerator<DuckDBValue[][]> {
+    beforeStatement();
+    let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+    try {
+      result = await this.conn.stream(sqlText(name), params);
+    } catch (cause) {
+      throw new StoreError(`query ${name} failed: ${(cause as Error).message}`, { cause });
+    }
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) return;
+      const columns: DuckDBValue[][] = [];
+      for (let i = 0; i < chunk.columnCount; i++) columns.push(chunk.getColumnValues(i));
+      yield columns;
+    }
+  }
+
   /** Rows of a named query, each parsed with its zod row contract. */
   async all<T extends z.ZodType>(name: string, schema: T, params: Params = {}): Promise<z.infer<T>[]> {
     const raw = await this.rows(name, params);
