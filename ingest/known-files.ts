@@ -8,83 +8,114 @@
 //
 // Files taken in this run wait in a small Map or Set by their text and are merged into the sorted
 // arrays MERGE_AT at a time, so a lookup is a Map probe and a binary search.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Store } from '../queries/store.ts';
 
 /** How many files taken in this run wait beside the sorted arrays before they are merged in. */
 export const MERGE_AT = 4096;
 
-/** A SHA-256 as four unsigned 64-bit words, most significant first: their order is the hex text's. */
-type Key = readonly [bigint, bigint, bigint, bigint];
+/** A SHA-256 as eight unsigned 32-bit words, most significant first: their order is the hex text's. */
+type Key = readonly number[];
 
-const WORDS = 4;
+const WORDS = 8;
 
 function keyOfDigest(digest: Buffer): Key {
-  return [
-    digest.readBigUInt64BE(0),
-    digest.readBigUInt64BE(8),
-    digest.readBigUInt64BE(16),
-    digest.readBigUInt64BE(24),
-  ];
+  const key: number[] = [];
+  for (let w = 0; w < WORDS; w++) key.push(digest.readUInt32BE(w * 4));
+  return key;
 }
 
-const textKey = (text: string): Key => keyOfDigest(createHash('sha256').update(text, 'utf8').digest());
+const textKey = (text: string): Key => keyOfDigest(hash('sha256', text, 'buffer'));
+
 function hexKey(hex: string): Key {
   if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`not a SHA-256 in hex: ${hex}`);
   return keyOfDigest(Buffer.from(hex, 'hex'));
 }
+
 /** An ETag as the first 64 bits of its SHA-256; 0 stands for none. */
 const etagKey = (etag: string | null): bigint =>
-  etag === null ? 0n : createHash('sha256').update(etag, 'utf8').digest().readBigUInt64BE(0);
+  etag === null ? 0n : hash('sha256', etag, 'buffer').readBigUInt64BE(0);
+
+/**
+ * The keys of the last locations asked about: a file is looked up as it is added, again when it is
+ * taken and then recorded, so each location is hashed once.
+ */
+class RecentKeys {
+  private readonly held = new Map<string, Key>();
+
+  of(location: string): Key {
+    let key = this.held.get(location);
+    if (key === undefined) {
+      key = textKey(location);
+      if (this.held.size >= RECENT_KEYS) this.held.delete(this.held.keys().next().value!);
+      this.held.set(location, key);
+    }
+    return key;
+  }
+}
+
+/** More than the files a loader has under way at once (its read-ahead). */
+const RECENT_KEYS = 256;
+
+function compareKeys(a: Key, b: Key): number {
+  for (let w = 0; w < WORDS; w++) if (a[w] !== b[w]) return a[w]! - b[w]!;
+  return 0;
+}
+
+type Column = Float64Array | BigUint64Array | Uint8Array;
+
+const emptyLike = (c: Column, length: number): Column =>
+  new (c.constructor as new (n: number) => Column)(length);
 
 /** Keys in ascending order, `n` of them in use, with a column of numbers or bigints per field. */
 class SortedKeys {
-  keys = new BigUint64Array(0);
+  keys = new Uint32Array(0);
   n = 0;
   constructor(
     /** each field's column, as long as the key array has room for */
-    public columns: (Float64Array | BigUint64Array | Uint8Array)[],
+    public columns: Column[],
   ) {}
 
-  private compare(i: number, k: Key): number {
+  /** Compares the key at `i` of `keys` with `k`. */
+  private static compare(keys: Uint32Array, i: number, k: Key): number {
+    const at = i * WORDS;
     for (let w = 0; w < WORDS; w++) {
-      const a = this.keys[i * WORDS + w]!;
+      const a = keys[at + w]!;
       const b = k[w]!;
       if (a !== b) return a < b ? -1 : 1;
     }
     return 0;
   }
 
+  /** The first index in [lo, hi) of `keys` whose key is not below `k`. */
+  private static lowerBound(keys: Uint32Array, lo: number, hi: number, k: Key): number {
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (SortedKeys.compare(keys, mid, k) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** The key's index, or -1. */
   find(k: Key): number {
-    let lo = 0;
-    let hi = this.n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.compare(mid, k);
-      if (c === 0) return mid;
-      if (c < 0) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    const i = SortedKeys.lowerBound(this.keys, 0, this.n, k);
+    return i < this.n && SortedKeys.compare(this.keys, i, k) === 0 ? i : -1;
   }
 
   /** Room for `capacity` keys, keeping the first `n`. */
   private grow(capacity: number): void {
-    const keys = new BigUint64Array(capacity * WORDS);
+    const keys = new Uint32Array(capacity * WORDS);
     keys.set(this.keys.subarray(0, this.n * WORDS));
     this.keys = keys;
     this.columns = this.columns.map((c) => {
-      const next = new (c.constructor as new (n: number) => typeof c)(capacity);
+      const next = emptyLike(c, capacity);
       next.set(c.subarray(0, this.n) as never);
       return next;
     });
   }
 
-  /** Appends a key larger than every key held (loading rows read in key order). */
-  push(k: Key, values: (number | bigint)[]): void {
-    if (this.n > 0 && this.compare(this.n - 1, k) >= 0) throw new Error('keys must come in ascending order');
-    if (this.n * WORDS === this.keys.length) this.grow(Math.max(1024, this.n * 2));
+  private write(k: Key, values: (number | bigint)[]): void {
     this.keys.set(k, this.n * WORDS);
     values.forEach((v, f) => {
       this.columns[f]![this.n] = v as never;
@@ -92,51 +123,40 @@ class SortedKeys {
     this.n++;
   }
 
-  /**
-   * Merges keys not in ascending order, with their fields: where a key is held already, the merged
-   * entry replaces it.
-   */
-  merge(entries: { key: Key; values: (number | bigint)[] }[]): void {
-    entries.sort((a, b) => {
-      for (let w = 0; w < WORDS; w++) if (a.key[w] !== b.key[w]) return a.key[w]! < b.key[w]! ? -1 : 1;
-      return 0;
-    });
-    const old = { keys: this.keys, columns: this.columns, n: this.n };
-    const compareOld = (i: number, k: Key) => this.compareIn(old.keys, i, k);
-    this.keys = new BigUint64Array(0);
-    this.columns = old.columns.map((c) => new (c.constructor as new (n: number) => typeof c)(0));
-    this.n = 0;
-    this.grow(old.n + entries.length);
-    let i = 0;
-    const copyOld = () => {
-      this.keys.set(old.keys.subarray(i * WORDS, (i + 1) * WORDS), this.n * WORDS);
-      old.columns.forEach((c, f) => {
-        this.columns[f]![this.n] = c[i] as never;
-      });
-      this.n++;
-      i++;
-    };
-    for (const e of entries) {
-      while (i < old.n && compareOld(i, e.key) < 0) copyOld();
-      if (i < old.n && compareOld(i, e.key) === 0) i++;
-      // two entries with one key: the later replaces the earlier (sort keeps their order)
-      if (this.n > 0 && this.compare(this.n - 1, e.key) === 0) this.n--;
-      this.keys.set(e.key, this.n * WORDS);
-      e.values.forEach((v, f) => {
-        this.columns[f]![this.n] = v as never;
-      });
-      this.n++;
+  /** Appends a key larger than every key held (loading rows read in key order). */
+  push(k: Key, values: (number | bigint)[]): void {
+    if (this.n > 0 && SortedKeys.compare(this.keys, this.n - 1, k) >= 0) {
+      throw new Error('keys must come in ascending order');
     }
-    while (i < old.n) copyOld();
+    if (this.n * WORDS === this.keys.length) this.grow(Math.max(1024, this.n * 2));
+    this.write(k, values);
   }
 
-  private compareIn(keys: BigUint64Array, i: number, k: Key): number {
-    for (let w = 0; w < WORDS; w++) {
-      const a = keys[i * WORDS + w]!;
-      const b = k[w]!;
-      if (a !== b) return a < b ? -1 : 1;
+  /**
+   * Merges entries with distinct keys, in any order: where a key is held already, the entry replaces
+   * it. The keys held between two entries are copied as one block.
+   */
+  merge(entries: { key: Key; values: (number | bigint)[] }[]): void {
+    entries.sort((a, b) => a.key[0]! - b.key[0]! || compareKeys(a.key, b.key));
+    const old = { keys: this.keys, columns: this.columns, n: this.n };
+    this.keys = new Uint32Array((old.n + entries.length) * WORDS);
+    this.columns = old.columns.map((c) => emptyLike(c, old.n + entries.length));
+    this.n = 0;
+    let i = 0;
+    const copyOld = (to: number) => {
+      this.keys.set(old.keys.subarray(i * WORDS, to * WORDS), this.n * WORDS);
+      old.columns.forEach((c, f) => {
+        this.columns[f]!.set(c.subarray(i, to) as never, this.n);
+      });
+      this.n += to - i;
+      i = to;
+    };
+    for (const e of entries) {
+      copyOld(SortedKeys.lowerBound(old.keys, i, old.n, e.key));
+      if (i < old.n && SortedKeys.compare(old.keys, i, e.key) === 0) i++;
+      this.write(e.key, e.values);
     }
-    return 0;
+    copyOld(old.n);
   }
 
   /** Bytes held by the arrays (for tests and the profile). */
@@ -158,6 +178,7 @@ function statusCode(status: string): number {
 }
 
 interface Recent {
+  key: Key;
   size: number | null;
   etag: string | null;
   status: string;
@@ -171,21 +192,18 @@ export class KnownFiles {
   // fields: size (NaN when none), ETag key, status code
   private readonly table = new SortedKeys([new Float64Array(0), new BigUint64Array(0), new Uint8Array(0)]);
   private readonly recent = new Map<string, Recent>();
+  private readonly keys = new RecentKeys();
   /** locations this run added that the sorted arrays did not hold */
   private added = 0;
 
   static async load(store: Store, source: string): Promise<KnownFiles> {
     const known = new KnownFiles();
-    for await (const [k1, k2, k3, k4, size, etag, status] of store.chunks('ingest/known_files', { source })) {
-      for (let r = 0; r < k1!.length; r++) {
-        const s = size![r];
+    for await (const columns of store.chunks('ingest/known_files', { source })) {
+      const [size, etag, status] = columns.slice(WORDS) as [unknown[], (bigint | null)[], string[]];
+      for (let r = 0; r < size.length; r++) {
         known.table.push(
-          [k1![r] as bigint, k2![r] as bigint, k3![r] as bigint, k4![r] as bigint],
-          [
-            s === null ? Number.NaN : Number(s),
-            (etag![r] as bigint | null) ?? 0n,
-            statusCode(status![r] as string),
-          ],
+          columns.slice(0, WORDS).map((word) => word[r] as number),
+          [size[r] === null ? Number.NaN : Number(size[r]), etag[r] ?? 0n, statusCode(status[r]!)],
         );
       }
     }
@@ -199,7 +217,7 @@ export class KnownFiles {
   status(location: string, size: number, etag?: string): string | null {
     const r = this.recent.get(location);
     if (r) return r.size === size && (etag === undefined || r.etag === etag) ? r.status : null;
-    const i = this.table.find(textKey(location));
+    const i = this.table.find(this.keys.of(location));
     if (i < 0) return null;
     const [sizes, etags, statuses] = this.table.columns as [Float64Array, BigUint64Array, Uint8Array];
     if (sizes[i] !== size) return null;
@@ -209,17 +227,17 @@ export class KnownFiles {
 
   /** Records how this run left a file in the ledger. */
   set(location: string, size: number, etag: string | null, status: string): void {
-    if (!this.recent.has(location) && this.table.find(textKey(location)) < 0) this.added++;
-    this.recent.delete(location);
-    this.recent.set(location, { size, etag, status });
+    const key = this.keys.of(location);
+    if (!this.recent.delete(location) && this.table.find(key) < 0) this.added++;
+    this.recent.set(location, { key, size, etag, status });
     if (this.recent.size >= MERGE_AT) this.mergeRecent();
   }
 
   private mergeRecent(): void {
     this.added = 0;
     this.table.merge(
-      [...this.recent].map(([location, r]) => ({
-        key: textKey(location),
+      [...this.recent.values()].map((r) => ({
+        key: r.key,
         values: [r.size ?? Number.NaN, etagKey(r.etag), statusCode(r.status)],
       })),
     );
