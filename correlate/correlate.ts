@@ -1,7 +1,7 @@
 // `correlate`: builds artifacts, shares, kms_keys, copies and copy_evidence from events. The copy
 // rules (correlate/rules/) are written into a temp table the SQL reads; KMS join keys are extracted
-// once per event (only events loaded since the last run) and committed with the watermark that says
-// how far they reach; the lineage tables are then rebuilt from them in a second transaction, so the
+// once per event, by the ingest as it loads them or here for what a store holds past its watermark
+// (queries/kms-context.ts); the lineage tables are then rebuilt from them in a second transaction, so the
 // same input always gives the same output and late KMS records or late sources update old copies
 // without re-reading every event. A stop between the two keeps the extraction (a cache of the
 // events, complete up to its watermark) and the lineage of the last completed run; the next run
@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { KMS_CONTEXT_EVENTS } from '../core/events.ts';
+import { extendKmsContext, kmsWatermark } from '../queries/kms-context.ts';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Store } from '../queries/store.ts';
 import { RULES } from './rules/index.ts';
@@ -29,8 +29,6 @@ export const CorrelateSummary = z.object({
   keys: z.coerce.number(),
 });
 export type CorrelateSummary = z.infer<typeof CorrelateSummary> & { seconds: number; newKmsFrom: number };
-
-const Watermark = z.object({ watermark: z.coerce.number(), upto: z.coerce.number() });
 
 /** The macros the steps use to read the rules' declarations (first_at: paths, tied: service events). */
 const RULE_MACROS = ['correlate/macro_first_at', 'correlate/macro_tied'] as const;
@@ -81,19 +79,12 @@ export async function correlate(store: Store, signal?: AbortSignal): Promise<Cor
       rulesPath,
       RULES.map((r) => JSON.stringify(ruleRow(r))),
     );
-    const { watermark, upto } = await store.one('correlate/watermark', Watermark);
-    // committed on its own: the rebuild's evidence step then reads stored rows, not rows inserted
-    // earlier in its own transaction (at 10M events, 6.6 s against 1.9 s)
-    if (upto > watermark) {
-      await store.transaction(async () => {
-        await store.run('correlate/extract_kms_context', {
-          watermark,
-          upto,
-          operations: JSON.stringify(KMS_CONTEXT_EVENTS),
-        });
-        await store.run('correlate/save_watermark', { upto });
-      });
-    }
+    // the ingest extends kms_context batch by batch: this extracts only what a store holds past its
+    // watermark (loaded before the ingest did so, or reset by a migration). Committed on its own: the
+    // rebuild's evidence step then reads stored rows, not rows inserted earlier in its own
+    // transaction (at 10M events, 6.6 s against 1.9 s)
+    const mark = await kmsWatermark(store);
+    if (mark.upto > mark.watermark) await store.transaction(() => extendKmsContext(store, mark));
     if (signal?.aborted)
       throw new CorrelateStopped('correlate stopped before it finished', { cause: signal.reason });
     await store.transaction(async () => {
@@ -109,7 +100,7 @@ export async function correlate(store: Store, signal?: AbortSignal): Promise<Cor
       }
     });
     const summary = await store.one('correlate/summary', CorrelateSummary);
-    return { ...summary, seconds: (performance.now() - t0) / 1000, newKmsFrom: watermark };
+    return { ...summary, seconds: (performance.now() - t0) / 1000, newKmsFrom: mark.watermark };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

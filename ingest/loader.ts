@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { extendKmsContext, kmsWatermark } from '../queries/kms-context.ts';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Params, Store } from '../queries/store.ts';
 import { InputRejected } from './input-rejected.ts';
@@ -465,6 +466,8 @@ export class BatchLoader {
         await this.run('ingest/insert_events_whole', whole);
       }
       await this.run('ingest/update_file_counts');
+      // correlate's KMS join keys, for the batch's events while they are at hand (queries/kms-context.ts)
+      await extendKmsContext(this.store, await kmsWatermark(this.store), (q, p) => this.run(q, p));
       if (this.options.eventCoverage ?? true) {
         await this.run('ingest/upsert_coverage', { source: this.options.source });
       }

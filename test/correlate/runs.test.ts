@@ -104,7 +104,10 @@ describe('correlate: incremental and repeatable', () => {
     ]);
     const second = await correlate(store);
     expect(second.without_kms).toBe(0);
-    expect(second.newKmsFrom).toBeGreaterThan(0); // only the new file's KMS records were extracted
+    // the ingest extracted the new file's KMS records: correlate had nothing left to extract
+    expect(second.newKmsFrom).toBe(
+      Number((await store.userQuery('select max(file_id) m from ingested_files')).rows[0]!.m),
+    );
     expect(await evidenceOf(store, 'snap-07777777777777772')).toHaveLength(2);
     const snapshot = async () =>
       JSON.stringify(
@@ -116,6 +119,70 @@ describe('correlate: incremental and repeatable', () => {
     await correlate(store);
     expect(await snapshot()).toBe(before);
     expect(await count(store, 'kms_context')).toBe(2);
+  });
+});
+
+describe('the KMS join keys extracted by the ingest', () => {
+  // kms_context as a set, and the lineage: what must not depend on who extracted the keys
+  const kmsRows = async (store: Awaited<ReturnType<typeof memoryStore>>) =>
+    (await store.userQuery('select * exclude (file_id) from kms_context order by all')).rows;
+  const lineageRows = async (store: Awaited<ReturnType<typeof memoryStore>>) =>
+    (await store.userQuery('select * from copies order by copy_id')).rows.concat(
+      (await store.userQuery('select * from copy_evidence order by copy_id, event_id')).rows,
+    );
+  const watermark = async (store: Awaited<ReturnType<typeof memoryStore>>) =>
+    Number((await store.userQuery('select max(watermark) w from correlate_state')).rows[0]!.w);
+  const lastFile = async (store: Awaited<ReturnType<typeof memoryStore>>) =>
+    Number((await store.userQuery('select max(file_id) m from ingested_files')).rows[0]!.m);
+
+  it('are those correlate extracts, in one batch or many; correlate then extracts nothing', async () => {
+    const dir = tempDir();
+    simulate({ out: dir, events: 3000, days: 2, seed: 11, digests: false });
+    const one = await memoryStore();
+    await ingestDir(one, [dir]);
+    // committed with the batch: there before any correlate, up to the last file
+    expect(await count(one, 'kms_context')).toBeGreaterThan(100);
+    expect(await watermark(one)).toBe(await lastFile(one));
+    const first = await correlate(one);
+    expect(first.newKmsFrom).toBe(await lastFile(one));
+    // batches of a few files: each extends the keys from where the one before left them
+    process.env.COPYTRAIL_BATCH_MB = '0.05';
+    const batched = await memoryStore();
+    try {
+      await ingestDir(batched, [dir]);
+    } finally {
+      delete process.env.COPYTRAIL_BATCH_MB;
+    }
+    expect(await count(batched, 'ingested_files')).toBeGreaterThan(20);
+    expect(await kmsRows(batched)).toEqual(await kmsRows(one));
+    // a store whose keys correlate extracts itself (as one loaded before the ingest did, or reset by
+    // a migration): the same keys, the same lineage
+    const own = await memoryStore();
+    await ingestDir(own, [dir]);
+    await own.conn.run('delete from kms_context');
+    await own.conn.run('update correlate_state set watermark = 0');
+    const extracted = await correlate(own);
+    expect(extracted.newKmsFrom).toBe(0);
+    expect(await kmsRows(own)).toEqual(await kmsRows(one));
+    expect(await lineageRows(own)).toEqual(await lineageRows(one));
+    expect((await lineageRows(one)).length).toBeGreaterThan(0);
+  });
+
+  it('a store behind its watermark is caught up by the next ingest, old files included', async () => {
+    const dir = tempDir();
+    simulate({ out: dir, events: 2000, days: 1, seed: 12, digests: false });
+    const store = await memoryStore();
+    await ingestDir(store, [dir]);
+    const all = await kmsRows(store);
+    await store.conn.run('delete from kms_context');
+    await store.conn.run('update correlate_state set watermark = 0');
+    await deliver(store, tempDir(), [
+      kms({ at: '2026-03-02T10:01:00Z', name: 'Decrypt', region: 'us-east-1', recipient: A1, key: SRC_KEY }),
+    ]);
+    const caughtUp = await kmsRows(store);
+    expect(caughtUp).toHaveLength(all.length + 1);
+    expect(caughtUp).toEqual(expect.arrayContaining(all));
+    expect(await watermark(store)).toBe(await lastFile(store));
   });
 });
 

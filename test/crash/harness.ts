@@ -51,7 +51,7 @@ export interface Contents {
   loadedFiles: number;
   copies: number;
   lineageHash: string;
-  /** KMS events whose join keys correlate has extracted (and committed). */
+  /** KMS events whose join keys are extracted (by the ingest, or by correlate) and committed. */
   kmsContext: number;
 }
 

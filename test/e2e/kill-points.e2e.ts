@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
+import { Store } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { type Contents, contents, contentsOf, copytrail } from '../crash/harness.ts';
 import { memoryStore, tempDir } from '../helpers.ts';
@@ -15,7 +16,10 @@ import { memoryStore, tempDir } from '../helpers.ts';
 let work: string;
 let trail: string;
 let reference: Contents;
-/** The statement of `copytrail correlate` (on a loaded store) that follows the extraction's commit. */
+/**
+ * The statement of `copytrail correlate` that follows the extraction's commit, on a loaded store whose
+ * KMS join keys are not extracted yet.
+ */
 const AFTER_EXTRACTION = 8;
 
 beforeAll(async () => {
@@ -51,6 +55,8 @@ describe('killed and run again', () => {
     expect(got.events).toBe(reference.events);
     expect(got.eventsHash).toBe(reference.eventsHash);
     expect(got.loadedFiles).toBe(reference.loadedFiles);
+    // the KMS join keys are committed with their batch: none lost, none twice
+    expect(got.kmsContext).toBe(reference.kmsContext);
   });
 
   it('SIGTERM mid-ingest: exit 143, says what was committed, leaves no spool; the re-run completes the set', async () => {
@@ -87,6 +93,12 @@ describe('killed and run again', () => {
   it('SIGKILL after the KMS extraction commits, before the rebuild: the re-run builds the lineage of an unstopped run', async () => {
     const db = join(tempDir(), 'extracted.duckdb');
     expect(copytrail(['--db', db, 'ingest', 'dir', trail]).code).toBe(0);
+    // the ingest extracted the keys; correlate extracts them itself in a store without them (one
+    // loaded before the ingest did, or reset by a migration)
+    const store = await Store.open({ path: db });
+    await store.conn.run('delete from kms_context');
+    await store.conn.run('update correlate_state set watermark = 0');
+    store.close();
     const killed = copytrail(['--db', db, 'correlate'], { COPYTRAIL_FAULT: `${AFTER_EXTRACTION}:SIGKILL` });
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     const between = await contents(db);
