@@ -4,8 +4,9 @@ import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { z } from 'zod';
+import { extendKmsContext, kmsWatermark } from '../queries/kms-context.ts';
 import { writeLines } from '../queries/ndjson.ts';
-import type { Store } from '../queries/store.ts';
+import type { Params, Store } from '../queries/store.ts';
 import type { parseLayout } from './layout.ts';
 
 export interface InputFile {
@@ -132,6 +133,8 @@ export class Profile {
   sqlFiles = 0;
   /** batches loaded again on one thread after DuckDB ran out of memory on more */
   oneThread = 0;
+  /** batches whose KMS join keys DuckDB had not the memory to extract: left to the next, or correlate */
+  kmsLeft = 0;
 
   async time<T>(part: string, fn: () => Promise<T>): Promise<T> {
     if (!this.on) return fn();
@@ -147,7 +150,7 @@ export class Profile {
     if (!this.on) return;
     const lines = [...this.parts].sort((a, b) => b[1] - a[1]);
     process.stderr.write(
-      `profile: ${(total / 1000).toFixed(2)} s in all; files normalised in JS ${this.fastFiles}, in SQL ${this.sqlFiles}; batches loaded again on one thread ${this.oneThread}\n`,
+      `profile: ${(total / 1000).toFixed(2)} s in all; files normalised in JS ${this.fastFiles}, in SQL ${this.sqlFiles}; batches loaded again on one thread ${this.oneThread}; KMS keys left to a later batch ${this.kmsLeft}\n`,
     );
     for (const [part, ms] of lines) process.stderr.write(`  ${part}: ${(ms / 1000).toFixed(2)} s\n`);
   }
@@ -397,4 +400,28 @@ export function writeBatchRows(batch: Batch, spool: string) {
     rejects: write('rejects', batch.rejects),
     digests: write('digests', batch.digests),
   };
+}
+
+/** True for DuckDB running out of its memory limit (the statement failed; nothing was lost). */
+export function outOfMemory(err: unknown): boolean {
+  const cause = (err as Error).cause as Error | undefined;
+  return /^Out of Memory Error/.test(cause?.message ?? '');
+}
+
+/**
+ * Extends correlate's KMS join keys to the last file loaded, in a transaction of their own (after each
+ * batch). Out of DuckDB's memory it rolls back and returns false: the watermark stays where it was,
+ * and the next batch or correlate extracts from there.
+ */
+export async function catchUpKmsContext(
+  store: Store,
+  run: (name: string, params: Params) => Promise<void>,
+): Promise<boolean> {
+  try {
+    await store.transaction(async () => extendKmsContext(store, await kmsWatermark(store), run));
+    return true;
+  } catch (err) {
+    if (outOfMemory(err)) return false;
+    throw err;
+  }
 }

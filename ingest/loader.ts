@@ -8,7 +8,6 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { extendKmsContext, kmsWatermark } from '../queries/kms-context.ts';
 import { writeLines } from '../queries/ndjson.ts';
 import type { Params, Store } from '../queries/store.ts';
 import { InputRejected } from './input-rejected.ts';
@@ -18,6 +17,7 @@ import {
   BATCH_FILES,
   type Batch,
   batchBytesFromEnv,
+  catchUpKmsContext,
   digestRow,
   emptyBatch,
   emptySummary,
@@ -27,6 +27,7 @@ import {
   type LedgerRow,
   LINE_HEAD,
   type LoaderOptions,
+  outOfMemory,
   Profile,
   pathList,
   restoreSettings,
@@ -39,7 +40,7 @@ import { diagnoseJson, MAX_FILE_BYTES, type Prepared } from './prepare-file.ts';
 import { PreparePool } from './prepare-pool.ts';
 import { recordTexts } from './reject-text.ts';
 import { openSpool, type Spool } from './spool.ts';
-import { outOfMemory, refusedLine, retakeTyped } from './typed-retake.ts';
+import { refusedLine, retakeTyped } from './typed-retake.ts';
 
 export { emptySummary, type IngestSummary, type InputFile, type LoaderOptions };
 
@@ -307,6 +308,8 @@ export class BatchLoader {
     await this.flush();
     if (this.pending) await this.pending;
     this.pending = null;
+    // a store whose keys stopped short (a stop between a batch and its keys; nothing new this run)
+    if (!(await catchUpKmsContext(this.store, (q, p) => this.run(q, p)))) this.profile.kmsLeft++;
     this.removeSpool();
     // checkpoint under the ingest's settings: left to closing the store, it would run under the
     // store's own memory limit and hold several times as much memory at the end of a large ingest
@@ -379,6 +382,8 @@ export class BatchLoader {
       );
       await this.loadFitting(batch);
     }
+    // correlate's KMS join keys for the batch just stored (queries/kms-context.ts)
+    if (!(await catchUpKmsContext(this.store, (q, p) => this.run(q, p)))) this.profile.kmsLeft++;
     for (const path of [...batch.records.paths, ...batch.files.paths]) rmSync(path, { force: true });
   }
 
@@ -466,8 +471,6 @@ export class BatchLoader {
         await this.run('ingest/insert_events_whole', whole);
       }
       await this.run('ingest/update_file_counts');
-      // correlate's KMS join keys, for the batch's events while they are at hand (queries/kms-context.ts)
-      await extendKmsContext(this.store, await kmsWatermark(this.store), (q, p) => this.run(q, p));
       if (this.options.eventCoverage ?? true) {
         await this.run('ingest/upsert_coverage', { source: this.options.source });
       }

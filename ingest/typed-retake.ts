@@ -12,12 +12,6 @@ export function refusedLine(err: unknown): boolean {
   return /^Invalid Input Error/.test(cause?.message ?? '');
 }
 
-/** True for DuckDB running out of its memory limit (the statement failed; nothing was lost). */
-export function outOfMemory(err: unknown): boolean {
-  const cause = (err as Error).cause as Error | undefined;
-  return /^Out of Memory Error/.test(cause?.message ?? '');
-}
-
 async function prepareAgain(fast: FastFile, maxBytes: number): Promise<Prepared> {
   let again: Prepared;
   try {

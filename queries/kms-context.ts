@@ -1,8 +1,10 @@
 // The KMS join keys correlate reads (kms_context): extracted once per event, from the events of the
 // files past the watermark up to the last file loaded, and committed with the watermark that says
-// how far they reach. The ingest extends them in each batch's transaction, while the batch's events
-// are at hand; correlate extends them too, for what a store holds beyond its watermark (a store
-// loaded before the ingest did this, or one whose watermark a migration reset).
+// how far they reach. The ingest extends them after each batch it commits, in a transaction of their
+// own (ingest/loader-parts.ts catchUpKmsContext); correlate extends them too, for what a store holds
+// beyond its watermark (a stop between a batch and its extraction, a store loaded before the ingest
+// did this, a migration's reset). Read inside the batch's own transaction, from rows not yet
+// committed, the extraction took twice as long and sent batches past DuckDB's memory.
 import { z } from 'zod';
 import { KMS_CONTEXT_EVENTS } from '../core/events.ts';
 import type { Params, Store } from './store.ts';
