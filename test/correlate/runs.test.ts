@@ -137,7 +137,7 @@ describe('the KMS join keys extracted by the ingest', () => {
 
   it('are those correlate extracts, in one batch or many; correlate then extracts nothing', async () => {
     const dir = tempDir();
-    simulate({ out: dir, events: 3000, days: 2, seed: 11, digests: false });
+    simulate({ out: dir, events: 1200, days: 1, seed: 11, digests: false });
     const one = await memoryStore();
     await ingestDir(one, [dir]);
     // committed with the batch: there before any correlate, up to the last file
@@ -170,7 +170,7 @@ describe('the KMS join keys extracted by the ingest', () => {
 
   it('a store behind its watermark is caught up by the next ingest, old files included, new ones or none', async () => {
     const dir = tempDir();
-    simulate({ out: dir, events: 2000, days: 1, seed: 12, digests: false });
+    simulate({ out: dir, events: 800, days: 1, seed: 12, digests: false });
     const store = await memoryStore();
     await ingestDir(store, [dir]);
     const all = await kmsRows(store);
