@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { correlate } from '../../correlate/correlate.ts';
 import { lineage } from '../../correlate/lineage.ts';
 import { ingestDir } from '../../ingest/ingest-dir.ts';
+import { catchUpKmsContext } from '../../ingest/loader-parts.ts';
+import { type Params, StoreError } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
 import { count, memoryStore, REAL_DATA, tempDir } from '../helpers.ts';
 import { A1, copySnapshot, createSnapshot, deliver, KEY, kms } from './fixtures.ts';
@@ -296,5 +298,46 @@ describe('correlate: real data', () => {
       rows.filter((r) => r.artifact_kind === 'rds_snapshot').map((r) => `${r.action}:${r.to_account}`),
     ).toEqual(['added:193672423079', 'removed:193672423079']);
     expect(rows.some((r) => r.artifact_kind === 'ami')).toBe(true);
+  });
+});
+
+describe('the KMS join keys after a batch, when DuckDB runs out of memory', () => {
+  const oom = () =>
+    new StoreError('query correlate/extract_kms_context failed', {
+      cause: new Error('Out of Memory Error: could not allocate block of size 256.0 KiB'),
+    });
+
+  it('roll back and leave the watermark: the next batch or correlate extracts from there', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      kms({ at: '2026-03-02T10:01:00Z', name: 'Decrypt', region: 'us-east-1', recipient: A1, key: SRC_KEY }),
+    ]);
+    await store.conn.run('delete from kms_context');
+    await store.conn.run('update correlate_state set watermark = 0');
+    // the extraction runs, then the statement after it fails: nothing of it stays
+    const failing = async (name: string, params: Params) => {
+      await store.run(name, params);
+      if (name === 'correlate/extract_kms_context') throw oom();
+    };
+    expect(await catchUpKmsContext(store, failing)).toBe(false);
+    expect(await count(store, 'kms_context')).toBe(0);
+    expect(await count(store, 'correlate_state', 'watermark = 0')).toBe(1);
+    expect(await catchUpKmsContext(store, (name, params) => store.run(name, params))).toBe(true);
+    expect(await count(store, 'kms_context')).toBe(1);
+    expect(await count(store, 'correlate_state', 'watermark = 0')).toBe(0);
+  });
+
+  it('any other failure is the ingest failing', async () => {
+    const store = await memoryStore();
+    await deliver(store, tempDir(), [
+      kms({ at: '2026-03-02T10:01:00Z', name: 'Decrypt', region: 'us-east-1', recipient: A1, key: SRC_KEY }),
+    ]);
+    await store.conn.run('update correlate_state set watermark = 0');
+    const broken = async () => {
+      throw new StoreError('query correlate/extract_kms_context failed', {
+        cause: new Error('IO Error: disk full'),
+      });
+    };
+    await expect(catchUpKmsContext(store, broken)).rejects.toThrow(/disk full|extract_kms_context/);
   });
 });
