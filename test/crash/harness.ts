@@ -1,6 +1,6 @@
 // A kill harness: runs the real copytrail executable as a child process, stops it at an exact
 // store statement (COPYTRAIL_FAULT) or at a random time, and reads back what the database holds.
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Store } from '../../queries/store.ts';
 
@@ -22,27 +22,46 @@ export function copytrail(args: string[], env: Record<string, string> = {}): Run
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Starts copytrail and kills it with `signal` after `ms` (the stress script's random points). */
-export function killAfter(args: string[], ms: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, COPYTRAIL_BATCH_MB: '0.2', COPYTRAIL_WHOLE_BATCH_FACTOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill(signal), ms);
-    child.on('close', (code, sig) => {
-      clearTimeout(timer);
-      resolve({ code, signal: sig, stdout, stderr });
-    });
+/**
+ * Starts copytrail without blocking this process (a server in it can answer the child); `ended`
+ * settles with its exit and everything it printed.
+ */
+export function startCopytrail(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): { child: ChildProcess; ended: Promise<Run> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += d;
   });
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const ended = new Promise<Run>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, ended };
+}
+
+/** Starts copytrail and kills it with `signal` after `ms` (the stress script's random points). */
+export async function killAfter(
+  args: string[],
+  ms: number,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<Run> {
+  const { child, ended } = startCopytrail(args, {
+    ...process.env,
+    COPYTRAIL_BATCH_MB: '0.2',
+    COPYTRAIL_WHOLE_BATCH_FACTOR: '1',
+  });
+  const timer = setTimeout(() => child.kill(signal), ms);
+  try {
+    return await ended;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface Contents {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCopytrail } from '../crash/harness.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'copytrail.mjs');
@@ -47,16 +48,7 @@ function copytrail(args: string[], env: Record<string, string | undefined> = {})
 function copytrailAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
   const merged: Record<string, string | undefined> = { ...process.env, COPYTRAIL_DB: undefined, ...env };
   for (const k of Object.keys(merged)) if (merged[k] === undefined) delete merged[k];
-  const child = spawn(process.execPath, [BIN, ...args], { env: merged as NodeJS.ProcessEnv });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr })));
+  return startCopytrail(args, merged as NodeJS.ProcessEnv).ended;
 }
 
 let dir: string;

@@ -1,7 +1,6 @@
 // ingest s3 against a proxy that breaks things on purpose: cut and corrupted bodies, answers that
 // never come, SlowDown beyond the SDK's own retries, an interrupt mid-download. Each fault is
 // retried or recorded as a failed fetch (never as a loaded or rejected file), and a re-run heals it.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -20,11 +19,11 @@ import { ingestS3, type S3IngestOptions } from '../../ingest/s3.ts';
 import { formatS3Summary } from '../../ingest/summary.ts';
 import { Store } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
+import { startCopytrail } from '../crash/harness.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
 import { type FaultRule, type S3Fixture, startS3 } from '../s3-server.ts';
 
 const BUCKET = 'sim-trail';
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
 // small waits so a test that exhausts its attempts stays fast; the fault, not the clock, decides
 const FAST = { attempts: 3, backoffBaseMs: 1, backoffMaxMs: 5 };
 
@@ -108,31 +107,21 @@ const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
 /** `copytrail ingest s3` of the fixture's day as a child process; `ended` settles when it exits. */
 function ingestChild(db: string, endpoint: string) {
-  const child = spawn(
-    process.execPath,
-    [BIN, '--db', db, 'ingest', 's3', '--bucket', BUCKET, '--endpoint-url', endpoint].concat([
+  return startCopytrail(
+    [
+      '--db',
+      db,
+      'ingest',
+      's3',
+      '--bucket',
+      BUCKET,
+      '--endpoint-url',
+      endpoint,
       '--since',
       '2026-03-01',
-      '--until',
-      '2026-03-02',
-    ]),
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_REGION: 'us-east-1' } },
+    ].concat(['--until', '2026-03-02']),
+    { ...process.env, AWS_REGION: 'us-east-1' },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
-  const ended = new Promise<{
-    code: number | null;
-    signal: NodeJS.Signals | null;
-    stdout: string;
-    stderr: string;
-  }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, ended };
 }
 
 async function coverageError(store: Store, key: string): Promise<string | null> {

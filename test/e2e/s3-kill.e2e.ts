@@ -1,7 +1,6 @@
 // `ingest s3` killed at chosen moments (kill -9 and Ctrl-C) over a simulated organization trail,
 // then run again: the database ends with exactly the events of one clean run, every file once,
 // no coverage error, no spool left; in between, coverage never reads as complete.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +9,10 @@ import { parseRange } from '../../core/time.ts';
 import { ingestS3 } from '../../ingest/s3.ts';
 import { Store } from '../../queries/store.ts';
 import { simulate } from '../../simulator/simulate.ts';
+import { startCopytrail } from '../crash/harness.ts';
 import { type S3Fixture, startS3 } from '../s3-server.ts';
 
 const BUCKET = 'kill-trail';
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
 const SINCE = '2026-03-01';
 const UNTIL = '2026-03-03';
 
@@ -28,29 +27,18 @@ async function eventIds(store: Store): Promise<string[]> {
   return rows.map((r) => String(r.event_id));
 }
 
-function cli(db: string, onStart?: (kill: (sig: NodeJS.Signals) => void) => void) {
-  const child = spawn(
-    process.execPath,
-    [BIN, '--db', db, 'ingest', 's3', '--bucket', BUCKET, '--endpoint-url', s3.endpoint].concat([
+async function cli(db: string, onStart?: (kill: (sig: NodeJS.Signals) => void) => void) {
+  const { child, ended } = startCopytrail(
+    ['--db', db, 'ingest', 's3', '--bucket', BUCKET, '--endpoint-url', s3.endpoint].concat([
       '--since',
       SINCE,
       '--until',
       UNTIL,
     ]),
-    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString();
-  });
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString();
-  });
   onStart?.((sig) => child.kill(sig));
-  return new Promise<{ status: number | null; signal: string | null; stdout: string; stderr: string }>((r) =>
-    child.on('close', (status, signal) => r({ status, signal, stdout, stderr })),
-  );
+  const { code, ...rest } = await ended;
+  return { status: code, ...rest };
 }
 
 /** A seeded choice of moments, as counts of GETs into a run (each run has fewer objects left). */
