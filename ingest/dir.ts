@@ -108,6 +108,31 @@ export function countFiles(paths: string[], options: WalkOptions = {}): number {
 }
 
 /**
+ * The files a walk has reached, by device and inode, so a file reached twice (a link) is read once.
+ * Held for the whole walk: as numbers, about 25 bytes a file, where "dev:ino" strings took 113
+ * (23 MB at 207,619 files).
+ */
+export class FileIdentities {
+  private readonly byDevice = new Map<number, Set<number>>();
+  private last: { dev: number; inodes: Set<number> } | null = null;
+
+  /** Adds the file; false when it was added before. */
+  add(st: { dev: number; ino: number }): boolean {
+    if (this.last?.dev !== st.dev) {
+      let inodes = this.byDevice.get(st.dev);
+      if (!inodes) {
+        inodes = new Set();
+        this.byDevice.set(st.dev, inodes);
+      }
+      this.last = { dev: st.dev, inodes };
+    }
+    const before = this.last.inodes.size;
+    this.last.inodes.add(st.ino);
+    return this.last.inodes.size > before;
+  }
+}
+
+/**
  * Walks the given paths, a folder at a time; each folder's entries are sorted, so runs are
  * repeatable. A root that does not exist fails here, before any file is read. Every other fault is
  * a file with a `problem`, or a skip. At 207,619 files a list of them all held 49 MB.
@@ -119,7 +144,7 @@ export function walkFiles(paths: string[], options: WalkOptions = {}): WalkStrea
   const files: InputFile[] = [];
   const skipped: SkippedFile[] = [];
   const signed = new Map<string, string>();
-  const seenFiles = new Set<string>();
+  const seenFiles = new FileIdentities();
   const walkedFolders = new Set<string>();
   const identity = (st: Stats) => `${st.dev}:${st.ino}`;
 
@@ -272,8 +297,8 @@ export function walkFiles(paths: string[], options: WalkOptions = {}): WalkStrea
     siblings: Set<string> | null,
     above: Set<string>,
   ): Generator<InputFile, void, undefined> {
-    const id = identity(st);
     if (st.isDirectory()) {
+      const id = identity(st);
       if (above.has(id)) problem(`${full}/`, 'symlink loop: leads back to a folder above it');
       else if (walkedFolders.has(id)) skip(`${full}/`, 'same_folder');
       else {
@@ -283,11 +308,8 @@ export function walkFiles(paths: string[], options: WalkOptions = {}): WalkStrea
         above.delete(id);
       }
     } else if (st.isFile()) {
-      if (seenFiles.has(id)) skip(full, 'same_file');
-      else {
-        seenFiles.add(id);
-        visitFile(full, st.size, siblings);
-      }
+      if (!seenFiles.add(st)) skip(full, 'same_file');
+      else visitFile(full, st.size, siblings);
     } else problem(full, `not a regular file (${kindOf(st)})`);
     yield* found();
   }

@@ -1,13 +1,14 @@
 // Bad input under an ingested root: every file is read, rejected with a named reason or skipped by a
 // named rule; nothing is dropped in silence, nothing hangs the run or blows its memory.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { byteSize } from '../../core/byte-size.ts';
 import { terminalSafe as printable } from '../../core/cli-kit.ts';
+import { FileIdentities } from '../../ingest/dir.ts';
 import { type DirIngestResult, ingestDir } from '../../ingest/ingest-dir.ts';
 import { formatIngestSummary } from '../../ingest/summary.ts';
 import type { Store } from '../../queries/store.ts';
@@ -419,14 +420,33 @@ describe('ingest dir: symbolic links', () => {
 
   it('reads a file reached under two names once, and says so in the summary', async () => {
     const dir = tempDir();
-    write(dir, 'a.json', trail([rec(), rec()]));
+    const text = trail([rec(), rec()]);
+    write(dir, 'a.json', text);
     symlinkSync(join(dir, 'a.json'), join(dir, 'b.json'));
+    linkSync(join(dir, 'a.json'), join(dir, 'c.json'));
+    write(dir, 'd.json', text);
     const store = await memoryStore();
     const s = await ingestDir(store, [dir]);
     expect(s.loaded).toBe(1);
-    expect(s.duplicateFiles).toBe(0);
-    expect(await count(store, 'ingested_files')).toBe(1);
-    expect(s.skippedFiles?.['other names (links) for a file already seen']).toEqual([join(dir, 'b.json')]);
+    // d.json is another file with the same bytes: read, and found to be a duplicate by its content
+    expect(s.duplicateFiles).toBe(1);
+    expect(await count(store, 'ingested_files')).toBe(2);
+    expect(s.skippedFiles?.['other names (links) for a file already seen']).toEqual([
+      join(dir, 'b.json'),
+      join(dir, 'c.json'),
+    ]);
+  });
+
+  it('tells files apart by device and inode together', () => {
+    const seen = new FileIdentities();
+    expect(seen.add({ dev: 1, ino: 10 })).toBe(true);
+    expect(seen.add({ dev: 2, ino: 10 }), 'the same inode on another device').toBe(true);
+    expect(seen.add({ dev: 1, ino: 11 })).toBe(true);
+    expect(seen.add({ dev: 1, ino: 10 }), 'seen, after a file of another device').toBe(false);
+    expect(seen.add({ dev: 2, ino: 10 })).toBe(false);
+    expect(seen.add({ dev: 1, ino: 2 ** 40 }), 'an inode past 32 bits').toBe(true);
+    expect(seen.add({ dev: 1, ino: 2 ** 40 + 1 })).toBe(true);
+    expect(seen.add({ dev: 1, ino: 2 ** 40 })).toBe(false);
   });
 });
 
