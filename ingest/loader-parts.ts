@@ -133,6 +133,8 @@ export class Profile {
   sqlFiles = 0;
   /** batches loaded again on one thread after DuckDB ran out of memory on more */
   oneThread = 0;
+  /** batches whose whole files DuckDB had not the memory for even on one thread: taken a line per record */
+  memoryRetakes = 0;
   /** batches whose KMS join keys DuckDB had not the memory to extract: left to the next, or correlate */
   kmsLeft = 0;
 
@@ -150,7 +152,7 @@ export class Profile {
     if (!this.on) return;
     const lines = [...this.parts].sort((a, b) => b[1] - a[1]);
     process.stderr.write(
-      `profile: ${(total / 1000).toFixed(2)} s in all; files normalised in JS ${this.fastFiles}, in SQL ${this.sqlFiles}; batches loaded again on one thread ${this.oneThread}; KMS keys left to a later batch ${this.kmsLeft}\n`,
+      `profile: ${(total / 1000).toFixed(2)} s in all; files normalised in JS ${this.fastFiles}, in SQL ${this.sqlFiles}; batches loaded again on one thread ${this.oneThread}, a line per record ${this.memoryRetakes}; KMS keys left to a later batch ${this.kmsLeft}\n`,
     );
     for (const [part, ms] of lines) process.stderr.write(`  ${part}: ${(ms / 1000).toFixed(2)} s\n`);
   }

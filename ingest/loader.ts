@@ -366,16 +366,17 @@ export class BatchLoader {
 
   /**
    * Loads a batch in one transaction. DuckDB refuses the files taken whole for one with a key written
-   * twice in a record, which JSON.parse could not see: what the batch did rolls back, each of those
-   * files is prepared again a line per record (which leaves that one to the SQL normaliser), and the
-   * batch is loaded again.
+   * twice in a record, which JSON.parse could not see; or it has not the memory to read them whole,
+   * even on one thread. What the batch did rolls back, each of those files is prepared again a line
+   * per record (which leaves one it cannot take to the SQL normaliser), and the batch is loaded again.
    */
   private async load(batch: Batch): Promise<void> {
     if (batch.ledger.length === 0) return;
     try {
       await this.loadFitting(batch);
     } catch (err) {
-      if (batch.files.lines === 0 || !refusedLine(err)) throw err;
+      if (batch.files.lines === 0 || !(refusedLine(err) || outOfMemory(err))) throw err;
+      if (outOfMemory(err)) this.profile.memoryRetakes++;
       const maxBytes = this.options.maxFileBytes ?? MAX_FILE_BYTES;
       await retakeTyped(batch, maxBytes, this.summary, (row, reason) =>
         this.rejectWhole(batch, row, reason, ''),

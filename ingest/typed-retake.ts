@@ -1,6 +1,7 @@
 // The way back for a batch's files taken whole (ingest/typed-trail.ts) when DuckDB refuses their
-// lines: each is read and prepared again a line per record (ingest/normalise.ts), which leaves a file
-// it cannot take, such as one with a key written twice in a record, to the SQL normaliser. A file
+// lines, or has not the memory to read them even on one thread: each is read and prepared again a line
+// per record (ingest/normalise.ts), which DuckDB reads a record at a time, and which leaves a file it
+// cannot take, such as one with a key written twice in a record, to the SQL normaliser. A file
 // that cannot be read again, or reads back with other content, is rejected: what was hashed is not
 // what would be loaded.
 import type { Batch, FastFile, IngestSummary, LedgerRow } from './loader-parts.ts';

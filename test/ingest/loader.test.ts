@@ -9,6 +9,7 @@ import { ingestDir } from '../../ingest/ingest-dir.ts';
 import { parseLayout } from '../../ingest/layout.ts';
 import { Store, StoreError } from '../../queries/store.ts';
 import { count, memoryStore, tempDir } from '../helpers.ts';
+import { storeHash } from './store-hash.ts';
 
 let seq = 0;
 function rec(over: Record<string, unknown> = {}): Record<string, unknown> {
@@ -407,16 +408,16 @@ describe('a batch DuckDB has no memory for', () => {
   const OUT_OF_MEMORY =
     'Out of Memory Error: failed to allocate data of size 16.0 MiB (243.9 MiB/244.1 MiB used)';
 
-  /** A store whose insert of whole files runs out of memory the first `times` times it runs. */
-  async function tightStore(dir: string, times: number) {
+  /** A store whose statements run out of memory the first times they run: `times` of each named. */
+  async function tightStore(dir: string, times: Record<string, number>) {
     const store = await Store.open({ path: join(dir, 'store.duckdb'), memoryLimit: '1GB' });
     const calls: string[] = [];
     const run = store.run.bind(store);
-    let left = times;
+    const left = { ...times };
     store.run = (name, params) => {
       calls.push(name === 'ingest/set_threads' ? `${name} ${String(params?.value)}` : name);
-      if (name === 'ingest/insert_events_whole' && left > 0) {
-        left--;
+      if ((left[name] ?? 0) > 0) {
+        left[name]!--;
         return Promise.reject(
           new StoreError(`query ${name} failed: ${OUT_OF_MEMORY}`, { cause: new Error(OUT_OF_MEMORY) }),
         );
@@ -441,7 +442,7 @@ describe('a batch DuckDB has no memory for', () => {
   it('rolls the batch back and loads it again on one thread, then puts the threads back', async () => {
     const dir = tempDir();
     const root = trail(dir);
-    const { store, calls } = await tightStore(dir, 1);
+    const { store, calls } = await tightStore(dir, { 'ingest/insert_events_whole': 1 });
     try {
       const before = await threads(store);
       const summary = await ingestDir(store, [root]);
@@ -460,10 +461,32 @@ describe('a batch DuckDB has no memory for', () => {
     }
   });
 
-  it('out of memory on one thread too: fails naming the limit to raise, with nothing of the batch kept', async () => {
+  it('out of memory on one thread too: takes the whole files again a line per record, storing the same', async () => {
     const dir = tempDir();
     const root = trail(dir);
-    const { store } = await tightStore(dir, 2);
+    const plain = await Store.open({ path: join(dir, 'plain.duckdb') });
+    const { store, calls } = await tightStore(dir, { 'ingest/insert_events_whole': 2 });
+    try {
+      const before = await threads(store);
+      const expected = await ingestDir(plain, [root]);
+      const summary = await ingestDir(store, [root]);
+      expect({ ...summary, seconds: 0 }).toEqual({ ...expected, seconds: 0 });
+      expect(await storeHash(store, root)).toEqual(await storeHash(plain, root));
+      expect(await count(store, 'events')).toBe(150);
+      expect(calls.filter((c) => c === 'ingest/insert_events_whole')).toHaveLength(2);
+      // only the third try has lines of records to stage
+      expect(calls.filter((c) => c === 'ingest/stage_fast')).toHaveLength(1);
+      expect(await threads(store)).toBe(before);
+    } finally {
+      store.close();
+      plain.close();
+    }
+  });
+
+  it('out of memory a line per record too: fails naming the limit to raise, with nothing of the batch kept', async () => {
+    const dir = tempDir();
+    const root = trail(dir);
+    const { store } = await tightStore(dir, { 'ingest/insert_events_whole': 2, 'ingest/stage_fast': 2 });
     try {
       const before = await threads(store);
       await expect(ingestDir(store, [root])).rejects.toThrow(
