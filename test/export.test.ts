@@ -1,6 +1,6 @@
 // Exports: each format written, read back by another reader (DuckDB for Parquet and CSV, a plain
-// line reader for JSON, apache-arrow for Arrow IPC), and compared row by row with the store.
-import { spawnSync } from 'node:child_process';
+// line reader for JSON, apache-arrow for Arrow IPC), and compared row by row with the store. The
+// executable's own handling of formats and bad input is in test/e2e/export-cli.e2e.ts.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,6 @@ import { ingestDir } from '../ingest/ingest-dir.ts';
 import { Store } from '../queries/store.ts';
 import { simulate } from '../simulator/simulate.ts';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'copytrail.mjs');
 const TIMESTAMPS = new Set(['requested_at', 'event_time', 'ended_at']);
 let dir: string;
 let store: Store;
@@ -187,56 +186,5 @@ describe('export', () => {
       exportData(store, { kind: 'lineage', format: 'csv', out: join(into, 'l.csv'), since: WINDOW.since }),
     ).rejects.toThrow(/apply to `export events` only/);
     expect(existsSync(into)).toBe(false);
-  });
-
-  it('the command infers the format from the extension and refuses bad input with exit 2', () => {
-    const db = join(dir, 'export.duckdb');
-    // the command opens the database itself: this is the file's last test
-    store.close();
-    store = undefined as unknown as Store;
-    {
-      const ok = spawnSync(
-        process.execPath,
-        [BIN, '--db', db, 'export', 'lineage', '--out', join(dir, 'cli', 'lineage.arrow')],
-        { encoding: 'utf8' },
-      );
-      expect(ok.status, ok.stderr).toBe(0);
-      expect(ok.stdout).toMatch(/lineage: \d+ rows to .*lineage\.arrow \(arrow,/);
-      expect(readdirSync(join(dir, 'cli'))).toEqual(['lineage.arrow']);
-      const bad = [
-        ['export', 'copies', '--out', 'x.parquet'],
-        ['export', 'events', '--out', 'x.parquet', '--format', 'xlsx'],
-        ['export', 'lineage', '--out', 'x.parquet', '--since', '2026-03-01'],
-        ['export', 'events', '--out', 'x.parquet', '--since', 'last tuesday'],
-        // an extension it cannot write is refused, not given Parquet under that name
-        ['export', 'lineage', '--out', 'report.xlsx'],
-      ];
-      for (const args of bad) {
-        const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', cwd: dir });
-        expect(r.status, args.join(' ')).toBe(2);
-        expect(r.stderr).toMatch(/copytrail: /);
-      }
-      expect(existsSync(join(dir, 'report.xlsx'))).toBe(false);
-      const xlsx = spawnSync(process.execPath, [BIN, '--db', db, 'export', 'lineage', '--out', 'r.xlsx'], {
-        encoding: 'utf8',
-        cwd: dir,
-      });
-      expect(xlsx.stderr).toMatch(/cannot write a \.xlsx file: use an extension of parquet, csv/);
-      // no extension, or --format over any extension, still works
-      for (const args of [
-        ['--out', join(dir, 'cli', 'plain')],
-        ['--out', join(dir, 'cli', 'sheet.xlsx'), '--format', 'csv'],
-      ]) {
-        const r = spawnSync(process.execPath, [BIN, '--db', db, 'export', 'lineage', ...args], {
-          encoding: 'utf8',
-        });
-        expect(r.status, r.stderr).toBe(0);
-      }
-      expect(
-        readFileSync(join(dir, 'cli', 'plain'))
-          .subarray(0, 4)
-          .toString(),
-      ).toBe('PAR1');
-    }
   });
 });
