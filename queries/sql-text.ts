@@ -3,7 +3,7 @@
 // only a fragment made here: a literal from quoteLiteral, an identifier from quoteIdent, or the text of
 // another query file. Everything else is bound as a parameter.
 
-import { sqlText } from './store.ts';
+import { sqlText } from './sql-files.ts';
 
 export class SqlTextError extends Error {
   override name = 'SqlTextError';

@@ -1,19 +1,16 @@
 // The DuckDB store: opens the one database file, applies the migrations in queries/schema/,
 // and runs named queries from queries/**/*.sql with bound parameters, reading rows losslessly.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { z } from 'zod';
 import { resolveDbPath } from '../core/cli-kit.ts';
 import { beforeStatement } from './fault.ts';
+import { migrationNames, StoreError, sqlText } from './sql-files.ts';
+import { fillSlots, quoteLiteral } from './sql-text.ts';
 
-export const QUERIES_DIR = dirname(fileURLToPath(import.meta.url));
-
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
+export { listQueryNames, migrationNames, QUERIES_DIR, StoreError, sqlText } from './sql-files.ts';
 
 export type Params = Record<string, DuckDBValue>;
 
@@ -28,42 +25,6 @@ export interface StoreOptions {
    * access beyond the database, configuration locked. The file must exist.
    */
   readOnly?: boolean;
-}
-
-const sqlCache = new Map<string, string>();
-
-/** The text of a named query: `ingest/stage_batch` is queries/ingest/stage_batch.sql. */
-export function sqlText(name: string): string {
-  let text = sqlCache.get(name);
-  if (text === undefined) {
-    if (!/^[a-z0-9_]+(\/[a-z0-9_]+)*$/.test(name)) throw new StoreError(`invalid query name '${name}'`);
-    const file = join(QUERIES_DIR, `${name}.sql`);
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (cause) {
-      throw new StoreError(`no query named '${name}' (expected ${file})`, { cause });
-    }
-    sqlCache.set(name, text);
-  }
-  return text;
-}
-
-/** Every named query under queries/, by name (used by the test that prepares them all). */
-export function listQueryNames(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name.endsWith('.sql')) out.push(relative(QUERIES_DIR, full).replace(/\.sql$/, ''));
-    }
-  };
-  walk(QUERIES_DIR);
-  return out.sort();
-}
-
-export function migrationNames(): string[] {
-  return listQueryNames().filter((n) => n.startsWith('schema/'));
 }
 
 export class Store {
@@ -94,13 +55,24 @@ export class Store {
       // user SQL may read only the database: no read_text('/etc/shadow'), COPY TO, ATTACH or INSTALL
       config.enable_external_access = 'false';
     }
-    let instance: DuckDBInstance;
+    const file = path === ':memory:' ? null : resolve(path);
+    // a store written to opens its file by ATTACH, the one way to give it a row group size
+    const attach = file !== null && !options.readOnly;
+    // where DuckDB spills for a database file it opens itself: beside the file
+    if (attach) config.temp_directory = `${file}.tmp`;
+    let instance: DuckDBInstance | undefined;
+    let conn: DuckDBConnection;
     try {
-      instance = await DuckDBInstance.create(path === ':memory:' ? ':memory:' : resolve(path), config);
+      instance = await DuckDBInstance.create(attach || file === null ? ':memory:' : file, config);
+      conn = await instance.connect();
+      if (attach) {
+        await conn.run(fillSlots(sqlText('store/attach'), { file: quoteLiteral(file, 'duckdb') }));
+        await conn.run(sqlText('store/use_store'));
+      }
     } catch (cause) {
+      instance?.closeSync();
       throw new StoreError(`cannot open database ${path}: ${(cause as Error).message}`, { cause });
     }
-    const conn = await instance.connect();
     const store = new Store(instance, conn, path);
     // timestamps print and truncate to days in UTC, whatever the machine's zone
     await store.run('store/session_settings');

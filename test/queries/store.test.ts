@@ -1,7 +1,8 @@
 // The store: migrations, the named-query loader, bound parameters and row contracts.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { resolveDbPath } from '../../core/cli-kit.ts';
@@ -76,6 +77,8 @@ describe('store', () => {
       // (queries/sql-text.ts): the export COPY templates run filled, in every format, in the export tests.
       if (name.startsWith('athena/') || name.startsWith('lake/')) continue;
       if (name.startsWith('export/copy_')) continue;
+      // the file's ATTACH (a slot) and USE: every Store.open of a database file runs them (tests below)
+      if (name === 'store/attach' || name === 'store/use_store') continue;
       await expect(store.conn.prepare(text), name).resolves.toBeDefined();
     }
   });
@@ -119,6 +122,58 @@ describe('store', () => {
       if (saved === undefined) delete process.env.COPYTRAIL_DB;
       else process.env.COPYTRAIL_DB = saved;
     }
+  });
+
+  it('writes a database file in row groups of 30,720 rows, and spills beside it', async () => {
+    const path = join(tempDir(), 'rows.duckdb');
+    const store = await Store.open({ path });
+    await store.userQuery('create table probe as select range as x from range(100000)');
+    await store.userQuery('checkpoint');
+    const groups = async (s: Store) =>
+      (
+        await s.userQuery(
+          "select count(distinct row_group_id)::integer as n from pragma_storage_info('probe')",
+        )
+      ).rows[0]!.n;
+    // DuckDB's own size would hold 100,000 rows in one row group
+    expect(await groups(store)).toBe(4);
+    const { rows } = await store.userQuery("select current_setting('temp_directory') as dir");
+    expect(rows[0]!.dir).toBe(`${path}.tmp`);
+    store.close();
+    // closed, the file is whole: no log left to replay, and it opens again with its rows
+    expect(existsSync(`${path}.wal`)).toBe(false);
+    const again = await Store.open({ path });
+    await again.userQuery('insert into probe select range from range(40000)');
+    await again.userQuery('checkpoint');
+    expect(await groups(again)).toBe(6);
+    expect((await again.userQuery('select count(*)::integer as n from probe')).rows[0]!.n).toBe(140000);
+    again.close();
+  });
+
+  it('opens a database file DuckDB wrote with its own row groups, and one whose name holds a quote', async () => {
+    const dir = tempDir();
+    const plain = join(dir, 'plain.duckdb');
+    const duck = await DuckDBInstance.create(plain);
+    const conn = await duck.connect();
+    await conn.run('create table older as select range as x from range(130000)');
+    conn.closeSync();
+    duck.closeSync();
+    const store = await Store.open({ path: plain });
+    expect((await store.userQuery('select count(*)::integer as n from older')).rows[0]!.n).toBe(130000);
+    expect(
+      (
+        await store.userQuery(
+          "select count(distinct row_group_id)::integer as n from pragma_storage_info('older')",
+        )
+      ).rows[0]!.n,
+    ).toBe(2);
+    store.close();
+    // the path is a literal in the ATTACH, never SQL
+    const quoted = join(dir, "it's'; drop table x; --.duckdb");
+    const q = await Store.open({ path: quoted });
+    await q.run('ingest/max_file_id');
+    q.close();
+    expect(existsSync(quoted)).toBe(true);
   });
 
   it('gives a clear error for a database file it cannot open', async () => {
