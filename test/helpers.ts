@@ -1,10 +1,25 @@
-// Shared test helpers: a fresh store per test, temp folders, and where the shared data lives.
+// Shared test helpers: a fresh store per test, temp folders, the executable, and where the shared
+// data lives.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Store } from '../queries/store.ts';
 
 export { HAVE_SHARED, REAL_DATA, SAMPLES, SHARED } from './helpers-paths.ts';
+
+export const BIN = join(import.meta.dirname, '..', 'bin', 'copytrail.mjs');
+
+/** Runs the copytrail executable to its end, with `env` over this process's environment. */
+export function copytrail(args: string[], env: Record<string, string> = {}, cwd?: string) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    cwd,
+    timeout: 600_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
 
 const cleanups: (() => void)[] = [];
 

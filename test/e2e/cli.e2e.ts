@@ -1,20 +1,9 @@
 // The copytrail executable as a user runs it: exit codes, output formats, quiet when piped.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
-
-function copytrail(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 600_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { copytrail } from '../helpers.ts';
 
 describe('copytrail CLI', () => {
   let dir: string;

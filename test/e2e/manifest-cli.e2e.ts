@@ -3,7 +3,6 @@
 // the public half; a named key that cannot be read fails the report with exit 2. Each step starts
 // the executable, so it runs here; test/reports/manifest.test.ts covers signing and verifying
 // in-process.
-import { spawnSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,16 +10,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { keyIdOf } from '../../reports/manifest-key.ts';
 import { simulate } from '../../simulator/simulate.ts';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
-
-function copytrail(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { copytrail } from '../helpers.ts';
 
 it('copytrail report prints the signer on one line, stores the key privately, and never prints the private key', () => {
   const dir = mkdtempSync(join(tmpdir(), 'copytrail-report-key-'));

@@ -2,7 +2,6 @@
 // attacker might change it (edit, swap, add, delete a file; fix the hash in the manifest; re-sign
 // with another key; replace the embedded key; cut the signature; list ../../etc/passwd; plant a
 // symlink; rewrite the inputs list) is named, with the exit status `copytrail verify` uses.
-import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import {
   chmodSync,
@@ -40,19 +39,10 @@ import {
   rowOfLine,
 } from '../../reports/merkle.ts';
 import { simulate } from '../../simulator/simulate.ts';
+import { copytrail } from '../helpers.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
 const NOW = new Date('2026-03-03T00:00:00Z');
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-
-function copytrail(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 600_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function keyFrom(privateKey: KeyObject, origin: SigningKey['origin'] = 'config'): SigningKey {
   const pub = createPublicKey(privateKey);
