@@ -16,11 +16,11 @@ function ramTmp(): string | undefined {
     if (!statSync(shm).isDirectory()) return undefined;
     accessSync(shm, constants.W_OK | constants.X_OK);
     const dir = join(shm, `copytrail-tests-${process.getuid?.() ?? 'user'}`);
-    // others may pass through, as through /tmp: a test walks a folder as an unprivileged user
     mkdirSync(dir, { recursive: true });
     // a folder of ours, not a link or another user's folder planted under that name
     const st = lstatSync(dir);
     if (!st.isDirectory() || (process.getuid && st.uid !== process.getuid())) return undefined;
+    // others may pass through, as through /tmp: a test walks a folder as an unprivileged user
     chmodSync(dir, 0o755);
     return dir;
   } catch {
