@@ -23,7 +23,7 @@ import { ingestDir } from '../ingest/ingest-dir.ts';
 import { mapPool } from '../ingest/pool.ts';
 import { ingestS3, makeS3Client } from '../ingest/s3.ts';
 import { DEMO_CONFIG } from '../pipeline/demo.ts';
-import { Store, sqlText } from '../queries/store.ts';
+import { Store, sqlText, storeMemoryLimit } from '../queries/store.ts';
 import { generateReport } from '../reports/generate.ts';
 import { PdfRenderer } from '../reports/pdf.ts';
 import { REPORT_IDS } from '../reports/registry.ts';
@@ -76,7 +76,7 @@ async function rawChild(trail: string): Promise<void> {
   const instance = await DuckDBInstance.create(join(dbDir, 'raw.duckdb'), {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
-    memory_limit: process.env.COPYTRAIL_MEMORY_LIMIT ?? '4GB',
+    memory_limit: storeMemoryLimit(),
   });
   const conn = await instance.connect();
   const run = (name: string, params: Record<string, DuckDBValue> = {}) => conn.run(sqlText(name), params);

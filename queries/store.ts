@@ -14,6 +14,11 @@ export { listQueryNames, migrationNames, QUERIES_DIR, StoreError, sqlText } from
 
 export type Params = Record<string, DuckDBValue>;
 
+/** DuckDB's memory limit for a store not told otherwise: COPYTRAIL_MEMORY_LIMIT, else 4 GB. */
+export function storeMemoryLimit(): string {
+  return process.env.COPYTRAIL_MEMORY_LIMIT ?? '4GB';
+}
+
 export interface StoreOptions {
   /** Database file; ':memory:' for a throwaway store. */
   path?: string;
@@ -40,7 +45,7 @@ export class Store {
       // json, parquet and icu are built in; anything autoloaded would reach for the network.
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
-      memory_limit: options.memoryLimit ?? process.env.COPYTRAIL_MEMORY_LIMIT ?? '4GB',
+      memory_limit: options.memoryLimit ?? storeMemoryLimit(),
       // No row-group vacuum at checkpoints. An ingest's batches each end in part-filled row groups
       // (one per thread); the vacuum folds adjacent ones, writing them and their neighbours again
       // and leaving the old blocks free. After a 10M-event ingest, the first checkpoint (correlate's

@@ -4,10 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './helpers.ts';
-
-const BIN = join(import.meta.dirname, '..', 'bin', 'copytrail.mjs');
-const copytrail = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+import { copytrail, tempDir } from './helpers.ts';
 
 const COMMANDS = [
   'demo',
@@ -29,7 +26,7 @@ describe('copytrail completion', () => {
   beforeAll(() => {
     for (const shell of ['bash', 'zsh', 'fish']) {
       const r = copytrail(['completion', shell]);
-      expect(r.status, r.stderr).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       scripts[shell] = r.stdout;
     }
     bashFile = join(tempDir(), 'copytrail.bash');
@@ -81,7 +78,7 @@ describe('copytrail completion', () => {
 
   it('an unknown shell is a usage error', () => {
     const r = copytrail(['completion', 'tcsh']);
-    expect(r.status).toBe(2);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("choose bash, zsh, fish, not 'tcsh'");
   });
 });

@@ -12,8 +12,8 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LineageRecord } from '../../correlate/lineage.ts';
 import { simulate } from '../../simulator/simulate.ts';
+import { BIN } from '../helpers.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
 const FLEET = 40;
 
 function copytrail(args: string[]) {

@@ -1,10 +1,8 @@
 // A kill harness: runs the real copytrail executable as a child process, stops it at an exact
 // store statement (COPYTRAIL_FAULT) or at a random time, and reads back what the database holds.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { Store } from '../../queries/store.ts';
-
-export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'copytrail.mjs');
+import { BIN } from '../helpers.ts';
 
 export interface Run {
   code: number | null;

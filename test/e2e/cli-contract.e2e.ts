@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCopytrail } from '../crash/harness.ts';
+import { BIN } from '../helpers.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'copytrail.mjs');
 const EXAMPLE_CONFIG = join(ROOT, 'config.example.yaml');
 
 interface Run {
